@@ -1,0 +1,36 @@
+# ckanext-metropole — the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help demo test services stop status venv lint clean
+
+help:
+	@echo "make demo    install everything and run the demo portal on http://127.0.0.1:5000"
+	@echo "make test    install everything and run the whole test suite (CKAN 2.11 and 2.12)"
+	@echo "make stop    stop the PostgreSQL and Redis started by the project"
+	@echo "make lint    ruff"
+
+demo:
+	scripts/demo.sh
+
+test:
+	scripts/stack.sh start
+	scripts/test.sh
+
+services:
+	scripts/stack.sh start
+
+stop:
+	scripts/stack.sh stop
+
+status:
+	scripts/stack.sh status
+
+venv:
+	scripts/venv.sh .venv 2.11
+
+lint: venv
+	.venv/bin/ruff check ckanext bench conftest.py
+
+clean: stop
+	rm -rf .venv .venv-* .local build dist *.egg-info

@@ -1,0 +1,36 @@
+"""``ckan metropole …`` commands (registered by tk.blanket.cli)."""
+from __future__ import annotations
+
+import click
+
+__all__ = ["metropole"]
+
+
+@click.group(short_help="ckanext-metropole commands")
+def metropole() -> None:
+    """Commands of the métropole open data portal."""
+
+
+@metropole.group()
+def demo() -> None:
+    """Demo portal data."""
+
+
+@demo.command("seed")
+@click.option("--token-file", default=".local/demo-token", show_default=True,
+              help="Where to write an API token of the demo sysadmin (mode 600).")
+def demo_seed(token_file: str) -> None:
+    """Create the demo sysadmin, its API token and sample datasets (idempotent)."""
+    from ckanext.metropole import demo as demo_data
+
+    admin, created = demo_data.ensure_admin()
+    if created:
+        click.echo(f"Sysadmin created: {admin['name']} / {demo_data.ADMIN_PASSWORD}")
+    else:
+        click.echo(f"Sysadmin: {admin['name']} / {demo_data.ADMIN_PASSWORD} (existing)")
+    if demo_data.ensure_token(token_file):
+        click.echo(f"API token of {admin['name']} written to {token_file}")
+    org = demo_data.ensure_organization("dijon-metropole", "Dijon Métropole")
+    new = demo_data.ensure_datasets(org["id"])
+    click.echo(f"Sample datasets: {len(new)} created, "
+               f"{len(demo_data.SAMPLE_DATASETS) - len(new)} already there")

@@ -1,0 +1,29 @@
+"""Typed accessors for the ``ckanext.metropole.*`` options.
+
+Every option is declared, with its default, in ``config_declaration.yaml``.
+"""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+SCHEMA_MODULE = "ckanext.metropole.schemas"
+
+
+def portal_title() -> str:
+    return tk.config.get("ckanext.metropole.portal_title")
+
+
+def territory() -> str:
+    return tk.config.get("ckanext.metropole.territory")
+
+
+def scheming_defaults() -> dict[str, str]:
+    """Scheming options pointing at the schemas shipped in ``schemas/``."""
+    return {
+        "scheming.dataset_schemas": f"{SCHEMA_MODULE}:dataset.yaml",
+        "scheming.organization_schemas": f"{SCHEMA_MODULE}:organization.yaml",
+        "scheming.presets": (
+            "ckanext.scheming:presets.json "
+            "ckanext.metropole:presets.yaml"
+        ),
+    }

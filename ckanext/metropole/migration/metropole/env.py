@@ -1,0 +1,3 @@
+from ckanext.metropole.migration.runner import run
+
+run(__file__)

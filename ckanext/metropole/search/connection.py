@@ -1,0 +1,373 @@
+"""A pysolr-compatible connection that keeps CKAN's search index in PostgreSQL.
+
+CKAN talks to its search engine only through the object returned by
+``ckan.lib.search.common.make_connection``: ``add``, ``delete``, ``commit``
+and ``search``. :class:`PostgresSearchConnection` answers those calls from the
+``metropole_search_document`` table, so CKAN's own indexing code builds the
+documents (plugins' ``before_dataset_index`` included) and CKAN's own query
+code builds the requests.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from typing import Any, Iterable, Optional
+
+import pysolr
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from ckan.common import config
+from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
+from ckan.model import meta
+
+from . import lucene
+from .compiler import DEFAULT_QUERY_FIELDS, Compiler, field_kind, _check_field
+from .table import COLUMN_FIELDS, TEXT_CONFIG_EN, TEXT_CONFIG_FR, TIMESTAMP_COLUMNS, document
+
+log = logging.getLogger(__name__)
+
+# Fields Solr indexes without storing them: never returned in results.
+NOT_STORED = {"text", "urls", "title_string", "permission_labels", "title_ngram",
+              "name_ngram", "views_total", "views_recent", "resources_accessed_total",
+              "resources_accessed_recent"}
+MAX_ROWS = 100_000
+
+# Text given each weight of the tsvector: title first, then tags, notes and
+# organization, then resources, then everything else Solr copies to ``text``.
+WEIGHTS = {
+    "A": ("title", "name"),
+    "B": ("tags", "groups", "organization", "notes"),
+    "C": ("res_name", "res_description", "res_format"),
+    "D": ("text", "urls", "url", "res_url", "license", "license_id", "author",
+          "maintainer", "version"),
+}
+D_PREFIXES = ("extras_", "res_extras_", "vocab_")
+
+
+def _flatten(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return " ".join(_flatten(v) for v in value)
+    return str(value)
+
+
+def weighted_text(doc: dict[str, Any]) -> dict[str, str]:
+    parts = {w: [_flatten(doc.get(f)) for f in fields] for w, fields in WEIGHTS.items()}
+    parts["A"][1] = parts["A"][1].replace("-", " ").replace("_", " ")
+    parts["D"].extend(_flatten(v) for k, v in doc.items() if k.startswith(D_PREFIXES))
+    return {w: " ".join(p for p in texts if p) for w, texts in parts.items()}
+
+
+def _tsvector_sql(weight: str) -> Any:
+    param = sa.bindparam(f"text_{weight}", type_=sa.Text)
+    return sa.func.setweight(
+        sa.func.to_tsvector(TEXT_CONFIG_FR, param).op("||")(
+            sa.func.to_tsvector(TEXT_CONFIG_EN, param)),
+        weight,
+    )
+
+
+def _timestamp(value: Any) -> Optional[datetime.datetime]:
+    if not value:
+        return None
+    text = str(value).rstrip("Z")
+    try:
+        stamp = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=datetime.timezone.utc)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v not in (None, "")]
+    return [value] if value != "" else []
+
+
+class PostgresSearchConnection:
+    """The subset of ``pysolr.Solr`` CKAN and its extensions use."""
+
+    def __init__(self, decode_dates: bool = True):
+        self.decode_dates = decode_dates
+        self.url = "postgresql://metropole_search"
+
+    # ------------------------------------------------------------- engine
+    @staticmethod
+    def _engine() -> sa.engine.Engine:
+        engine = meta.engine
+        if engine is None:  # pragma: no cover - CKAN always binds it
+            raise pysolr.SolrError("CKAN's database engine is not initialised")
+        return engine
+
+    def _run(self, fn: Any) -> Any:
+        try:
+            with self._engine().begin() as conn:
+                return fn(conn)
+        except SearchQueryError:
+            raise
+        except sa.exc.ProgrammingError as e:
+            if "metropole_search_document" in str(e.orig):
+                raise pysolr.SolrError(
+                    "The search index table is missing: run "
+                    "`ckan db upgrade -p metropole_search`"
+                )
+            raise pysolr.SolrError(str(e.orig).splitlines()[0])
+        except sa.exc.DataError as e:
+            raise SearchQueryError(f"Invalid search parameter: {str(e.orig).splitlines()[0]}")
+
+    # ------------------------------------------------------------- writing
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool = True, **_: Any) -> str:
+        rows = []
+        for doc in docs:
+            if "index_id" not in doc or "id" not in doc:
+                raise pysolr.SolrError("Document without index_id or id")
+            payload = json.loads(json.dumps(doc, default=_json_default))
+            row = {
+                "index_id": payload["index_id"],
+                "id": payload["id"],
+                "site_id": payload.get("site_id") or "",
+                "name": payload.get("name"),
+                "state": payload.get("state"),
+                "capacity": payload.get("capacity"),
+                "dataset_type": payload.get("dataset_type"),
+                "title_string": payload.get("title_string"),
+                "metadata_created": _timestamp(payload.get("metadata_created")),
+                "metadata_modified": _timestamp(payload.get("metadata_modified")),
+                "doc": payload,
+            }
+            row.update({f"text_{w}": t for w, t in weighted_text(payload).items()})
+            rows.append(row)
+        if not rows:
+            return ""
+        tsv = _tsvector_sql("A").op("||")(_tsvector_sql("B")).op("||")(
+            _tsvector_sql("C")).op("||")(_tsvector_sql("D"))
+        plain = ["index_id", "id", "site_id", "name", "state", "capacity", "dataset_type",
+                 "title_string", "metadata_created", "metadata_modified", "doc"]
+        values = {c: sa.bindparam(c, type_=document.c[c].type) for c in plain}
+        values["tsv"] = tsv
+        values["indexed_at"] = sa.func.now()
+        stmt = pg_insert(document).values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[document.c.index_id],
+            set_={c: stmt.excluded[c] for c in plain[1:] + ["tsv", "indexed_at"]},
+        )
+        self._run(lambda conn: conn.execute(stmt, rows))
+        return ""
+
+    def delete(self, id: Any = None, q: Optional[str] = None, commit: bool = True,
+               **_: Any) -> str:
+        if id is None and q is None:
+            raise ValueError('You must specify "id" or "q".')
+        if id is not None:
+            ids = id if isinstance(id, (list, tuple)) else [id]
+            condition = document.c.index_id.in_(list(ids))
+        else:
+            assert q is not None
+            condition = Compiler().compile(lucene.parse(q))
+        self._run(lambda conn: conn.execute(sa.delete(document).where(condition)))
+        return ""
+
+    def commit(self, **_: Any) -> str:
+        # Every add/delete runs in its own committed transaction.
+        return ""
+
+    def optimize(self, **_: Any) -> str:
+        self._run(lambda conn: conn.execute(sa.text("ANALYZE metropole_search_document")))
+        return ""
+
+    def ping(self, **_: Any) -> str:
+        self._run(lambda conn: conn.execute(sa.select(sa.literal(1))))
+        return "{}"
+
+    # ------------------------------------------------------------- searching
+    def search(self, q: Optional[str] = None, search_handler: Any = None,
+               **params: Any) -> pysolr.Results:
+        request = SearchRequest(q, params)
+        decoded = self._run(request.execute)
+        if self.decode_dates:
+            decoded["response"]["docs"] = [
+                solr_datetime_decoder(d) for d in decoded["response"]["docs"]
+            ]
+        return pysolr.Results(decoded)
+
+
+def _single(params: dict[str, Any], key: str, default: Any = None) -> Any:
+    value = params.get(key, default)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else default
+    return value
+
+
+def _int(params: dict[str, Any], key: str, default: int) -> int:
+    value = _single(params, key, default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError(f"Parameter {key} must be an integer, got {value!r}")
+
+
+class SearchRequest:
+    """One Solr-style request compiled to SQL."""
+
+    def __init__(self, q: Optional[str], params: dict[str, Any]):
+        self.params = params
+        self.q = q if q is not None else _single(params, "q", "*:*")
+        self.rows = _int(params, "rows", 10)
+        self.start = _int(params, "start", 0)
+        if self.rows < 0:
+            raise SearchQueryError("Parameter rows must not be negative")
+        if self.start < 0:
+            raise SearchQueryError("Parameter start must not be negative")
+        self.rows = min(self.rows, MAX_ROWS)
+        def_type = _single(params, "defType", "lucene")
+        qf = _single(params, "qf") or ""
+        fields = [f.split("^")[0] for f in qf.split()] if qf else []
+        if set(fields) <= DEFAULT_QUERY_FIELDS:
+            fields = ["text"]  # the weighted tsvector covers them all
+        self.compiler = Compiler(fields if def_type in ("dismax", "edismax") else ["text"])
+        q_op = _single(params, "q.op", "AND")
+        if def_type in ("dismax", "edismax"):
+            node = lucene.parse(self.q, "OR")
+            self.where = self.compiler.dismax(node, _single(params, "mm", "100%"))
+        else:
+            self.where = self.compiler.compile(lucene.parse(self.q, q_op), scoring=True)
+        filters = params.get("fq") or []
+        if isinstance(filters, str):
+            filters = [filters]
+        self.filters = [
+            self.compiler.compile(lucene.parse(f, q_op)) for f in filters if f and f.strip()
+        ]
+        self.fl = self._field_list(_single(params, "fl", "*") or "*")
+        self.facet_fields = self._facet_fields(params)
+        self.facet_limit = _int(params, "facet.limit", 100)
+        self.facet_mincount = _int(params, "facet.mincount", 0)
+        self.facet_sort = _single(params, "facet.sort", "count" if self.facet_limit > 0 else "index")
+        if self.facet_sort not in ("count", "index"):
+            raise SearchQueryError("Parameter facet.sort must be count or index")
+        self.order_by = self._sort(_single(params, "sort") or "score desc")
+
+    @staticmethod
+    def _field_list(fl: str) -> Optional[list[str]]:
+        names = [n for n in fl.replace(",", " ").split() if n]
+        if not names or "*" in names:
+            return None if "score" not in names else None
+        return names
+
+    @staticmethod
+    def _facet_fields(params: dict[str, Any]) -> list[str]:
+        if str(_single(params, "facet", "false")).lower() not in ("true", "on", "1"):
+            return []
+        fields = params.get("facet.field") or []
+        if isinstance(fields, str):
+            fields = json.loads(fields) if fields.startswith("[") else [fields]
+        return [_check_field(f) for f in fields]
+
+    def _sort(self, sort: str) -> list[Any]:
+        order = []
+        for part in sort.split(","):
+            bits = part.split()
+            if not bits:
+                continue
+            if len(bits) != 2 or bits[1].lower() not in ("asc", "desc"):
+                raise SearchQueryError('Invalid "sort" parameter')
+            field, direction = bits[0], bits[1].lower()
+            if field == "score":
+                expr = self.compiler.rank()
+            elif field in COLUMN_FIELDS or field in TIMESTAMP_COLUMNS:
+                expr = document.c[field]
+            else:
+                _check_field(field)
+                value = document.c.doc[field]
+                kind = field_kind(field)
+                if kind == "date":
+                    from .compiler import _date_expr
+                    expr = _date_expr(field)
+                else:
+                    expr = sa.case(
+                        (sa.func.jsonb_typeof(value) == "number",
+                         sa.func.lpad(value.astext, 30, "0")),
+                        else_=value.astext,
+                    )
+            order.append(expr.desc().nullslast() if direction == "desc"
+                         else expr.asc().nullslast())
+        order.append(document.c.index_id.asc())  # stable paging
+        return order
+
+    def execute(self, conn: sa.engine.Connection) -> dict[str, Any]:
+        condition = sa.and_(self.where, *self.filters)
+        count = conn.execute(
+            sa.select(sa.func.count()).select_from(document).where(condition)
+        ).scalar()
+        docs: list[dict[str, Any]] = []
+        if self.rows > 0 and self.start < count:
+            want_score = self.fl is not None and "score" in self.fl
+            columns = [document.c.doc]
+            if want_score:
+                columns.append(self.compiler.rank().label("score"))
+            stmt = (sa.select(*columns).where(condition).order_by(*self.order_by)
+                    .limit(self.rows).offset(self.start))
+            for row in conn.execute(stmt):
+                docs.append(self._project(row.doc, row.score if want_score else None))
+        facets = self._facets(conn, condition) if self.facet_fields else {}
+        return {
+            "response": {"numFound": count, "start": self.start, "docs": docs},
+            "facet_counts": {"facet_fields": facets},
+        }
+
+    def _project(self, doc: dict[str, Any], score: Optional[float]) -> dict[str, Any]:
+        if self.fl is None:
+            return {k: v for k, v in doc.items() if k not in NOT_STORED}
+        out = {k: doc[k] for k in self.fl if k in doc and k not in NOT_STORED}
+        if score is not None:
+            out["score"] = float(score)
+        return out
+
+    def _facets(self, conn: sa.engine.Connection, condition: Any) -> dict[str, list[Any]]:
+        matched = sa.select(document.c.doc).where(condition).cte("matched")
+        field_col = sa.column("field", sa.Text)
+        value_col = sa.column("value", sa.Text)
+        names = sa.values(field_col, name="facet_names").data([(f,) for f in self.facet_fields])
+        doc_value = matched.c.doc[names.c.field]
+        as_array = sa.case(
+            (sa.func.jsonb_typeof(doc_value) == "array", doc_value),
+            (doc_value.is_(None), sa.cast("[]", sa.dialects.postgresql.JSONB)),
+            (sa.func.jsonb_typeof(doc_value) == "null", sa.cast("[]", sa.dialects.postgresql.JSONB)),
+            else_=sa.func.jsonb_build_array(doc_value),
+        )
+        values = sa.func.jsonb_array_elements_text(as_array).table_valued("value").lateral("v")
+        stmt = (
+            sa.select(names.c.field, values.c.value, sa.func.count().label("n"))
+            .select_from(matched.join(names, sa.true()).join(values, sa.true()))
+            .where(values.c.value.isnot(None))
+            .where(values.c.value != "")
+            .group_by(names.c.field, values.c.value)
+        )
+        counts: dict[str, list[tuple[str, int]]] = {f: [] for f in self.facet_fields}
+        for row in conn.execute(stmt):
+            if row.n >= self.facet_mincount:
+                counts[row.field].append((row.value, row.n))
+        result = {}
+        for field, items in counts.items():
+            if self.facet_sort == "count":
+                items.sort(key=lambda kv: (-kv[1], kv[0]))
+            else:
+                items.sort(key=lambda kv: kv[0])
+            if self.facet_limit >= 0:
+                items = items[: self.facet_limit]
+            flat: list[Any] = []
+            for value, n in items:
+                flat.extend([value, n])
+            result[field] = flat
+        del value_col
+        return result

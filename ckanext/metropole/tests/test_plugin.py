@@ -1,0 +1,58 @@
+"""The foundation: the plugins load, and datasets go through the scheming schema."""
+import pytest
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+def test_plugins_are_loaded():
+    for name in ("metropole", "metropole_search", "scheming_datasets",
+                 "scheming_organizations"):
+        assert p.plugin_loaded(name), name
+
+
+def test_scheming_uses_the_schemas_of_the_package():
+    assert tk.config["scheming.dataset_schemas"] == "ckanext.metropole.schemas:dataset.yaml"
+    schema = tk.h.scheming_get_dataset_schema("dataset")
+    assert schema is not None
+    names = [f["field_name"] for f in schema["dataset_fields"]]
+    assert names[:2] == ["title", "name"]
+
+
+def test_config_options_are_declared():
+    declaration = tk.config.get("ckanext.metropole.portal_title")
+    assert declaration == "Open Dijon, métropole data"
+    assert tk.config.get("ckanext.metropole.territory") == "dijon-metropole"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_dataset_created_and_read_back_through_the_api():
+    org = factories.Organization(name="dijon-metropole", title="Dijon Métropole")
+    created = helpers.call_action(
+        "package_create",
+        name="equipements-scolaires",
+        title="Équipements scolaires",
+        notes="Liste des écoles de la métropole",
+        owner_org=org["id"],
+        tag_string="education,écoles",
+        resources=[{"url": "http://example.invalid/ecoles.csv", "format": "CSV",
+                    "name": "Écoles"}],
+    )
+    shown = helpers.call_action("package_show", id="equipements-scolaires")
+    assert shown["id"] == created["id"]
+    assert shown["title"] == "Équipements scolaires"
+    assert sorted(t["name"] for t in shown["tags"]) == ["education", "écoles"]
+    assert shown["resources"][0]["format"] == "CSV"
+    found = helpers.call_action("package_search", q="école")
+    assert [d["name"] for d in found["results"]] == ["equipements-scolaires"]
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_schema_validation_errors_name_the_field():
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("package_create", name="x" * 3, title="")
+    assert "name" in err.value.error_dict or "owner_org" in err.value.error_dict

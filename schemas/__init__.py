@@ -1,0 +1,1 @@
+"""Scheming schemas of ckanext-metropole (top-level ``schemas/`` folder)."""

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make demo`: install, start the services, prepare the database, seed the demo
+# data and run the portal on http://127.0.0.1:5000 in the foreground.
+# Works without a terminal (`make demo </dev/null &`); a second run reuses the
+# existing data. Services keep running after Ctrl-C, until `make stop`.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+INI=config/demo.ini
+HOST=${DEMO_HOST:-127.0.0.1}
+PORT=${DEMO_PORT:-5000}
+
+scripts/venv.sh .venv 2.11
+scripts/stack.sh start
+scripts/stack.sh createdb metropole
+mkdir -p .local/demo-storage
+CKAN=(.venv/bin/ckan -c "$INI")
+"${CKAN[@]}" db init >/dev/null
+"${CKAN[@]}" db upgrade >/dev/null
+"${CKAN[@]}" db upgrade -p metropole_search >/dev/null
+"${CKAN[@]}" db upgrade -p metropole >/dev/null
+"${CKAN[@]}" metropole demo seed --token-file .local/demo-token
+echo "[demo] portal on http://$HOST:$PORT (Ctrl-C stops it; services run until 'make stop')" >&2
+exec "${CKAN[@]}" run -H "$HOST" -p "$PORT" --disable-reloader </dev/null

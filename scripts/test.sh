@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run the whole suite once per supported CKAN series, each in its own venv and
+# database. Extra arguments go to pytest (e.g. -k search, -x).
+#   scripts/test.sh                 both series
+#   SERIES=2.11 scripts/test.sh     one series
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+SERIES=${SERIES:-2.11 2.12}
+PGPORT=${METROPOLE_PGPORT:-54329}
+status=0
+mkdir -p .local/test-storage build
+for series in $SERIES; do
+    venv=.venv
+    [ "$series" = 2.11 ] || venv=.venv-$series
+    db=metropole_test_${series/./}
+    scripts/venv.sh "$venv" "$series"
+    scripts/stack.sh createdb "$db"
+    echo "[test] CKAN $series ($venv, database $db)" >&2
+    start=$(date +%s)
+    CKAN_SQLALCHEMY_URL=postgresql://metropole:metropole@127.0.0.1:$PGPORT/$db \
+        "$venv/bin/python" -m pytest --ckan-ini=test.ini -p no:cacheprovider \
+        --junitxml="build/junit-$series.xml" "$@" || status=$?
+    echo "[test] CKAN $series finished in $(( $(date +%s) - start )) s (exit $status)" >&2
+done
+exit $status
