@@ -8,7 +8,6 @@ timestamps with Solr date math.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from typing import Any, Iterable, Optional
 
@@ -16,9 +15,9 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.dialects.postgresql import JSONB
 
-from ckan.lib.search.common import SearchQueryError
 
 from . import lucene
+from .lucene import SearchSyntaxError
 from .table import COLUMN_FIELDS, TEXT_CONFIG_EN, TEXT_CONFIG_FR, TIMESTAMP_COLUMNS, document
 
 TEXT_FIELDS = {
@@ -30,6 +29,8 @@ TEXT_FIELDS = {
 TEXT_PREFIXES = ("extras_", "res_extras_")
 DATE_FIELDS = {"metadata_created", "metadata_modified", "indexed_ts"}
 DEFAULT_QUERY_FIELDS = {"name", "title", "tags", "groups", "text"}
+# Solr copies these into edge n-gram fields used by dataset autocomplete.
+NGRAM_FIELDS = {"name_ngram": "name", "title_ngram": "title"}
 
 _FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
 
@@ -44,7 +45,7 @@ def field_kind(field: str) -> str:
 
 def _check_field(field: str) -> str:
     if not _FIELD_RE.match(field):
-        raise SearchQueryError(f"Invalid field name {field!r}")
+        raise SearchSyntaxError(f"Invalid field name {field!r}")
     return field
 
 
@@ -68,12 +69,12 @@ def parse_date(text: str, now: Optional[datetime.datetime] = None) -> datetime.d
     else:
         match = re.match(r"^(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?)?Z?)(.*)$", raw)
         if not match:
-            raise SearchQueryError(f"Invalid date {text!r}: use ISO 8601 (2024-01-31T00:00:00Z) or NOW")
+            raise SearchSyntaxError(f"Invalid date {text!r}: use ISO 8601 (2024-01-31T00:00:00Z) or NOW")
         stamp, rest = match.groups()
         try:
             base = datetime.datetime.fromisoformat(stamp.rstrip("Z"))
         except ValueError:
-            raise SearchQueryError(f"Invalid date {text!r}")
+            raise SearchSyntaxError(f"Invalid date {text!r}")
         if base.tzinfo is None:
             base = base.replace(tzinfo=datetime.timezone.utc)
     rest = rest.upper()
@@ -81,21 +82,21 @@ def parse_date(text: str, now: Optional[datetime.datetime] = None) -> datetime.d
     while pos < len(rest):
         match = _MATH_RE.match(rest, pos)
         if not match:
-            raise SearchQueryError(f"Invalid date math in {text!r}")
+            raise SearchSyntaxError(f"Invalid date math in {text!r}")
         sign, amount, unit, round_unit = match.groups()
         if round_unit:
             if round_unit not in _UNITS:
-                raise SearchQueryError(f"Unknown date unit {round_unit!r} in {text!r}")
+                raise SearchSyntaxError(f"Unknown date unit {round_unit!r} in {text!r}")
             base = _round(base, _UNITS[round_unit])
         else:
             if unit not in _UNITS:
-                raise SearchQueryError(f"Unknown date unit {unit!r} in {text!r}")
+                raise SearchSyntaxError(f"Unknown date unit {unit!r} in {text!r}")
             n = int(amount) * (1000 if _UNITS[unit] == "microseconds" else 1)
             delta = relativedelta(**{_UNITS[unit]: n})
             try:
                 base = base + delta if sign == "+" else base - delta
             except (OverflowError, ValueError):
-                raise SearchQueryError(f"Date out of range in {text!r}")
+                raise SearchSyntaxError(f"Date out of range in {text!r}")
         pos = match.end()
     return base
 
@@ -109,6 +110,15 @@ def _round(value: datetime.datetime, unit: str) -> datetime.datetime:
 
 
 # ------------------------------------------------------------------- helpers
+_JSONB_CONSTANTS = {"[]": "'[]'::jsonb", '""': "'\"\"'::jsonb",
+                    '["string"]': "'[\"string\"]'::jsonb"}
+
+
+def jsonb_literal(value: str) -> Any:
+    """A constant JSONB value written in the SQL (one of a fixed few)."""
+    return sa.literal_column(_JSONB_CONSTANTS[value], JSONB)
+
+
 def _values(field: str) -> Any:
     """The field's values as a set-returning expression of text."""
     value = document.c.doc[field]
@@ -122,8 +132,8 @@ def _values(field: str) -> Any:
 def _contains(field: str, value: Any) -> Any:
     doc = document.c.doc
     return sa.or_(
-        doc.contains(sa.cast(json.dumps({field: value}), JSONB)),
-        doc.contains(sa.cast(json.dumps({field: [value]}), JSONB)),
+        doc.contains({field: value}),
+        doc.contains({field: [value]}),
     )
 
 
@@ -145,8 +155,8 @@ def _exists(field: str) -> Any:
     return sa.and_(
         document.c.doc.has_key(field),  # noqa: W601 - JSONB operator ?
         sa.func.jsonb_typeof(value) != "null",
-        value != sa.cast("[]", JSONB),
-        value != sa.cast('""', JSONB),
+        value != jsonb_literal("[]"),
+        value != jsonb_literal('""'),
     )
 
 
@@ -157,6 +167,17 @@ def _like(field: str, pattern: str) -> Any:
         return document.c[field].like(like)
     v = sa.column("v", sa.Text)
     return sa.exists(sa.select(sa.literal(1)).select_from(_values(field).alias("v")).where(v.like(like)))
+
+
+def folded(expr: Any) -> Any:
+    """Lower-case, accent-free form of a text expression."""
+    return sa.func.unaccent(sa.func.lower(expr))
+
+
+def _substring(field: str, text: str) -> Any:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    source = document.c[field] if field in COLUMN_FIELDS else document.c.doc[field].astext
+    return folded(source).like(sa.func.concat("%", folded(sa.literal(escaped)), "%"))
 
 
 def tsquery_for(text: str, phrase: bool = False, prefix: bool = False) -> Any:
@@ -174,8 +195,8 @@ def tsquery_for(text: str, phrase: bool = False, prefix: bool = False) -> Any:
 def _field_tsvector(field: str) -> Any:
     if field == "text":
         return document.c.tsv
-    value = sa.func.coalesce(document.c.doc[field], sa.cast('""', JSONB))
-    strings = sa.cast('["string"]', JSONB)
+    value = sa.func.coalesce(document.c.doc[field], jsonb_literal('""'))
+    strings = jsonb_literal('["string"]')
     return sa.func.jsonb_to_tsvector(TEXT_CONFIG_FR, value, strings).op("||")(
         sa.func.jsonb_to_tsvector(TEXT_CONFIG_EN, value, strings))
 
@@ -217,7 +238,7 @@ class Compiler:
             return self._bool(node, scoring)
         if isinstance(node, lucene.Field):
             return self._field(node, scoring)
-        raise SearchQueryError("Unsupported search query")  # pragma: no cover
+        raise SearchSyntaxError("Unsupported search query")  # pragma: no cover
 
     def _bool(self, node: lucene.Bool, scoring: bool, min_should: int = 1) -> Any:
         must, should, must_not = [], [], []
@@ -270,6 +291,8 @@ class Compiler:
         return self._match(_check_field(node.field), value, scoring)
 
     def _match(self, field: str, value: Any, scoring: bool) -> Any:
+        if field in NGRAM_FIELDS and not isinstance(value, lucene.Range):
+            return _substring(NGRAM_FIELDS[field], value.text.strip("*"))
         kind = field_kind(field)
         if isinstance(value, lucene.Range):
             return self._range(field, kind, value)
@@ -280,7 +303,7 @@ class Compiler:
                 if value.text.endswith("*") and "?" not in value.text \
                         and "*" not in value.text[:-1]:
                     return self._text(field, value.text[:-1], scoring, prefix=True)
-                raise SearchQueryError(
+                raise SearchSyntaxError(
                     f"Wildcards are only supported at the end of a word in field {field}"
                 )
             return _like(field, value.text)
@@ -364,7 +387,7 @@ def minimum_should_match(spec: Optional[str], clauses: int) -> int:
                 if clauses > int(limit):
                     chosen = rule
             except ValueError:
-                raise SearchQueryError(f"Invalid mm parameter {spec!r}")
+                raise SearchSyntaxError(f"Invalid mm parameter {spec!r}")
         if chosen is None:
             return clauses
         spec = chosen
@@ -377,5 +400,5 @@ def minimum_should_match(spec: Optional[str], clauses: int) -> int:
             n = int(spec)
             result = clauses + n if n < 0 else n
     except ValueError:
-        raise SearchQueryError(f"Invalid mm parameter {spec!r}")
+        raise SearchSyntaxError(f"Invalid mm parameter {spec!r}")
     return max(0, min(clauses, result))

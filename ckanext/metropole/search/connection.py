@@ -19,11 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckan.common import config
-from ckan.lib.search.common import SearchQueryError, solr_datetime_decoder
+from ckan.lib.search.common import solr_datetime_decoder
 from ckan.model import meta
 
 from . import lucene
-from .compiler import DEFAULT_QUERY_FIELDS, Compiler, field_kind, _check_field
+from .lucene import SearchSyntaxError
+from .compiler import DEFAULT_QUERY_FIELDS, Compiler, _check_field, _date_expr, field_kind, folded, jsonb_literal
 from .table import COLUMN_FIELDS, TEXT_CONFIG_EN, TEXT_CONFIG_FR, TIMESTAMP_COLUMNS, document
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class PostgresSearchConnection:
         try:
             with self._engine().begin() as conn:
                 return fn(conn)
-        except SearchQueryError:
+        except SearchSyntaxError:
             raise
         except sa.exc.ProgrammingError as e:
             if "metropole_search_document" in str(e.orig):
@@ -124,7 +125,7 @@ class PostgresSearchConnection:
                 )
             raise pysolr.SolrError(str(e.orig).splitlines()[0])
         except sa.exc.DataError as e:
-            raise SearchQueryError(f"Invalid search parameter: {str(e.orig).splitlines()[0]}")
+            raise SearchSyntaxError(f"Invalid search parameter: {str(e.orig).splitlines()[0]}")
 
     # ------------------------------------------------------------- writing
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = True, **_: Any) -> str:
@@ -214,7 +215,7 @@ def _int(params: dict[str, Any], key: str, default: int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise SearchQueryError(f"Parameter {key} must be an integer, got {value!r}")
+        raise SearchSyntaxError(f"Parameter {key} must be an integer, got {value!r}")
 
 
 class SearchRequest:
@@ -226,9 +227,9 @@ class SearchRequest:
         self.rows = _int(params, "rows", 10)
         self.start = _int(params, "start", 0)
         if self.rows < 0:
-            raise SearchQueryError("Parameter rows must not be negative")
+            raise SearchSyntaxError("Parameter rows must not be negative")
         if self.start < 0:
-            raise SearchQueryError("Parameter start must not be negative")
+            raise SearchSyntaxError("Parameter start must not be negative")
         self.rows = min(self.rows, MAX_ROWS)
         def_type = _single(params, "defType", "lucene")
         qf = _single(params, "qf") or ""
@@ -254,7 +255,7 @@ class SearchRequest:
         self.facet_mincount = _int(params, "facet.mincount", 0)
         self.facet_sort = _single(params, "facet.sort", "count" if self.facet_limit > 0 else "index")
         if self.facet_sort not in ("count", "index"):
-            raise SearchQueryError("Parameter facet.sort must be count or index")
+            raise SearchSyntaxError("Parameter facet.sort must be count or index")
         self.order_by = self._sort(_single(params, "sort") or "score desc")
 
     @staticmethod
@@ -280,10 +281,15 @@ class SearchRequest:
             if not bits:
                 continue
             if len(bits) != 2 or bits[1].lower() not in ("asc", "desc"):
-                raise SearchQueryError('Invalid "sort" parameter')
+                raise SearchSyntaxError('Invalid "sort" parameter')
             field, direction = bits[0], bits[1].lower()
             if field == "score":
+                if not self.compiler.rank_queries:
+                    continue  # every document scores the same
                 expr = self.compiler.rank()
+            elif field == "title_string":
+                # accents and case must not send "Écoles" after "Stationnements"
+                expr = folded(document.c.title_string)
             elif field in COLUMN_FIELDS or field in TIMESTAMP_COLUMNS:
                 expr = document.c[field]
             else:
@@ -291,7 +297,6 @@ class SearchRequest:
                 value = document.c.doc[field]
                 kind = field_kind(field)
                 if kind == "date":
-                    from .compiler import _date_expr
                     expr = _date_expr(field)
                 else:
                     expr = sa.case(
@@ -336,13 +341,12 @@ class SearchRequest:
     def _facets(self, conn: sa.engine.Connection, condition: Any) -> dict[str, list[Any]]:
         matched = sa.select(document.c.doc).where(condition).cte("matched")
         field_col = sa.column("field", sa.Text)
-        value_col = sa.column("value", sa.Text)
         names = sa.values(field_col, name="facet_names").data([(f,) for f in self.facet_fields])
         doc_value = matched.c.doc[names.c.field]
         as_array = sa.case(
             (sa.func.jsonb_typeof(doc_value) == "array", doc_value),
-            (doc_value.is_(None), sa.cast("[]", sa.dialects.postgresql.JSONB)),
-            (sa.func.jsonb_typeof(doc_value) == "null", sa.cast("[]", sa.dialects.postgresql.JSONB)),
+            (doc_value.is_(None), jsonb_literal("[]")),
+            (sa.func.jsonb_typeof(doc_value) == "null", jsonb_literal("[]")),
             else_=sa.func.jsonb_build_array(doc_value),
         )
         values = sa.func.jsonb_array_elements_text(as_array).table_valued("value").lateral("v")
@@ -369,5 +373,4 @@ class SearchRequest:
             for value, n in items:
                 flat.extend([value, n])
             result[field] = flat
-        del value_col
         return result

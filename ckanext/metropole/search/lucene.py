@@ -3,7 +3,7 @@
 It turns ``q`` and ``fq`` strings into a small tree of nodes; ``sql.py``
 compiles the tree into SQLAlchemy expressions with bound parameters, so user
 input never becomes SQL text. Anything outside the subset raises
-:class:`ckan.lib.search.common.SearchQueryError` with a message saying what
+:class:`SearchSyntaxError` with a message saying what
 could not be understood: a wrong answer is worse than a clear refusal.
 
 Supported: ``field:value``, ``"phrases"``, ``field:(a OR b)``, ``[X TO Y]``
@@ -17,7 +17,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional, Union
 
-from ckan.lib.search.common import SearchQueryError
+from ckan.lib.search.common import SearchError
+
+
+class SearchSyntaxError(SearchError):
+    """A query this backend cannot interpret.
+
+    A subclass of CKAN's SearchError, the error CKAN raises when Solr refuses
+    a query, so the API answers 409 as it does with Solr and the search page
+    shows its usual "search error" message.
+    """
 
 MAX_CLAUSES = 256
 MAX_DEPTH = 32
@@ -84,8 +93,8 @@ class _Token:
         return f"{self.kind}:{self.text!r}"
 
 
-def _error(message: str) -> SearchQueryError:
-    return SearchQueryError(message)
+def _error(message: str) -> SearchSyntaxError:
+    return SearchSyntaxError(message)
 
 
 def _tokenize(text: str) -> list[_Token]:
