@@ -9,6 +9,7 @@
 #   scripts/stack.sh createdb NAME    create (or reuse) a database owned by the portal role
 #   scripts/stack.sh dropdb NAME      drop a database
 #   scripts/stack.sh psql [ARGS]      superuser psql on the private cluster
+#   scripts/stack.sh purge            stop, then delete every file of the stack
 #
 # Ports and paths can be moved with METROPOLE_PGPORT, METROPOLE_REDIS_PORT and
 # METROPOLE_LOCAL. PostgreSQL refuses to run as root: when this script runs as
@@ -62,7 +63,10 @@ cmd_deps() {
 # When the checkout is not reachable by the postgres user (a clone inside a
 # 0700 temporary folder, say), the cluster lives under /var/lib/metropole and
 # .local/pg is a symlink to it.
-pg_root() { echo "$LOCAL/pg"; }
+pg_root() {
+    # the postgres user reaches a relocated cluster by its real path only
+    if [ -L "$LOCAL/pg" ]; then readlink -f "$LOCAL/pg"; else echo "$LOCAL/pg"; fi
+}
 
 as_pg() {
     if is_root; then
@@ -74,8 +78,7 @@ as_pg() {
 
 prepare_pg_root() {
     mkdir -p "$LOCAL"
-    local dir
-    dir=$(pg_root)
+    local dir=$LOCAL/pg
     if [ -e "$dir" ]; then
         return 0
     fi
@@ -245,5 +248,10 @@ case "${1:-}" in
     createdb) shift; cmd_createdb "$@" ;;
     dropdb) shift; cmd_dropdb "$@" ;;
     psql) shift; psql_admin "$@" ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    purge)
+        pg_stop; redis_stop
+        [ -L "$LOCAL/pg" ] && rm -rf "$(readlink -f "$LOCAL/pg")"
+        rm -rf "$LOCAL/pg" "$LOCAL/redis" "$LOCAL/pg-initdb.log"
+        ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -52,8 +52,12 @@ def make_connection(decode_dates: bool = True) -> Any:
 
 def check_solr_schema_version(schema_file: Any = None) -> bool:
     if _active():
+        from ckan.model import meta
+
         from .connection import PostgresSearchConnection
 
+        if meta.engine is None:
+            return True  # CKAN checks before binding its engine: nothing to ping yet
         try:
             PostgresSearchConnection().ping()
         except Exception as e:  # start-up must not fail before migrations ran

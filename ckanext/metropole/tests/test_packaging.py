@@ -1,0 +1,46 @@
+"""The schemas resolve from a wheel, not only from this checkout."""
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+RESOLVE = """
+import inspect, os, sys
+module_path, file_name = sys.argv[1].split(":")
+module = __import__(module_path, fromlist=[""])
+path = os.path.join(os.path.dirname(inspect.getfile(module)), file_name)
+assert os.path.isfile(path), path
+assert "site-packages" in path, path
+print(path)
+"""
+
+
+def test_schemas_resolve_after_a_plain_wheel_install(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(dist), str(ROOT)],
+        check=True, cwd=tmp_path,
+    )
+    wheel = next(dist.glob("ckanext_metropole-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in ("ckanext/metropole/schemas/dataset.yaml",
+                     "ckanext/metropole/schemas/organization.yaml",
+                     "ckanext/metropole/config_declaration.yaml",
+                     "ckanext/metropole/migration/metropole_search/alembic.ini"):
+        assert expected in names, expected
+    assert not any("/tests/" in n for n in names if n.endswith(".py") and "conftest" in n)
+
+    target = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(target)
+    python = target / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
+                    "--no-index", str(wheel)], check=True)
+    for spec in ("ckanext.metropole.schemas:dataset.yaml",
+                 "ckanext.metropole.schemas:organization.yaml"):
+        out = subprocess.run([str(python), "-c", RESOLVE, spec], cwd=tmp_path,
+                             check=True, capture_output=True, text=True).stdout
+        assert str(target) in out
