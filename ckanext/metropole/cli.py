@@ -34,3 +34,30 @@ def demo_seed(token_file: str) -> None:
     new = demo_data.ensure_datasets(org["id"])
     click.echo(f"Sample datasets: {len(new)} created, "
                f"{len(demo_data.SAMPLE_DATASETS) - len(new)} already there")
+
+
+@metropole.group()
+def territory() -> None:
+    """The métropole's territory and the organizations of its communes."""
+
+
+@territory.command("load")
+@click.option("--dry-run", is_flag=True, help="Print what would change, change nothing.")
+def territory_load(dry_run: bool) -> None:
+    """Create or update the métropole's and communes' organizations (idempotent)."""
+    from ckanext.metropole import territory as territory_mod
+    from ckanext.metropole import territory_load as loader
+
+    try:
+        terr = territory_mod.current()
+    except territory_mod.TerritoryError as e:
+        raise click.ClickException(str(e))
+    changes = loader.load(terr, dry_run=dry_run)
+    for change in changes:
+        if change.action != "unchanged":
+            click.echo(str(change))
+    counts = {a: sum(c.action == a for c in changes)
+              for a in ("create", "update", "retire", "unchanged")}
+    prefix = "Dry run, nothing saved: " if dry_run else ""
+    click.echo(f"{prefix}{terr.metropole.name} ({len(terr.communes)} communes): "
+               + ", ".join(f"{n} {a}" for a, n in counts.items()))

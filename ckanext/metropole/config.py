@@ -4,9 +4,12 @@ Every option is declared, with its default, in ``config_declaration.yaml``.
 """
 from __future__ import annotations
 
+import os
+
 import ckan.plugins.toolkit as tk
 
 SCHEMA_MODULE = "ckanext.metropole.schemas"
+LICENCES_FILE = os.path.join(os.path.dirname(__file__), "data", "licences.json")
 
 
 def portal_title() -> str:
@@ -26,4 +29,7 @@ def scheming_defaults() -> dict[str, str]:
             "ckanext.scheming:presets.json "
             "ckanext.metropole:presets.yaml"
         ),
+        # The licences French public bodies may use (décret 2017-638), plus
+        # Licence Ouverte 1.0 for datasets already published under it.
+        "licenses_group_url": f"file://{LICENCES_FILE}",
     }

@@ -1,8 +1,109 @@
-"""Template helpers of the ``metropole`` plugin (registered by tk.blanket.helpers)."""
+"""Template helpers of the ``metropole`` plugin (registered by tk.blanket.helpers).
+
+The ``*_choices`` helpers feed scheming's ``choices_helper``: labels are
+``{fr, en}`` dicts that scheming shows in the language of the request.
+"""
 from __future__ import annotations
 
+import json
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+
 from ckanext.metropole import config as metropole_config
+from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic.values import as_list, as_text
 
 
 def metropole_portal_title() -> str:
     return metropole_config.portal_title()
+
+
+def _choices(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"value": code, "label": {"fr": e["fr"], "en": e["en"]}}
+            for code, e in entries.items()]
+
+
+def metropole_theme_choices(field: Any = None) -> list[dict[str, Any]]:
+    return _choices(vocab.themes())
+
+
+def metropole_frequency_choices(field: Any = None) -> list[dict[str, Any]]:
+    return _choices(vocab.frequencies())
+
+
+def metropole_file_type_choices(field: Any = None) -> list[dict[str, Any]]:
+    return _choices(vocab.file_types())
+
+
+def metropole_scdl_choices(field: Any = None) -> list[dict[str, Any]]:
+    return _choices(vocab.scdl_schemas())
+
+
+def metropole_licence_choices(field: Any = None) -> list[dict[str, Any]]:
+    entries = {k: v for k, v in vocab.licences().items() if k in vocab.ALLOWED_LICENCES}
+    return _choices(entries)
+
+
+def metropole_commune_choices(field: Any = None) -> list[dict[str, Any]]:
+    return [{"value": c.code, "label": c.name}
+            for c in sorted(territory.current().communes, key=lambda c: c.name)]
+
+
+def metropole_place_choices(field: Any = None) -> list[dict[str, Any]]:
+    met = territory.current().metropole
+    return [{"value": met.code, "label": met.name}] + metropole_commune_choices(field)
+
+
+def metropole_place_name(code: str) -> str:
+    place = territory.current().place(as_text(code))
+    return place.name if place else as_text(code)
+
+
+def metropole_licence(license_id: str) -> Optional[dict[str, str]]:
+    """Title (in the request's language) and URL of a licence, with the legacy flag."""
+    entry = vocab.licences().get(as_text(license_id))
+    if entry is None:
+        return None
+    return {"title": entry[vocab.lang()], "url": entry["url"],
+            "legacy": license_id == vocab.LICENCE_LEGACY}
+
+
+def metropole_conforms_to(value: str) -> Optional[dict[str, str]]:
+    text = as_text(value)
+    if not text:
+        return None
+    scdl = vocab.scdl_schemas().get(text)
+    if scdl:
+        return {"title": scdl["fr"], "url": scdl["url"]}
+    return {"title": text, "url": text}
+
+
+def metropole_label(vocabulary: str, code: str) -> str:
+    entries = {"theme": vocab.themes, "frequency": vocab.frequencies,
+               "format": vocab.file_types}[vocabulary]()
+    return vocab.label(entries, as_text(code))
+
+
+def metropole_coverage_geojson(pkg: dict[str, Any]) -> str:
+    """Contours of the covered communes (all of them for the whole territory)."""
+    terr = territory.current()
+    codes = as_list(pkg.get("spatial_communes")) \
+        if pkg.get("spatial_coverage") == "communes" else []
+    places = [terr.commune(c) for c in codes] if codes else list(terr.communes)
+    features = [{"type": "Feature", "properties": {"name": p.name, "insee_code": p.code},
+                 "geometry": p.contour} for p in places if p and p.contour]
+    return json.dumps({"type": "FeatureCollection", "features": features})
+
+
+def metropole_list(value: Any) -> list[str]:
+    return as_list(value)
+
+
+def metropole_field_label(field_name: str, value: str, dataset_type: str = "dataset") -> str:
+    """Label of a choice of the dataset schema, in the request's language."""
+    schema = tk.h.scheming_get_dataset_schema(dataset_type)
+    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name) if schema else None
+    if not field:
+        return value
+    return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value)

@@ -5,23 +5,48 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
+from ckanext.metropole import facets
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.cli
-class MetropolePlugin(p.SingletonPlugin):
+@tk.blanket.validators
+@tk.blanket.actions
+class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
-        # Scheming reads its schema list from the config: give it ours unless
-        # the site chose others.
+        # Scheming reads its schema list from the config, CKAN its licence
+        # list: give them ours unless the site chose others.
         for key, value in metropole_config.scheming_defaults().items():
             if not config.get(key):
                 config[key] = value
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        return facets.dataset_facets(facets_dict)
+
+    def organization_facets(self, facets_dict: Any, organization_type: str,
+                            package_type: Any) -> Any:
+        return facets.dataset_facets(facets_dict, with_organization=False)
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return facets.index_fields(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return facets.label_facets(search_results)

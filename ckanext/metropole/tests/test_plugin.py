@@ -5,6 +5,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.metropole.tests.data import complete_dataset
+
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -32,16 +34,15 @@ def test_config_options_are_declared():
 @pytest.mark.usefixtures("clean_db", "clean_index")
 def test_dataset_created_and_read_back_through_the_api():
     org = factories.Organization(name="dijon-metropole", title="Dijon Métropole")
-    created = helpers.call_action(
-        "package_create",
+    created = helpers.call_action("package_create", **complete_dataset(
+        org["id"],
         name="equipements-scolaires",
         title="Équipements scolaires",
         notes="Liste des écoles de la métropole",
-        owner_org=org["id"],
         tag_string="education,écoles",
         resources=[{"url": "http://example.invalid/ecoles.csv", "format": "CSV",
                     "name": "Écoles"}],
-    )
+    ))
     shown = helpers.call_action("package_show", id="equipements-scolaires")
     assert shown["id"] == created["id"]
     assert shown["title"] == "Équipements scolaires"

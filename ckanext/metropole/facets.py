@@ -1,0 +1,63 @@
+"""Search facets of the portal and their labels in the request's language.
+
+Custom fields reach the index as JSON text; :func:`index_fields` turns the
+multi-valued ones into lists so each value is counted on its own.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic.values import as_list
+
+MULTI_VALUED = ("theme", "criteria", "spatial_communes")
+
+
+def dataset_facets(facets_dict: Any, with_organization: bool = True) -> Any:
+    keep = {k: facets_dict[k] for k in ("organization",) if with_organization
+            and k in facets_dict}
+    facets_dict.clear()
+    facets_dict.update(keep)
+    facets_dict["producing_commune"] = tk._("Commune")
+    facets_dict["theme"] = tk._("Themes")
+    facets_dict["license_id"] = tk._("Licences")
+    facets_dict["criteria"] = tk._("Priority criteria")
+    facets_dict["opening_status"] = tk._("Opening status")
+    facets_dict["res_format"] = tk._("Formats")
+    facets_dict["tags"] = tk._("Tags")
+    return facets_dict
+
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    for field in MULTI_VALUED:
+        if field in pkg_dict:
+            pkg_dict[field] = as_list(pkg_dict[field])
+    return pkg_dict
+
+
+def _schema_label(field_name: str, code: str) -> str:
+    return tk.h.metropole_field_label(field_name, code)
+
+
+def display_name(field: str, code: str) -> str:
+    if field == "producing_commune":
+        place = territory.current().place(code)
+        return place.name if place else code
+    if field == "theme":
+        return vocab.label(vocab.themes(), code)
+    if field == "license_id":
+        return vocab.label(vocab.licences(), code)
+    if field == "res_format":
+        return vocab.label(vocab.file_types(), code)
+    if field in ("criteria", "opening_status"):
+        return _schema_label(field, code)
+    return code
+
+
+def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
+    for field, facet in (search_results.get("search_facets") or {}).items():
+        for item in facet.get("items", []):
+            item["display_name"] = display_name(field, item["name"])
+    return search_results

@@ -1,0 +1,38 @@
+"""Actions of the ``metropole`` plugin (tk.blanket.actions).
+
+``bulk_update_public`` writes ``private = false`` straight to the database,
+without validation: it is chained here so the publication gate runs on every
+dataset first, and nothing is saved unless all of them pass.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole.logic import gate
+
+__all__ = ["bulk_update_public"]
+
+
+@tk.chained_action
+def bulk_update_public(original_action: Any, context: dict[str, Any],
+                       data_dict: dict[str, Any]) -> Any:
+    tk.check_access("bulk_update_public", context, data_dict)
+    show_context = {"ignore_auth": True, "use_cache": False,
+                    "user": context.get("user"), "for_update": False}
+    errors: dict[str, list[str]] = {}
+    for dataset_id in data_dict.get("datasets") or []:
+        try:
+            pkg = tk.get_action("package_show")(dict(show_context), {"id": dataset_id})
+        except tk.ObjectNotFound:
+            continue  # the original action ignores unknown ids too
+        pkg["private"] = False
+        problems = gate.check_publication(pkg)
+        if problems:
+            errors[pkg["name"]] = [f"{field}: {message}"
+                                   for field, messages in problems.items()
+                                   for message in messages]
+    if errors:
+        raise tk.ValidationError(errors)
+    return original_action(context, data_dict)

@@ -1,0 +1,78 @@
+"""The publication gate: may this dataset be public?
+
+This is the only place that decides it. Every path that can make a dataset
+public calls :func:`check_publication`: the dataset-level validator of the
+scheming schema (package_create, package_update, package_patch, the forms,
+harvest imports) and the chained ``bulk_update_public``. New conditions (the
+committee review) are added here, nowhere else.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic.values import as_list, as_text
+
+OPEN_STATUS = "ouvert"
+SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
+
+
+def _screening_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    questions = {
+        "screening_personal_data": tk._("Personal data"),
+        "screening_secret": tk._("Trade or industrial secret"),
+        "screening_third_party": tk._("Third-party intellectual property"),
+    }
+    errors: dict[str, list[str]] = {}
+    for field in SCREENING_FIELDS:
+        if not as_text(pkg.get(field)):
+            errors[field] = [tk._("{question}: the confidentiality screening must be "
+                                  "answered before the dataset is published")
+                             .format(question=questions[field])]
+    if as_text(pkg.get("screening_personal_data")) == "personal":
+        errors["screening_personal_data"] = [tk._(
+            "Personal data: the dataset contains personal data and cannot be "
+            "published; anonymise or aggregate it first")]
+    if as_text(pkg.get("screening_secret")) == "yes":
+        errors["screening_secret"] = [tk._(
+            "Trade or industrial secret: the dataset is covered by a secret "
+            "protected by law and cannot be published")]
+    if as_text(pkg.get("screening_third_party")) == "yes":
+        errors["screening_third_party"] = [tk._(
+            "Third-party intellectual property: third parties hold rights on the "
+            "dataset; it cannot be published under an open licence")]
+    return errors
+
+
+def check_publication(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """Field errors that forbid making ``pkg`` public (empty: it may be public).
+
+    ``pkg`` is a package dict with custom fields at the top level, as
+    ``package_show`` returns it or as the schema validator rebuilds it.
+    """
+    errors: dict[str, list[str]] = {}
+    licence = as_text(pkg.get("license_id"))
+    # Licence Ouverte 1.0 stays only on datasets that already had it; the
+    # licence validator refuses it anywhere else.
+    if licence not in vocab.ALLOWED_LICENCES + (vocab.LICENCE_LEGACY,):
+        errors["license_id"] = [tk._(
+            "Licence: only Licence Ouverte 2.0 or ODbL 1.0 may be used to publish")]
+    elif licence == vocab.LICENCE_ODBL and not as_text(pkg.get("license_justification")):
+        errors["license_justification"] = [tk._(
+            "ODbL justification: explain why reuse must be restricted before "
+            "publishing under ODbL")]
+    if not as_list(pkg.get("criteria")):
+        errors["criteria"] = [tk._(
+            "Priority criteria: choose at least one before the dataset is published")]
+    errors.update(_screening_errors(pkg))
+    code = as_text(pkg.get("producing_commune"))
+    if not code or territory.current().place(code) is None:
+        errors["producing_commune"] = [tk._(
+            "Producing commune: a commune of the territory or the métropole is "
+            "required before the dataset is published")]
+    if as_text(pkg.get("opening_status")) != OPEN_STATUS:
+        errors["opening_status"] = [tk._(
+            'Opening status: only datasets whose status is "open" can be public')]
+    return errors

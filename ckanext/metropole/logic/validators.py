@@ -1,0 +1,265 @@
+"""Validators of the dataset and organization schemas (tk.blanket.validators).
+
+Every message names the field it is about, so an API client reading only the
+message still knows what to fix.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import missing
+
+from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic import gate
+from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
+
+Invalid = tk.Invalid
+
+__all__ = [
+    "metropole_siren", "metropole_org_insee_code", "metropole_keep_stored",
+    "metropole_licence", "metropole_conforms_to", "metropole_place_code",
+    "metropole_communes", "metropole_default_producing_commune",
+    "metropole_resource_format", "metropole_dataset", "metropole_choice",
+    "metropole_choices",
+]
+
+
+def _empty(value: Any) -> bool:
+    return value is missing or value is None or value == ""
+
+
+# ---------------------------------------------------------------- organization
+
+def metropole_siren(value: Any, context: dict[str, Any]) -> Any:
+    if _empty(value):
+        return value
+    value = re.sub(r"\s", "", str(value))
+    problem = territory.siren_problem(value)
+    if problem == "must be 9 digits":
+        raise Invalid(tk._("SIREN: must be exactly 9 digits"))
+    if problem:
+        raise Invalid(tk._("SIREN: {siren} is not a valid SIREN number (Luhn check "
+                           "failed)").format(siren=value))
+    return value
+
+
+def metropole_org_insee_code(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """INSEE code of a commune organization: a commune of the territory.
+
+    Former communes (merged away) keep their old code, which is no longer in
+    the territory file.
+    """
+    value = as_text(data.get(key))
+    kind = as_text(data.get(("kind",)))
+    if not value:
+        if kind in ("commune", "ancienne_commune"):
+            errors[key].append(tk._("INSEE code: required for a commune"))
+        return
+    if not territory.INSEE_RE.match(value):
+        errors[key].append(tk._("INSEE code: must be 5 characters, e.g. 21231"))
+    elif kind == "commune" and territory.current().commune(value) is None:
+        errors[key].append(tk._("INSEE code: {code} is not a commune of the territory "
+                                "({name})").format(code=value,
+                                                   name=territory.current().metropole.name))
+    data[key] = value
+
+
+def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """Keep a value the forms do not show (geometry set by the territory loader).
+
+    group_update replaces every extra, so a form save would otherwise drop it.
+    """
+    if not _empty(data.get(key)):
+        return
+    group = context.get("group")
+    if group is not None and key[0] in group.extras:
+        data[key] = group.extras[key[0]]
+
+
+# ---------------------------------------------------------------- dataset
+
+def metropole_licence(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    value = as_text(data.get(key)) or vocab.LICENCE_ETALAB
+    data[key] = value
+    if value in vocab.ALLOWED_LICENCES:
+        return
+    package = context.get("package")
+    if value == vocab.LICENCE_LEGACY and package is not None \
+            and package.license_id == vocab.LICENCE_LEGACY:
+        return  # legacy dataset already under Licence Ouverte 1.0
+    errors[key].append(tk._(
+        "Licence: {licence} is not allowed; public bodies publish under Licence "
+        "Ouverte 2.0 (etalab-2.0) or ODbL 1.0 (odc-odbl)").format(licence=value))
+
+
+def metropole_conforms_to(value: Any, context: dict[str, Any]) -> Any:
+    text = as_text(value)
+    if not text:
+        return value
+    if text in vocab.scdl_schemas() or re.match(r"^https?://\S+$", text):
+        return text
+    raise Invalid(tk._("Conforms to: give a SCDL schema of the list or a schema URL "
+                       "(http:// or https://)"))
+
+
+def metropole_place_code(value: Any, context: dict[str, Any]) -> Any:
+    text = as_text(value)
+    if not text:
+        return value
+    if territory.current().place(text) is None:
+        raise Invalid(tk._("Producing commune: {code} is neither a commune of the "
+                           "territory nor the métropole").format(code=text))
+    return text
+
+
+def metropole_communes(value: Any, context: dict[str, Any]) -> Any:
+    if _empty(value):
+        return value
+    codes = as_list(value)
+    outside = [c for c in codes if territory.current().commune(c) is None]
+    if outside:
+        raise Invalid(tk._("Covered communes: {codes} not in the territory").format(
+            codes=", ".join(outside)))
+    return json.dumps(codes)
+
+
+def metropole_default_producing_commune(key: tuple, data: dict, errors: dict,
+                                        context: dict) -> None:
+    """Default: the commune (or métropole) of the owner organization."""
+    if as_text(data.get(key)):
+        return
+    owner = as_text(data.get(("owner_org",)))
+    group = model.Group.get(owner) if owner else None
+    if group is None:
+        return
+    extras = group.extras
+    if extras.get("kind") == "metropole":
+        data[key] = extras.get("siren") or territory.current().metropole.code
+    elif extras.get("kind") == "commune" and extras.get("insee_code"):
+        data[key] = extras["insee_code"]
+
+
+def metropole_resource_format(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """Format from the EU file-type list; the media type follows from it."""
+    value = as_text(data.get(key))
+    if not value:
+        return
+    code = vocab.file_type_code(value)
+    if code is None:
+        errors[key].append(tk._("Format: {format} is not in the EU file-type list "
+                                "(e.g. CSV, JSON, GEOJSON, XLSX, PDF)").format(format=value))
+        return
+    data[key] = code
+    data[key[:-1] + ("mimetype",)] = vocab.file_types()[code]["media_type"]
+
+
+def _date(value: Any) -> datetime.date | None:
+    text = as_text(value)
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _spatial(pkg: dict[str, Any]) -> tuple[list[str], str]:
+    codes = as_list(pkg.get("spatial_communes")) \
+        if as_text(pkg.get("spatial_coverage")) == "communes" else []
+    w, s, e, n = territory.current().bbox(codes)
+    geometry = {"type": "Polygon",
+                "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
+    return codes, json.dumps(geometry)
+
+
+def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """Checks across fields, the stored coverage geometry, then the gate."""
+    pkg = flat_dataset(data)
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault((field,), []).append(message)
+
+    start, end = _date(pkg.get("temporal_start")), _date(pkg.get("temporal_end"))
+    if start and end and end < start:
+        add("temporal_end", tk._("Temporal coverage: the end date must not be "
+                                 "before the start date"))
+    status = as_text(pkg.get("opening_status"))
+    if status == "planifie" and not _date(pkg.get("planned_opening_date")):
+        add("planned_opening_date", tk._("Planned opening date: required when the "
+                                         "opening status is \"planned\""))
+    if status == "non_ouvrable" and not as_text(pkg.get("closed_reason")):
+        add("closed_reason", tk._("Reason: required when the dataset cannot be "
+                                  "opened"))
+    if as_text(pkg.get("spatial_coverage")) == "communes" \
+            and not as_list(pkg.get("spatial_communes")):
+        add("spatial_communes", tk._("Covered communes: choose at least one commune, "
+                                     "or cover the whole territory"))
+    if not any(errors.get((f,)) for f in ("spatial_communes", "spatial_coverage")):
+        _codes, geometry = _spatial(pkg)
+        set_extra(data, "spatial", geometry)
+
+    private = pkg.get("private")
+    if private is missing or private is None:
+        package = context.get("package")
+        private = package.private if package is not None else False
+    if not private and pkg.get("state") != "deleted":
+        for field, messages in gate.check_publication(pkg).items():
+            for message in messages:
+                if message not in errors.get((field,), []):
+                    add(field, message)
+
+
+# ---------------------------------------------------------------- choices
+
+def _field_label(field: dict[str, Any]) -> str:
+    from ckanext.scheming.helpers import scheming_language_text
+
+    return scheming_language_text(field.get("label", field["field_name"]))
+
+
+def _choice_values(field: dict[str, Any]) -> set[str]:
+    from ckanext.scheming.helpers import scheming_field_choices
+
+    return {str(c["value"]) for c in scheming_field_choices(field) or []}
+
+
+def _scheming_validator(fn: Any) -> Any:
+    from ckanext.scheming.validation import scheming_validator
+
+    return scheming_validator(fn)
+
+
+@_scheming_validator
+def metropole_choice(field: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """One value of the field's choices; the error names the field."""
+    def validator(value: Any, context: dict[str, Any]) -> Any:
+        text = as_text(value)
+        if not text:
+            return value
+        if text not in _choice_values(field):
+            raise Invalid(tk._("{field}: {value} is not one of the proposed values")
+                          .format(field=_field_label(field), value=text))
+        return text
+    return validator
+
+
+@_scheming_validator
+def metropole_choices(field: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """Several values of the field's choices, stored as a JSON list."""
+    def validator(value: Any, context: dict[str, Any]) -> Any:
+        if _empty(value):
+            return value
+        values = as_list(value)
+        allowed = _choice_values(field)
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise Invalid(tk._("{field}: {value} is not one of the proposed values")
+                          .format(field=_field_label(field), value=", ".join(bad)))
+        # keep the order of the list, drop repeats
+        return json.dumps([v for v in dict.fromkeys(values)])
+    return validator

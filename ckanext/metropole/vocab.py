@@ -1,0 +1,82 @@
+"""Controlled vocabularies shipped in ``data/vocabularies/`` (read once).
+
+Labels are kept in both languages; :func:`label` picks the one of the
+current request (French outside a request, the portal's default locale).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import os
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+
+DATA_DIR = os.path.join(os.path.dirname(__file__), "data", "vocabularies")
+
+# Licences a public body may use without homologation (décret 2017-638).
+LICENCE_ETALAB = "etalab-2.0"
+LICENCE_ODBL = "odc-odbl"
+LICENCE_LEGACY = "fr-lo"  # Licence Ouverte 1.0: kept only for datasets already using it
+ALLOWED_LICENCES = (LICENCE_ETALAB, LICENCE_ODBL)
+# data.gouv.fr calls Licence Ouverte 2.0 "lov2"; the portal uses its SPDX id.
+_LICENCE_IDS = {"lov2": LICENCE_ETALAB, "fr-lo": LICENCE_LEGACY, "odc-odbl": LICENCE_ODBL}
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(os.path.join(DATA_DIR, name), encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def lang() -> str:
+    try:
+        return "en" if tk.h.lang() == "en" else "fr"
+    except (RuntimeError, AttributeError, TypeError):
+        return "fr"
+
+
+@functools.lru_cache(maxsize=None)
+def themes() -> dict[str, dict[str, str]]:
+    return {r["code"]: {"fr": r["label_fr"], "en": r["label_en"], "uri": r["uri"]}
+            for r in _rows("eu-data-theme.csv")}
+
+
+@functools.lru_cache(maxsize=None)
+def frequencies() -> dict[str, dict[str, str]]:
+    return {r["code"]: {"fr": r["label_fr"], "en": r["label_en"], "uri": r["uri"]}
+            for r in _rows("eu-frequency.csv")}
+
+
+@functools.lru_cache(maxsize=None)
+def file_types() -> dict[str, dict[str, str]]:
+    """Non-deprecated EU file types; ``media_type`` is the first IANA type."""
+    return {r["code"]: {"fr": r["label_fr"], "en": r["label_en"], "uri": r["uri"],
+                        "media_type": r["media_type"].split("|")[0]}
+            for r in _rows("eu-file-type.csv") if r["deprecated"] != "true"}
+
+
+@functools.lru_cache(maxsize=None)
+def licences() -> dict[str, dict[str, str]]:
+    out = {}
+    for r in _rows("licences.csv"):
+        out[_LICENCE_IDS[r["id"]]] = {"fr": r["title_fr"], "en": r["title_en"],
+                                      "url": r["uri"]}
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def scdl_schemas() -> dict[str, dict[str, str]]:
+    return {r["id"]: {"fr": r["title"], "en": r["title"], "url": r["schema_url"],
+                      "homepage": r["homepage"]}
+            for r in _rows("scdl-schemas.csv")}
+
+
+def file_type_code(value: str) -> Optional[str]:
+    """The EU code of a format as users type it ("csv", "GeoJSON", "CSV")."""
+    code = (value or "").strip().upper().replace("-", "_").replace(" ", "_")
+    return code if code in file_types() else None
+
+
+def label(entries: dict[str, dict[str, Any]], code: str) -> str:
+    entry = entries.get(code)
+    return entry[lang()] if entry else code
