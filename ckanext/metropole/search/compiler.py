@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -18,7 +18,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from . import lucene
 from .lucene import SearchSyntaxError
-from .table import COLUMN_FIELDS, TEXT_CONFIG_EN, TEXT_CONFIG_FR, TIMESTAMP_COLUMNS, document
+from .table import (COLUMN_FIELDS, MAX_TERM_LENGTH, TEXT_CONFIG_EN, TEXT_CONFIG_FR,
+                    TIMESTAMP_COLUMNS, document, term)
 
 TEXT_FIELDS = {
     "title", "notes", "author", "author_email", "maintainer", "maintainer_email",
@@ -140,12 +141,11 @@ def _contains(field: str, value: Any) -> Any:
 def _exact(field: str, text: str) -> Any:
     if field in COLUMN_FIELDS:
         return document.c[field] == text
-    options = [_contains(field, text)]
-    if re.fullmatch(r"-?\d{1,15}", text):
-        options.append(_contains(field, int(text)))
-    elif text in ("true", "false"):
-        options.append(_contains(field, text == "true"))
-    return sa.or_(*options)
+    if field == "permission_labels":
+        return document.c.labels.contains([text])
+    if len(text) <= MAX_TERM_LENGTH:
+        return document.c.terms.contains([term(field, text)])
+    return _contains(field, text)
 
 
 def _exists(field: str) -> Any:
@@ -180,12 +180,24 @@ def _substring(field: str, text: str) -> Any:
     return folded(source).like(sa.func.concat("%", folded(sa.literal(escaped)), "%"))
 
 
+class TSQuery(sa.types.UserDefinedType):
+    """PostgreSQL's tsquery type (SQLAlchemy 1.4 has none)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_: Any) -> str:
+        return "TSQUERY"
+
+
+def prefix_lexemes(text: str) -> str:
+    return " & ".join(f"{w}:*" for w in re.findall(r"\w+", text))
+
+
 def tsquery_for(text: str, phrase: bool = False, prefix: bool = False) -> Any:
     if prefix:
-        words = re.findall(r"\w+", text)
-        if not words:
+        lexemes = prefix_lexemes(text)
+        if not lexemes:
             return None
-        lexemes = " & ".join(f"{w}:*" for w in words)
         return sa.func.to_tsquery(TEXT_CONFIG_FR, lexemes).op("||")(
             sa.func.to_tsquery(TEXT_CONFIG_EN, lexemes))
     fn = sa.func.phraseto_tsquery if phrase else sa.func.plainto_tsquery
@@ -225,11 +237,15 @@ class Compiler:
     """Compiles one query; remembers the free-text terms for relevance."""
 
     def __init__(self, query_fields: Optional[Iterable[str]] = None,
-                 now: Optional[datetime.datetime] = None):
+                 now: Optional[datetime.datetime] = None,
+                 normalize: Optional[Callable[[str, bool, bool], str]] = None):
         fields = [f.split("^")[0] for f in (query_fields or []) if f]
         self.query_fields = [_check_field(f) for f in fields] or ["text"]
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
         self.rank_queries: list[Any] = []
+        # normalize(text, phrase, prefix) -> the tsquery as text, "" for stop
+        # words: a constant lets the planner use the text index.
+        self.normalize = normalize
 
     def compile(self, node: lucene.Node, *, scoring: bool = False) -> Any:
         if isinstance(node, lucene.MatchAll):
@@ -317,6 +333,14 @@ class Compiler:
 
     def _text(self, field: str, text: str, scoring: bool, phrase: bool = False,
               prefix: bool = False) -> Any:
+        if self.normalize is not None:
+            normalized = self.normalize(text, phrase, prefix)
+            if not normalized:
+                return sa.true()  # Solr drops stop words from the query
+            query = sa.cast(sa.literal(normalized), TSQuery())
+            if scoring:
+                self.rank_queries.append(query)
+            return _field_tsvector(field).op("@@")(query)
         query = tsquery_for(text, phrase=phrase, prefix=prefix)
         if query is None:
             return sa.true()

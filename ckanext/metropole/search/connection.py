@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import pysolr
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckan.common import config
@@ -24,8 +25,10 @@ from ckan.model import meta
 
 from . import lucene
 from .lucene import SearchSyntaxError
-from .compiler import DEFAULT_QUERY_FIELDS, Compiler, _check_field, _date_expr, field_kind, folded, jsonb_literal
-from .table import COLUMN_FIELDS, TEXT_CONFIG_EN, TEXT_CONFIG_FR, TIMESTAMP_COLUMNS, document
+from .compiler import (DEFAULT_QUERY_FIELDS, Compiler, _check_field, _date_expr,
+                       field_kind, folded, jsonb_literal, prefix_lexemes, tsquery_for)
+from .table import (COLUMN_FIELDS, MAX_TERM_LENGTH, PAYLOAD_FIELDS, TERM_SEPARATOR,
+                    TEXT_CONFIG_EN, TEXT_CONFIG_FR, TIMESTAMP_COLUMNS, document, term)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,28 @@ def _timestamp(value: Any) -> Optional[datetime.datetime]:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=datetime.timezone.utc)
 
 
+def _term_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def terms_of(doc: dict[str, Any]) -> list[str]:
+    """Short values of the document's string fields, as "field<US>value"."""
+    found = set()
+    for field, value in doc.items():
+        if field in COLUMN_FIELDS or field == "permission_labels" or \
+                field_kind(field) != "string":
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if item is None or isinstance(item, (dict, list)):
+                continue
+            text = _term_text(item)
+            if text and len(text) <= MAX_TERM_LENGTH:
+                found.add(term(field, text))
+    return sorted(found)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
@@ -134,6 +159,7 @@ class PostgresSearchConnection:
             if "index_id" not in doc or "id" not in doc:
                 raise pysolr.SolrError("Document without index_id or id")
             payload = json.loads(json.dumps(doc, default=_json_default))
+            stored = {k: payload.pop(k) for k in PAYLOAD_FIELDS if k in payload}
             row = {
                 "index_id": payload["index_id"],
                 "id": payload["id"],
@@ -146,6 +172,9 @@ class PostgresSearchConnection:
                 "metadata_created": _timestamp(payload.get("metadata_created")),
                 "metadata_modified": _timestamp(payload.get("metadata_modified")),
                 "doc": payload,
+                "payload": stored,
+                "terms": terms_of(payload),
+                "labels": [str(v) for v in _as_list(payload.get("permission_labels"))],
             }
             row.update({f"text_{w}": t for w, t in weighted_text(payload).items()})
             rows.append(row)
@@ -154,7 +183,8 @@ class PostgresSearchConnection:
         tsv = _tsvector_sql("A").op("||")(_tsvector_sql("B")).op("||")(
             _tsvector_sql("C")).op("||")(_tsvector_sql("D"))
         plain = ["index_id", "id", "site_id", "name", "state", "capacity", "dataset_type",
-                 "title_string", "metadata_created", "metadata_modified", "doc"]
+                 "title_string", "metadata_created", "metadata_modified", "doc", "payload",
+                 "terms", "labels"]
         values = {c: sa.bindparam(c, type_=document.c[c].type) for c in plain}
         values["tsv"] = tsv
         values["indexed_at"] = sa.func.now()
@@ -175,8 +205,16 @@ class PostgresSearchConnection:
             condition = document.c.index_id.in_(list(ids))
         else:
             assert q is not None
-            condition = Compiler().compile(lucene.parse(q))
-        self._run(lambda conn: conn.execute(sa.delete(document).where(condition)))
+            node = lucene.parse(q)
+
+            def condition_for(conn: sa.engine.Connection) -> Any:
+                return Compiler(normalize=normalizer(conn)).compile(node)
+
+        if id is not None:
+            self._run(lambda conn: conn.execute(sa.delete(document).where(condition)))
+        else:
+            self._run(lambda conn: conn.execute(
+                sa.delete(document).where(condition_for(conn))))
         return ""
 
     def commit(self, **_: Any) -> str:
@@ -218,6 +256,32 @@ def _int(params: dict[str, Any], key: str, default: int) -> int:
         raise SearchSyntaxError(f"Parameter {key} must be an integer, got {value!r}")
 
 
+def _check_sort(sort: str) -> None:
+    for part in sort.split(","):
+        bits = part.split()
+        if bits and (len(bits) != 2 or bits[1].lower() not in ("asc", "desc")):
+            raise SearchSyntaxError('Invalid "sort" parameter')
+
+
+def normalizer(conn: sa.engine.Connection) -> Callable[[str, bool, bool], str]:
+    """Ask PostgreSQL for the tsquery of a term, once per term and request."""
+    cache: dict[tuple[str, bool, bool], str] = {}
+
+    def normalize(text: str, phrase: bool, prefix: bool) -> str:
+        key = (text, phrase, prefix)
+        if key not in cache:
+            if prefix:
+                text = prefix_lexemes(text)
+                if not text:
+                    cache[key] = ""
+                    return ""
+            query = tsquery_for(text, phrase=phrase, prefix=prefix)
+            cache[key] = conn.execute(sa.select(sa.cast(query, sa.Text))).scalar() or ""
+        return cache[key]
+
+    return normalize
+
+
 class SearchRequest:
     """One Solr-style request compiled to SQL."""
 
@@ -231,24 +295,23 @@ class SearchRequest:
         if self.start < 0:
             raise SearchSyntaxError("Parameter start must not be negative")
         self.rows = min(self.rows, MAX_ROWS)
-        def_type = _single(params, "defType", "lucene")
+        self.def_type = _single(params, "defType", "lucene")
         qf = _single(params, "qf") or ""
         fields = [f.split("^")[0] for f in qf.split()] if qf else []
         if set(fields) <= DEFAULT_QUERY_FIELDS:
             fields = ["text"]  # the weighted tsvector covers them all
-        self.compiler = Compiler(fields if def_type in ("dismax", "edismax") else ["text"])
-        q_op = _single(params, "q.op", "AND")
-        if def_type in ("dismax", "edismax"):
-            node = lucene.parse(self.q, "OR")
-            self.where = self.compiler.dismax(node, _single(params, "mm", "100%"))
+        self.query_fields = fields if self.def_type in ("dismax", "edismax") else ["text"]
+        self.q_op = _single(params, "q.op", "AND")
+        self.mm = _single(params, "mm", "100%")
+        if self.def_type in ("dismax", "edismax"):
+            self.node = lucene.parse(self.q, "OR")
         else:
-            self.where = self.compiler.compile(lucene.parse(self.q, q_op), scoring=True)
+            self.node = lucene.parse(self.q, self.q_op)
         filters = params.get("fq") or []
         if isinstance(filters, str):
             filters = [filters]
-        self.filters = [
-            self.compiler.compile(lucene.parse(f, q_op)) for f in filters if f and f.strip()
-        ]
+        self.filter_nodes = [lucene.parse(f, self.q_op) for f in filters if f and f.strip()]
+        self.sort = _single(params, "sort") or "score desc"
         self.fl = self._field_list(_single(params, "fl", "*") or "*")
         self.facet_fields = self._facet_fields(params)
         self.facet_limit = _int(params, "facet.limit", 100)
@@ -256,7 +319,16 @@ class SearchRequest:
         self.facet_sort = _single(params, "facet.sort", "count" if self.facet_limit > 0 else "index")
         if self.facet_sort not in ("count", "index"):
             raise SearchSyntaxError("Parameter facet.sort must be count or index")
-        self.order_by = self._sort(_single(params, "sort") or "score desc")
+        _check_sort(self.sort)
+
+    def compile(self, conn: sa.engine.Connection) -> None:
+        self.compiler = Compiler(self.query_fields, normalize=normalizer(conn))
+        if self.def_type in ("dismax", "edismax"):
+            self.where = self.compiler.dismax(self.node, self.mm)
+        else:
+            self.where = self.compiler.compile(self.node, scoring=True)
+        self.filters = [self.compiler.compile(n) for n in self.filter_nodes]
+        self.order_by = self._sort(self.sort)
 
     @staticmethod
     def _field_list(fl: str) -> Optional[list[str]]:
@@ -310,6 +382,7 @@ class SearchRequest:
         return order
 
     def execute(self, conn: sa.engine.Connection) -> dict[str, Any]:
+        self.compile(conn)
         condition = sa.and_(self.where, *self.filters)
         count = conn.execute(
             sa.select(sa.func.count()).select_from(document).where(condition)
@@ -317,13 +390,19 @@ class SearchRequest:
         docs: list[dict[str, Any]] = []
         if self.rows > 0 and self.start < count:
             want_score = self.fl is not None and "score" in self.fl
+            want_payload = self.fl is None or bool(set(self.fl) & set(PAYLOAD_FIELDS))
             columns = [document.c.doc]
+            if want_payload:
+                columns.append(document.c.payload)
             if want_score:
                 columns.append(self.compiler.rank().label("score"))
             stmt = (sa.select(*columns).where(condition).order_by(*self.order_by)
                     .limit(self.rows).offset(self.start))
             for row in conn.execute(stmt):
-                docs.append(self._project(row.doc, row.score if want_score else None))
+                doc = dict(row.doc)
+                if want_payload and row.payload:
+                    doc.update(row.payload)
+                docs.append(self._project(doc, row.score if want_score else None))
         facets = self._facets(conn, condition) if self.facet_fields else {}
         return {
             "response": {"numFound": count, "start": self.start, "docs": docs},
@@ -339,9 +418,33 @@ class SearchRequest:
         return out
 
     def _facets(self, conn: sa.engine.Connection, condition: Any) -> dict[str, list[Any]]:
+        counts: dict[str, list[tuple[str, int]]] = {f: [] for f in self.facet_fields}
+        by_terms = [f for f in self.facet_fields if field_kind(f) == "string"
+                    and f not in COLUMN_FIELDS and f != "permission_labels"]
+        if by_terms:
+            # One pass over the small ``terms`` arrays of the matched rows.
+            value = sa.func.unnest(document.c.terms).label("t")
+            matched = sa.select(value).where(condition).subquery("m")
+            prefixes = [term(f, "") for f in by_terms]
+            t = matched.c.t
+            stmt = (sa.select(t, sa.func.count().label("n"))
+                    .where(t.op("^@")(sa.func.any(sa.literal(prefixes, ARRAY(sa.Text)))))
+                    .group_by(t))
+            for row in conn.execute(stmt):
+                field, _, text = row.t.partition(TERM_SEPARATOR)
+                if row.n >= self.facet_mincount and field in counts:
+                    counts[field].append((text, row.n))
+        others = [f for f in self.facet_fields if f not in by_terms]
+        if others:
+            self._facets_from_documents(conn, condition, others, counts)
+        return self._ranked(counts)
+
+    def _facets_from_documents(self, conn: sa.engine.Connection, condition: Any,
+                               fields: list[str], counts: dict[str, list]) -> None:
+        """Facets on fields kept out of ``terms`` (columns, long values)."""
         matched = sa.select(document.c.doc).where(condition).cte("matched")
         field_col = sa.column("field", sa.Text)
-        names = sa.values(field_col, name="facet_names").data([(f,) for f in self.facet_fields])
+        names = sa.values(field_col, name="facet_names").data([(f,) for f in fields])
         doc_value = matched.c.doc[names.c.field]
         as_array = sa.case(
             (sa.func.jsonb_typeof(doc_value) == "array", doc_value),
@@ -357,10 +460,11 @@ class SearchRequest:
             .where(values.c.value != "")
             .group_by(names.c.field, values.c.value)
         )
-        counts: dict[str, list[tuple[str, int]]] = {f: [] for f in self.facet_fields}
         for row in conn.execute(stmt):
             if row.n >= self.facet_mincount:
                 counts[row.field].append((row.value, row.n))
+
+    def _ranked(self, counts: dict[str, list[tuple[str, int]]]) -> dict[str, list[Any]]:
         result = {}
         for field, items in counts.items():
             if self.facet_sort == "count":

@@ -6,7 +6,7 @@ It is declared on CKAN's metadata so that ``model.repo.delete_all`` (the
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 from ckan.model import meta
 
@@ -27,9 +27,24 @@ document = sa.Table(
     sa.Column("metadata_created", sa.DateTime(timezone=True)),
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),
     sa.Column("doc", JSONB, nullable=False),
+    sa.Column("payload", JSONB),
+    sa.Column("terms", ARRAY(sa.Text), nullable=False),
+    sa.Column("labels", ARRAY(sa.Text), nullable=False),
     sa.Column("tsv", TSVECTOR, nullable=False),
     sa.Column("indexed_at", sa.DateTime(timezone=True)),
 )
+
+# Stored-only fields, kept apart so filters and facets read small rows.
+PAYLOAD_FIELDS = ("data_dict", "validated_data_dict")
+
+# Separator of field and value in ``terms`` (ASCII unit separator).
+TERM_SEPARATOR = "\x1f"
+MAX_TERM_LENGTH = 200
+
+
+def term(field: str, value: str) -> str:
+    return f"{field}{TERM_SEPARATOR}{value}"
+
 
 # Columns that mirror a document field, usable directly in filters and sorts.
 COLUMN_FIELDS = {

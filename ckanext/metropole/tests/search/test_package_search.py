@@ -6,7 +6,12 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import search
 from ckan.tests import factories, helpers
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+# The backend alone, with CKAN's default schema: these tests are about search,
+# not about the métropole's publication rules.
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", "metropole_search"),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
 
 
 def search_names(**params):

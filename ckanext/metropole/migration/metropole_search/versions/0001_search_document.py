@@ -1,6 +1,11 @@
 """Search index of metropole_search: one JSONB document and one weighted
 tsvector per dataset, French (and English) stemming with accent folding.
 
+The large stored-only fields (data_dict, validated_data_dict) live in
+``payload`` so that filters and facets read small rows; ``terms`` holds every
+short value of a string field as "field<US>value" (exact filters and facets
+through one GIN index) and ``labels`` the permission labels.
+
 Revision ID: 0001_search_document
 Revises:
 Create Date: 2026-11-22
@@ -42,6 +47,9 @@ def upgrade():
             metadata_created timestamptz,
             metadata_modified timestamptz,
             doc jsonb NOT NULL,
+            payload jsonb,
+            terms text[] NOT NULL DEFAULT '{}',
+            labels text[] NOT NULL DEFAULT '{}',
             tsv tsvector NOT NULL,
             indexed_at timestamptz NOT NULL DEFAULT now()
         )
@@ -54,6 +62,14 @@ def upgrade():
     op.execute(
         "CREATE INDEX metropole_search_document_doc_idx "
         "ON metropole_search_document USING gin (doc jsonb_path_ops)"
+    )
+    op.execute(
+        "CREATE INDEX metropole_search_document_terms_idx "
+        "ON metropole_search_document USING gin (terms)"
+    )
+    op.execute(
+        "CREATE INDEX metropole_search_document_labels_idx "
+        "ON metropole_search_document USING gin (labels)"
     )
     op.execute(
         "CREATE INDEX metropole_search_document_visible_idx "
