@@ -217,9 +217,11 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
 # ---------------------------------------------------------------- choices
 
 def _field_label(field: dict[str, Any]) -> str:
-    from ckanext.scheming.helpers import scheming_language_text
-
-    return scheming_language_text(field.get("label", field["field_name"]))
+    # scheming_language_text needs a request; validators also run from the CLI
+    label = field.get("label", field["field_name"])
+    if isinstance(label, dict):
+        return label.get(vocab.lang()) or label.get("fr") or field["field_name"]
+    return str(label)
 
 
 def _choice_values(field: dict[str, Any]) -> set[str]:
