@@ -20,6 +20,14 @@ def territory() -> str:
     return tk.config.get("ckanext.metropole.territory")
 
 
+def map_tiles_url() -> str:
+    return tk.config.get("ckanext.metropole.map_tiles_url") or ""
+
+
+def map_attribution() -> str:
+    return tk.config.get("ckanext.metropole.map_attribution") or ""
+
+
 def scheming_defaults() -> dict[str, str]:
     """Scheming options pointing at the schemas shipped in ``schemas/``."""
     return {

@@ -38,7 +38,15 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _schema_label(field_name: str, code: str) -> str:
-    return tk.h.metropole_field_label(field_name, code)
+    """Label of a choice of the dataset schema (no request needed)."""
+    schema = tk.h.scheming_get_dataset_schema("dataset") or {}
+    for field in schema.get("dataset_fields", []):
+        if field["field_name"] == field_name:
+            for choice in field.get("choices", []):
+                if choice["value"] == code:
+                    label = choice["label"]
+                    return label.get(vocab.lang(), code) if isinstance(label, dict) else label
+    return code
 
 
 def display_name(field: str, code: str) -> str:

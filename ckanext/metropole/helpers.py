@@ -19,6 +19,14 @@ def metropole_portal_title() -> str:
     return metropole_config.portal_title()
 
 
+def metropole_map_tiles_url() -> str:
+    return metropole_config.map_tiles_url()
+
+
+def metropole_map_attribution() -> str:
+    return metropole_config.map_attribution()
+
+
 def _choices(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"value": code, "label": {"fr": e["fr"], "en": e["en"]}}
             for code, e in entries.items()]
@@ -98,12 +106,3 @@ def metropole_coverage_geojson(pkg: dict[str, Any]) -> str:
 
 def metropole_list(value: Any) -> list[str]:
     return as_list(value)
-
-
-def metropole_field_label(field_name: str, value: str, dataset_type: str = "dataset") -> str:
-    """Label of a choice of the dataset schema, in the request's language."""
-    schema = tk.h.scheming_get_dataset_schema(dataset_type)
-    field = tk.h.scheming_field_by_name(schema["dataset_fields"], field_name) if schema else None
-    if not field:
-        return value
-    return tk.h.scheming_choices_label(tk.h.scheming_field_choices(field), value)

@@ -27,6 +27,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "metropole")
         # Scheming reads its schema list from the config, CKAN its licence
         # list: give them ours unless the site chose others.
         for key, value in metropole_config.scheming_defaults().items():
