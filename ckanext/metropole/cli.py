@@ -30,8 +30,10 @@ def demo_seed(token_file: str) -> None:
         click.echo(f"Sysadmin: {admin['name']} / {demo_data.ADMIN_PASSWORD} (existing)")
     if demo_data.ensure_token(token_file):
         click.echo(f"API token of {admin['name']} written to {token_file}")
-    org = demo_data.ensure_organization("dijon-metropole", "Dijon Métropole")
-    new = demo_data.ensure_datasets(org["id"])
+    changes = demo_data.load_territory()
+    touched = sum(c.action != "unchanged" for c in changes)
+    click.echo(f"Territory: {len(changes)} organizations, {touched} created or updated")
+    new = demo_data.ensure_datasets()
     click.echo(f"Sample datasets: {len(new)} created, "
                f"{len(demo_data.SAMPLE_DATASETS) - len(new)} already there")
 

@@ -14,35 +14,96 @@ ADMIN_NAME = "admin"
 ADMIN_PASSWORD = "metropole-demo"  # printed by `make demo`; demo only
 ADMIN_EMAIL = "admin@metropole.localhost"
 
+# Complete, open datasets (they pass the publication gate) owned by the
+# métropole or a commune, plus two private drafts still being screened.
+_OPEN = {
+    "private": False,
+    "license_id": "etalab-2.0",
+    "frequency": "ANNUAL",
+    "screening_personal_data": "none",
+    "screening_secret": "no",
+    "screening_third_party": "no",
+    "opening_status": "ouvert",
+    "spatial_coverage": "territoire",
+    "contact_name": "Mission open data",
+    "contact_email": "opendata@metropole.localhost",
+}
+
 SAMPLE_DATASETS: list[dict[str, Any]] = [
     {
         "name": "equipements-scolaires-dijon",
         "title": "Équipements scolaires",
-        "notes": "Écoles maternelles et élémentaires publiques de la métropole, "
+        "notes": "Écoles maternelles et élémentaires publiques de Dijon, "
                  "avec leur adresse et leur nombre de classes.",
+        "owner": "dijon",
         "tags": ["éducation", "écoles"],
+        "fields": dict(_OPEN, theme=["EDUC"], criteria=["interet_general", "disponibilite"],
+                       spatial_coverage="communes", spatial_communes=["21231"],
+                       owning_service="Direction de l'éducation"),
         "resource": ("ecoles.csv", "CSV", "Liste des écoles"),
     },
     {
         "name": "stationnement-velos",
         "title": "Stationnements vélos",
         "notes": "Arceaux et abris à vélos installés sur l'espace public.",
+        "owner": "dijon-metropole",
         "tags": ["mobilité", "vélo"],
-        "resource": ("stationnements-velos.geojson", "GeoJSON", "Stationnements vélos"),
+        "fields": dict(_OPEN, theme=["TRAN"], criteria=["interet_general"],
+                       frequency="MONTHLY", conforms_to="etalab/schema-amenagements-cyclables"),
+        "resource": ("stationnements-velos.geojson", "GEOJSON", "Stationnements vélos"),
     },
     {
         "name": "budget-primitif-2026",
         "title": "Budget primitif 2026",
         "notes": "Budget primitif voté par le conseil métropolitain, par fonction.",
+        "owner": "dijon-metropole",
         "tags": ["finances", "budget"],
+        "fields": dict(_OPEN, theme=["ECON", "GOVE"], criteria=["transparence", "valorisation"],
+                       temporal_start="2026-01-01", temporal_end="2026-12-31"),
         "resource": ("budget-primitif-2026.csv", "CSV", "Budget primitif 2026"),
     },
     {
         "name": "qualite-de-l-air",
         "title": "Qualité de l'air",
         "notes": "Indices quotidiens de qualité de l'air mesurés dans la métropole.",
+        "owner": "dijon-metropole",
         "tags": ["environnement", "air"],
+        "fields": dict(_OPEN, theme=["ENVI", "HEAL"], criteria=["interet_general"],
+                       frequency="DAILY", license_id="odc-odbl",
+                       license_justification="Les indices sont enrichis par les "
+                       "réutilisateurs : le partage à l'identique garde ces "
+                       "améliorations ouvertes."),
         "resource": ("qualite-air.csv", "CSV", "Indices quotidiens"),
+    },
+    {
+        "name": "arbres-chenove",
+        "title": "Arbres d'alignement de Chenôve",
+        "notes": "Arbres plantés le long des voies communales.",
+        "owner": "chenove",
+        "tags": ["nature", "arbres"],
+        "fields": dict(_OPEN, theme=["ENVI"], criteria=["valorisation"],
+                       spatial_coverage="communes", spatial_communes=["21166"]),
+        "resource": ("arbres-chenove.csv", "CSV", "Arbres"),
+    },
+    {
+        "name": "subventions-associations",
+        "title": "Subventions aux associations",
+        "notes": "Brouillon : l'examen des données personnelles est en cours.",
+        "owner": "dijon-metropole",
+        "tags": ["associations"],
+        "fields": {"private": True, "opening_status": "en_examen",
+                   "criteria": ["transparence"], "theme": ["SOCI"]},
+        "resource": ("subventions.csv", "CSV", "Subventions"),
+    },
+    {
+        "name": "eclairage-public-talant",
+        "title": "Éclairage public de Talant",
+        "notes": "Brouillon : ouverture planifiée après le recensement des points lumineux.",
+        "owner": "talant",
+        "tags": ["énergie"],
+        "fields": {"private": True, "opening_status": "planifie",
+                   "planned_opening_date": "2027-03-01", "theme": ["ENER"]},
+        "resource": ("eclairage.csv", "CSV", "Points lumineux"),
     },
 ]
 
@@ -89,16 +150,14 @@ def ensure_token(path: str) -> bool:
     return True
 
 
-def ensure_organization(name: str, title: str) -> dict[str, Any]:
-    try:
-        return tk.get_action("organization_show")(_context(), {"id": name})
-    except tk.ObjectNotFound:
-        return tk.get_action("organization_create")(
-            _context(), {"name": name, "title": title}
-        )
+def load_territory() -> list[Any]:
+    """The métropole and one organization per commune (the Dijon territory)."""
+    from ckanext.metropole import territory, territory_load
+
+    return territory_load.load(territory.current())
 
 
-def ensure_datasets(owner_org: str) -> list[str]:
+def ensure_datasets() -> list[str]:
     created = []
     for sample in SAMPLE_DATASETS:
         try:
@@ -109,19 +168,19 @@ def ensure_datasets(owner_org: str) -> list[str]:
         filename, fmt, res_name = sample["resource"]
         tk.get_action("package_create")(
             _context(),
-            {
-                "name": sample["name"],
-                "title": sample["title"],
-                "notes": sample["notes"],
-                "owner_org": owner_org,
-                "license_id": "etalab-2.0",
-                "tags": [{"name": t} for t in sample["tags"]],
-                "resources": [{
+            dict(
+                sample["fields"],
+                name=sample["name"],
+                title=sample["title"],
+                notes=sample["notes"],
+                owner_org=sample["owner"],
+                tags=[{"name": t} for t in sample["tags"]],
+                resources=[{
                     "url": f"https://data.example.invalid/{filename}",
                     "format": fmt,
                     "name": res_name,
                 }],
-            },
+            ),
         )
         created.append(sample["name"])
     return created

@@ -1,0 +1,39 @@
+"""``ckan metropole demo seed``: the Dijon territory and sample datasets."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.tests import helpers
+
+from ckanext.metropole import demo
+from ckanext.metropole.logic.gate import check_publication
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path):
+    token = tmp_path / "token"
+    first = cli.invoke(ckan_cli, ["metropole", "demo", "seed", "--token-file", str(token)])
+    assert first.exit_code == 0, first.output
+    assert "Territory: 24 organizations, 24 created or updated" in first.output
+    assert f"Sample datasets: {len(demo.SAMPLE_DATASETS)} created" in first.output
+
+    orgs = helpers.call_action("organization_list", all_fields=True, limit=100)
+    assert len(orgs) == 24
+    found = helpers.call_action("package_search", include_private=True, rows=100)
+    public = [d for d in found["results"] if not d["private"]]
+    drafts = [d for d in found["results"] if d["private"]]
+    assert len(public) == 5 and len(drafts) == 2
+    for pkg in public:
+        assert check_publication(pkg) == {}, pkg["name"]
+    assert all(check_publication(dict(d, private=False)) for d in drafts)
+    owners = {d["name"]: d["organization"]["name"] for d in found["results"]}
+    assert owners["arbres-chenove"] == "chenove"
+    shown = helpers.call_action("package_show", id="arbres-chenove")
+    assert shown["producing_commune"] == "21166"
+
+    second = cli.invoke(ckan_cli, ["metropole", "demo", "seed", "--token-file", str(token)])
+    assert second.exit_code == 0, second.output
+    assert "24 organizations, 0 created or updated" in second.output
+    assert "0 created" in second.output
