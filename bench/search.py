@@ -3,7 +3,8 @@
     .venv/bin/python bench/search.py [--sizes 10000 50000] [--repeat 40]
 
 Fills a dedicated database (``metropole_bench``, created by scripts/stack.sh)
-with N synthetic French datasets, written straight into the index table by the
+with N synthetic French datasets (words drawn from a Zipf-distributed
+vocabulary, tags, formats, 23 communes, 10 % private), written straight into the index table by the
 backend's own ``add`` (the documents look like CKAN's: same fields, same
 stored ``validated_data_dict``; going through ``package_create`` would take
 hours for 50,000 datasets and measure CKAN, not the search). Then it runs the
@@ -34,6 +35,13 @@ WORDS = ("école maternelle élémentaire collège budget primitif compte admini
          "transport bus tramway arrêt horaire population recensement logement social "
          "équipement sportif piscine bibliothèque musée culture subvention association "
          "marché public délibération conseil élu adresse bâtiment énergie éclairage").split()
+# A Zipf-distributed vocabulary: 4,000 invented words, the real ones placed
+# from rank 100 on (one every 20 ranks), so a real word is about as frequent
+# in the notes as a topical word is in a real catalogue (a few % of datasets).
+VOCABULARY = [f"lexeme{i}" for i in range(4000)]
+for position, word in enumerate(dict.fromkeys(WORDS)):
+    VOCABULARY.insert(100 + 20 * position, word)
+WEIGHTS = [1 / (rank + 10) for rank in range(len(VOCABULARY))]
 TAGS = [f"{w}" for w in dict.fromkeys(WORDS)] + [f"thème-{i}" for i in range(150)]
 FORMATS = ["CSV", "JSON", "GeoJSON", "XLSX", "PDF", "SHP"]
 LICENCES = ["etalab-2.0", "etalab-2.0", "etalab-2.0", "odc-odbl"]
@@ -41,7 +49,7 @@ SITE_ID = "metropole-bench"
 
 
 def sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
+    return " ".join(rng.choices(VOCABULARY, WEIGHTS, k=n))
 
 
 def make_doc(i: int, rng: random.Random) -> dict:

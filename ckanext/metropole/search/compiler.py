@@ -391,9 +391,11 @@ class Compiler:
         combined = self.rank_queries[0]
         for q in self.rank_queries[1:]:
             combined = combined.op("||")(q)
-        # weights for D, C, B, A: title first, then tags/notes/organization
+        # Scored on the small tsv_head (title, name, tags, groups,
+        # organization): title matches first, then the others; a match found
+        # only in the notes or resources scores the 0.01 floor.
         weights = sa.literal_column("'{0.1, 0.2, 0.4, 1.0}'::float4[]")
-        return sa.func.ts_rank(weights, document.c.tsv, combined)
+        return sa.func.ts_rank(weights, document.c.tsv_head, combined) + 0.01
 
 
 def minimum_should_match(spec: Optional[str], clauses: int) -> int:

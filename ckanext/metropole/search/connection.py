@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import types
 from typing import Any, Callable, Iterable, Optional
 
 import pysolr
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckan.common import config
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.model import meta
 
-from . import lucene
+from . import facet_counts, lucene
 from .lucene import SearchSyntaxError
 from .compiler import (DEFAULT_QUERY_FIELDS, Compiler, _check_field, _date_expr,
                        field_kind, folded, jsonb_literal, prefix_lexemes, tsquery_for)
@@ -43,6 +44,7 @@ MAX_ROWS = 100_000
 WEIGHTS = {
     "A": ("title", "name"),
     "B": ("tags", "groups", "organization", "notes"),
+    "H": ("tags", "groups", "organization"),  # the head's B part, without notes
     "C": ("res_name", "res_description", "res_format"),
     "D": ("text", "urls", "url", "res_url", "license", "license_id", "author",
           "maintainer", "version"),
@@ -65,12 +67,12 @@ def weighted_text(doc: dict[str, Any]) -> dict[str, str]:
     return {w: " ".join(p for p in texts if p) for w, texts in parts.items()}
 
 
-def _tsvector_sql(weight: str) -> Any:
-    param = sa.bindparam(f"text_{weight}", type_=sa.Text)
+def _tsvector_sql(part: str, weight: Optional[str] = None) -> Any:
+    param = sa.bindparam(f"text_{part}", type_=sa.Text)
     return sa.func.setweight(
         sa.func.to_tsvector(TEXT_CONFIG_FR, param).op("||")(
             sa.func.to_tsvector(TEXT_CONFIG_EN, param)),
-        weight,
+        weight or part,
     )
 
 
@@ -182,39 +184,54 @@ class PostgresSearchConnection:
             return ""
         tsv = _tsvector_sql("A").op("||")(_tsvector_sql("B")).op("||")(
             _tsvector_sql("C")).op("||")(_tsvector_sql("D"))
+        head = _tsvector_sql("A").op("||")(_tsvector_sql("H", weight="B"))
         plain = ["index_id", "id", "site_id", "name", "state", "capacity", "dataset_type",
                  "title_string", "metadata_created", "metadata_modified", "doc", "payload",
                  "terms", "labels"]
         values = {c: sa.bindparam(c, type_=document.c[c].type) for c in plain}
         values["tsv"] = tsv
+        values["tsv_head"] = head
         values["indexed_at"] = sa.func.now()
         stmt = pg_insert(document).values(values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[document.c.index_id],
-            set_={c: stmt.excluded[c] for c in plain[1:] + ["tsv", "indexed_at"]},
+            set_={c: stmt.excluded[c] for c in plain[1:] + ["tsv", "tsv_head", "indexed_at"]},
         )
-        self._run(lambda conn: conn.execute(stmt, rows))
+        ids = [r["index_id"] for r in rows]
+        new = [types.SimpleNamespace(**r) for r in rows]
+
+        def write(conn: sa.engine.Connection) -> None:
+            facet_counts.lock(conn, ids)
+            old = facet_counts.current_rows(conn, ids)
+            conn.execute(stmt, rows)
+            facet_counts.apply(conn, old, new)
+
+        self._run(write)
         return ""
 
     def delete(self, id: Any = None, q: Optional[str] = None, commit: bool = True,
                **_: Any) -> str:
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
-        if id is not None:
-            ids = id if isinstance(id, (list, tuple)) else [id]
-            condition = document.c.index_id.in_(list(ids))
-        else:
-            assert q is not None
-            node = lucene.parse(q)
+        node = None if q is None else lucene.parse(q)
+        listed = None if id is None else list(id if isinstance(id, (list, tuple)) else [id])
 
-            def condition_for(conn: sa.engine.Connection) -> Any:
-                return Compiler(normalize=normalizer(conn)).compile(node)
+        def remove(conn: sa.engine.Connection) -> None:
+            if listed is not None:
+                condition = document.c.index_id.in_(listed)
+            else:
+                condition = Compiler(normalize=normalizer(conn)).compile(node)
+            ids = list(conn.execute(sa.select(document.c.index_id).where(condition)).scalars())
+            if not ids:
+                return
+            facet_counts.lock(conn, ids)
+            gone = conn.execute(
+                sa.delete(document).where(document.c.index_id.in_(ids)).returning(
+                    document.c.site_id, document.c.state, document.c.capacity,
+                    document.c.dataset_type, document.c.labels, document.c.terms))
+            facet_counts.apply(conn, list(gone), [])
 
-        if id is not None:
-            self._run(lambda conn: conn.execute(sa.delete(document).where(condition)))
-        else:
-            self._run(lambda conn: conn.execute(
-                sa.delete(document).where(condition_for(conn))))
+        self._run(remove)
         return ""
 
     def commit(self, **_: Any) -> str:
@@ -222,7 +239,12 @@ class PostgresSearchConnection:
         return ""
 
     def optimize(self, **_: Any) -> str:
-        self._run(lambda conn: conn.execute(sa.text("ANALYZE metropole_search_document")))
+        def tidy(conn: sa.engine.Connection) -> None:
+            facet_counts.drop_empty(conn)
+            conn.execute(sa.text("ANALYZE metropole_search_document"))
+            conn.execute(sa.text("ANALYZE metropole_search_facet_count"))
+
+        self._run(tidy)
         return ""
 
     def ping(self, **_: Any) -> str:
@@ -280,6 +302,10 @@ def normalizer(conn: sa.engine.Connection) -> Callable[[str, bool, bool], str]:
         return cache[key]
 
     return normalize
+
+
+def _directed(order: list[tuple[Any, bool]]) -> list[Any]:
+    return [e.desc().nullslast() if desc else e.asc().nullslast() for e, desc in order]
 
 
 class SearchRequest:
@@ -376,38 +402,108 @@ class SearchRequest:
                          sa.func.lpad(value.astext, 30, "0")),
                         else_=value.astext,
                     )
-            order.append(expr.desc().nullslast() if direction == "desc"
-                         else expr.asc().nullslast())
-        order.append(document.c.index_id.asc())  # stable paging
+            order.append((expr, direction == "desc"))
+        order.append((document.c.index_id, False))  # stable paging
         return order
 
     def execute(self, conn: sa.engine.Connection) -> dict[str, Any]:
         self.compile(conn)
         condition = sa.and_(self.where, *self.filters)
-        count = conn.execute(
-            sa.select(sa.func.count()).select_from(document).where(condition)
-        ).scalar()
-        docs: list[dict[str, Any]] = []
-        if self.rows > 0 and self.start < count:
-            want_score = self.fl is not None and "score" in self.fl
-            want_payload = self.fl is None or bool(set(self.fl) & set(PAYLOAD_FIELDS))
-            columns = [document.c.doc]
-            if want_payload:
-                columns.append(document.c.payload)
-            if want_score:
-                columns.append(self.compiler.rank().label("score"))
-            stmt = (sa.select(*columns).where(condition).order_by(*self.order_by)
-                    .limit(self.rows).offset(self.start))
-            for row in conn.execute(stmt):
-                doc = dict(row.doc)
-                if want_payload and row.payload:
-                    doc.update(row.payload)
-                docs.append(self._project(doc, row.score if want_score else None))
-        facets = self._facets(conn, condition) if self.facet_fields else {}
+        scope = facet_counts.scope_of(self.node, self.filter_nodes)
+        if scope is None:
+            count, page_ids, facets = self._matched_once(conn, condition)
+        else:
+            # a listing: totals and facets are pre-aggregated, the page comes
+            # straight from the ordered index
+            count = facet_counts.total(conn, scope)
+            page_ids = []
+            if self.rows > 0 and self.start < count:
+                stmt = (sa.select(document.c.index_id).where(condition)
+                        .order_by(*_directed(self.order_by))
+                        .limit(self.rows).offset(self.start))
+                page_ids = list(conn.execute(stmt).scalars())
+            facets = self._scoped_facets(conn, scope, condition)
         return {
-            "response": {"numFound": count, "start": self.start, "docs": docs},
-            "facet_counts": {"facet_fields": facets},
+            "response": {"numFound": count, "start": self.start,
+                         "docs": self._fetch(conn, page_ids)},
+            "facet_counts": {"facet_fields": self._ranked(facets)},
         }
+
+    def _matched_once(self, conn: sa.engine.Connection,
+                      condition: Any) -> tuple[int, list[str], dict[str, list]]:
+        """Count, page and facets from one scan of the matching rows."""
+        keys = [expr.label(f"k{i}") for i, (expr, _) in enumerate(self.order_by)]
+        matched = (sa.select(document.c.index_id, document.c.terms, *keys)
+                   .where(condition).cte("matched").prefix_with("MATERIALIZED"))
+        total = sa.select(sa.func.count()).select_from(matched).scalar_subquery()
+        order = [matched.c[f"k{i}"].desc().nullslast() if desc else
+                 matched.c[f"k{i}"].asc().nullslast()
+                 for i, (_, desc) in enumerate(self.order_by)]
+        page = (sa.select(matched.c.index_id,
+                          sa.func.row_number().over(order_by=order).label("position"))
+                .order_by(*order).limit(self.rows).offset(self.start).subquery("page"))
+        page_ids = sa.select(sa.func.array_agg(
+            aggregate_order_by(page.c.index_id, page.c.position))).scalar_subquery()
+        columns = [total.label("total"), page_ids.label("page")]
+        fields = self._term_facet_fields()
+        if fields:
+            t = sa.func.unnest(matched.c.terms).label("t")
+            unnested = sa.select(t).select_from(matched).subquery("unnested")
+            grouped = (sa.select(unnested.c.t, sa.func.count().label("n"))
+                       .where(unnested.c.t.op("^@")(sa.func.any(
+                           sa.literal([term(f, "") for f in fields], ARRAY(sa.Text)))))
+                       .group_by(unnested.c.t).subquery("grouped"))
+            columns.append(sa.select(sa.func.json_agg(sa.func.json_build_array(
+                grouped.c.t, grouped.c.n))).scalar_subquery().label("facets"))
+        row = conn.execute(sa.select(*columns)).one()
+        facets: dict[str, list] = {f: [] for f in self.facet_fields}
+        for text, n in (row.facets if fields and row.facets else []):
+            field, _, value = text.partition(TERM_SEPARATOR)
+            if field in facets:
+                facets[field].append((value, n))
+        others = [f for f in self.facet_fields if f not in fields]
+        if others:
+            self._facets_from_documents(conn, condition, others, facets)
+        return row.total, list(row.page or []), facets
+
+    def _scoped_facets(self, conn: sa.engine.Connection, scope: facet_counts.Scope,
+                       condition: Any) -> dict[str, list]:
+        facets: dict[str, list] = {f: [] for f in self.facet_fields}
+        fields = self._term_facet_fields()
+        if fields:
+            facets.update(facet_counts.counts(conn, scope, fields))
+        others = [f for f in self.facet_fields if f not in fields]
+        if others:
+            self._facets_from_documents(conn, condition, others, facets)
+        return facets
+
+    def _term_facet_fields(self) -> list[str]:
+        """Facet fields whose values all live in ``terms``."""
+        return [f for f in self.facet_fields if field_kind(f) == "string"
+                and f not in COLUMN_FIELDS and f != "permission_labels"]
+
+    def _fetch(self, conn: sa.engine.Connection, page_ids: list[str]) -> list[dict[str, Any]]:
+        if not page_ids or self.rows <= 0:
+            return []
+        want_score = self.fl is not None and "score" in self.fl
+        want_payload = self.fl is None or bool(set(self.fl) & set(PAYLOAD_FIELDS))
+        columns = [document.c.index_id, document.c.doc]
+        if want_payload:
+            columns.append(document.c.payload)
+        if want_score:
+            columns.append(self.compiler.rank().label("score"))
+        rows = {row.index_id: row for row in conn.execute(
+            sa.select(*columns).where(document.c.index_id.in_(page_ids)))}
+        docs = []
+        for index_id in page_ids:
+            row = rows.get(index_id)
+            if row is None:
+                continue
+            doc = dict(row.doc)
+            if want_payload and row.payload:
+                doc.update(row.payload)
+            docs.append(self._project(doc, row.score if want_score else None))
+        return docs
 
     def _project(self, doc: dict[str, Any], score: Optional[float]) -> dict[str, Any]:
         if self.fl is None:
@@ -416,28 +512,6 @@ class SearchRequest:
         if score is not None:
             out["score"] = float(score)
         return out
-
-    def _facets(self, conn: sa.engine.Connection, condition: Any) -> dict[str, list[Any]]:
-        counts: dict[str, list[tuple[str, int]]] = {f: [] for f in self.facet_fields}
-        by_terms = [f for f in self.facet_fields if field_kind(f) == "string"
-                    and f not in COLUMN_FIELDS and f != "permission_labels"]
-        if by_terms:
-            # One pass over the small ``terms`` arrays of the matched rows.
-            value = sa.func.unnest(document.c.terms).label("t")
-            matched = sa.select(value).where(condition).subquery("m")
-            prefixes = [term(f, "") for f in by_terms]
-            t = matched.c.t
-            stmt = (sa.select(t, sa.func.count().label("n"))
-                    .where(t.op("^@")(sa.func.any(sa.literal(prefixes, ARRAY(sa.Text)))))
-                    .group_by(t))
-            for row in conn.execute(stmt):
-                field, _, text = row.t.partition(TERM_SEPARATOR)
-                if row.n >= self.facet_mincount and field in counts:
-                    counts[field].append((text, row.n))
-        others = [f for f in self.facet_fields if f not in by_terms]
-        if others:
-            self._facets_from_documents(conn, condition, others, counts)
-        return self._ranked(counts)
 
     def _facets_from_documents(self, conn: sa.engine.Connection, condition: Any,
                                fields: list[str], counts: dict[str, list]) -> None:
@@ -467,6 +541,7 @@ class SearchRequest:
     def _ranked(self, counts: dict[str, list[tuple[str, int]]]) -> dict[str, list[Any]]:
         result = {}
         for field, items in counts.items():
+            items = [(v, n) for v, n in items if n >= self.facet_mincount]
             if self.facet_sort == "count":
                 items.sort(key=lambda kv: (-kv[1], kv[0]))
             else:

@@ -31,7 +31,24 @@ document = sa.Table(
     sa.Column("terms", ARRAY(sa.Text), nullable=False),
     sa.Column("labels", ARRAY(sa.Text), nullable=False),
     sa.Column("tsv", TSVECTOR, nullable=False),
+    sa.Column("tsv_head", TSVECTOR, nullable=False),
     sa.Column("indexed_at", sa.DateTime(timezone=True)),
+)
+
+# Documents per visibility scope and term: facet counts and totals of broad
+# queries (match-all plus visibility filters) read here instead of counting
+# every row. Kept in step with ``document`` by connection.add/delete.
+facet_count = sa.Table(
+    "metropole_search_facet_count",
+    meta.metadata,
+    sa.Column("site_id", sa.Text, primary_key=True),
+    sa.Column("state", sa.Text, primary_key=True),
+    sa.Column("capacity", sa.Text, primary_key=True),
+    sa.Column("dataset_type", sa.Text, primary_key=True),
+    sa.Column("labels", ARRAY(sa.Text), primary_key=True),
+    sa.Column("field", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
 )
 
 # Stored-only fields, kept apart so filters and facets read small rows.

@@ -4,7 +4,10 @@ tsvector per dataset, French (and English) stemming with accent folding.
 The large stored-only fields (data_dict, validated_data_dict) live in
 ``payload`` so that filters and facets read small rows; ``terms`` holds every
 short value of a string field as "field<US>value" (exact filters and facets
-through one GIN index) and ``labels`` the permission labels.
+through one GIN index) and ``labels`` the permission labels. ``tsv`` holds
+every searchable text (matched through its GIN index); ``tsv_head``, small
+enough to stay in the row, the heavy-weight part (title, name, tags, groups,
+organization) that scores the matches.
 
 Revision ID: 0001_search_document
 Revises:
@@ -51,6 +54,7 @@ def upgrade():
             terms text[] NOT NULL DEFAULT '{}',
             labels text[] NOT NULL DEFAULT '{}',
             tsv tsvector NOT NULL,
+            tsv_head tsvector NOT NULL,
             indexed_at timestamptz NOT NULL DEFAULT now()
         )
         """
@@ -64,6 +68,37 @@ def upgrade():
         "ON metropole_search_document USING gin (doc jsonb_path_ops)"
     )
     op.execute(
+        """
+        CREATE TABLE metropole_search_facet_count (
+            site_id text NOT NULL,
+            state text NOT NULL,
+            capacity text NOT NULL,
+            dataset_type text NOT NULL,
+            labels text[] NOT NULL,
+            field text NOT NULL,
+            value text NOT NULL,
+            n integer NOT NULL,
+            PRIMARY KEY (site_id, field, state, capacity, dataset_type, labels, value)
+        )
+        """
+    )
+    # A hand-made TRUNCATE of the index must not leave stale counts behind.
+    op.execute(
+        """
+        CREATE FUNCTION metropole_search_truncate_counts() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            TRUNCATE metropole_search_facet_count;
+            RETURN NULL;
+        END $$
+        """
+    )
+    op.execute(
+        "CREATE TRIGGER metropole_search_document_truncate AFTER TRUNCATE "
+        "ON metropole_search_document FOR EACH STATEMENT "
+        "EXECUTE FUNCTION metropole_search_truncate_counts()"
+    )
+    op.execute(
         "CREATE INDEX metropole_search_document_terms_idx "
         "ON metropole_search_document USING gin (terms)"
     )
@@ -73,7 +108,7 @@ def upgrade():
     )
     op.execute(
         "CREATE INDEX metropole_search_document_visible_idx "
-        "ON metropole_search_document (site_id, state, capacity, metadata_modified DESC)"
+        "ON metropole_search_document (metadata_modified DESC NULLS LAST, index_id)"
     )
     op.execute(
         "CREATE INDEX metropole_search_document_id_idx ON metropole_search_document (id)"
@@ -88,6 +123,8 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("DROP TABLE IF EXISTS metropole_search_facet_count")
     op.execute("DROP TABLE IF EXISTS metropole_search_document")
+    op.execute("DROP FUNCTION IF EXISTS metropole_search_truncate_counts()")
     op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS metropole_fr")
     op.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS metropole_en")
