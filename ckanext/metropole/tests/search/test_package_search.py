@@ -288,3 +288,54 @@ class TestUserInterface:
         response = app.get("/api/2/util/dataset/autocomplete",
                            query_string={"incomplete": "ecole"})
         assert [r["name"] for r in response.json["ResultSet"]["Result"]] == ["ecoles"]
+
+
+class TestPreAggregatedCounts:
+    """Listings read totals and facets from pre-aggregated counts: they must
+    equal what counting the matching rows gives, for every kind of user."""
+
+    FACETS = '["tags", "res_format", "organization", "license_id"]'
+
+    def _both(self, context, **params):
+        listing = helpers.call_action("package_search", context=dict(context),
+                                      **{"facet.field": self.FACETS}, **params)
+        # name:* matches every dataset but is no visibility filter: counted live
+        live = helpers.call_action("package_search", context=dict(context),
+                                   fq="name:*", **{"facet.field": self.FACETS}, **params)
+        return listing, live
+
+    def test_listing_counts_equal_live_counts(self, catalogue, org):
+        member = factories.User()
+        private_org = factories.Organization(
+            users=[{"name": member["name"], "capacity": "member"}])
+        factories.Dataset(name="interne", owner_org=private_org["id"], private=True,
+                          tags=[{"name": "éducation"}, {"name": "interne"}])
+        helpers.call_action("package_patch", id="budget",
+                            tags=[{"name": "finances"}, {"name": "éducation"}])
+        helpers.call_action("package_delete", id="parcs")
+        helpers.call_action("package_patch", id="velos", private=True)
+        sysadmin = factories.Sysadmin()
+        for user, private in ((member, True), ("", False), (sysadmin, True)):
+            name = user["name"] if user else ""
+            listing, live = self._both({"user": name, "ignore_auth": False},
+                                       include_private=private)
+            assert listing["count"] == live["count"]
+            assert listing["facets"] == live["facets"]
+            assert [d["name"] for d in listing["results"]] == \
+                [d["name"] for d in live["results"]]
+        listing, _ = self._both({"user": member["name"], "ignore_auth": False},
+                                include_private=True)
+        assert listing["facets"]["tags"]["interne"] == 1
+        assert "parcs" not in [d["name"] for d in listing["results"]]
+
+    def test_clear_and_truncate_reset_the_counts(self, catalogue):
+        search.clear("ecoles")
+        result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
+        assert result["count"] == 3 and result["facets"]["tags"]["éducation"] == 1
+        model.Session.execute("TRUNCATE metropole_search_document")
+        model.Session.commit()
+        result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
+        assert result["count"] == 0 and result["facets"]["tags"] == {}
+        search.rebuild()
+        result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
+        assert result["count"] == 4 and result["facets"]["tags"]["éducation"] == 2

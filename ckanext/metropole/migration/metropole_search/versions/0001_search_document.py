@@ -85,7 +85,7 @@ def upgrade():
     # A hand-made TRUNCATE of the index must not leave stale counts behind.
     op.execute(
         """
-        CREATE FUNCTION metropole_search_truncate_counts() RETURNS trigger
+        CREATE OR REPLACE FUNCTION metropole_search_truncate_counts() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
             TRUNCATE metropole_search_facet_count;
