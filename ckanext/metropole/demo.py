@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 ADMIN_NAME = "admin"
 ADMIN_PASSWORD = "metropole-demo"  # printed by `make demo`; demo only

@@ -6,9 +6,7 @@ The ``*_choices`` helpers feed scheming's ``choices_helper``: labels are
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
-
-import ckan.plugins.toolkit as tk
+from typing import Any
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory, vocab
@@ -68,7 +66,7 @@ def metropole_place_name(code: str) -> str:
     return place.name if place else as_text(code)
 
 
-def metropole_licence(license_id: str) -> Optional[dict[str, str]]:
+def metropole_licence(license_id: str) -> dict[str, str] | None:
     """Title (in the request's language) and URL of a licence, with the legacy flag."""
     entry = vocab.licences().get(as_text(license_id))
     if entry is None:
@@ -77,7 +75,7 @@ def metropole_licence(license_id: str) -> Optional[dict[str, str]]:
             "legacy": license_id == vocab.LICENCE_LEGACY}
 
 
-def metropole_conforms_to(value: str) -> Optional[dict[str, str]]:
+def metropole_conforms_to(value: str) -> dict[str, str] | None:
     text = as_text(value)
     if not text:
         return None

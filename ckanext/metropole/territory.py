@@ -11,7 +11,7 @@ import dataclasses
 import json
 import os
 import re
-from typing import Any, Optional
+from typing import Any
 
 from ckanext.metropole import config as metropole_config
 
@@ -30,11 +30,11 @@ class Place:
     name: str
     siren: str
     kind: str  # "metropole" or "commune"
-    population: Optional[int]
-    population_year: Optional[int]
+    population: int | None
+    population_year: int | None
     bbox: tuple[float, float, float, float]
     centroid: tuple[float, float]
-    contour: Optional[dict[str, Any]]
+    contour: dict[str, Any] | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,10 +45,10 @@ class Territory:
     communes: tuple[Place, ...]
     sources: dict[str, str]
 
-    def commune(self, insee_code: str) -> Optional[Place]:
+    def commune(self, insee_code: str) -> Place | None:
         return self._by_code().get(insee_code)
 
-    def place(self, code: str) -> Optional[Place]:
+    def place(self, code: str) -> Place | None:
         """A commune by INSEE code, or the métropole by its SIREN."""
         if code == self.metropole.code:
             return self.metropole
@@ -81,7 +81,7 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def siren_problem(value: str) -> Optional[str]:
+def siren_problem(value: str) -> str | None:
     """Why ``value`` is not a SIREN, or None (English; callers translate)."""
     if not re.fullmatch(r"\d{9}", value or ""):
         return "must be 9 digits"

@@ -11,10 +11,10 @@ import dataclasses
 import json
 import re
 import unicodedata
-from typing import Any, Optional
+from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.metropole.territory import Place, Territory
 
@@ -88,7 +88,7 @@ def _context() -> dict[str, Any]:
     return {"ignore_auth": True, "user": site_user["name"]}
 
 
-def _save(group: Optional[model.Group], name: str, values: dict[str, str]) -> None:
+def _save(group: model.Group | None, name: str, values: dict[str, str]) -> None:
     if group is None:
         tk.get_action("organization_create")(_context(), dict(values, name=name))
     else:
@@ -97,7 +97,7 @@ def _save(group: Optional[model.Group], name: str, values: dict[str, str]) -> No
 
 
 def _metropole_group(territory: Territory,
-                     by_siren: dict[str, model.Group]) -> Optional[model.Group]:
+                     by_siren: dict[str, model.Group]) -> model.Group | None:
     group = by_siren.get(territory.metropole.siren)
     if group is None:
         # an organization named after the territory, made before it had a SIREN
@@ -110,7 +110,7 @@ def _metropole_group(territory: Territory,
 def load(territory: Territory, dry_run: bool = False) -> list[Change]:
     """Create or update the organizations of ``territory``; return the changes."""
     by_insee, by_siren = _existing()
-    plan: list[tuple[Change, Optional[model.Group], dict[str, str]]] = []
+    plan: list[tuple[Change, model.Group | None, dict[str, str]]] = []
     places = [territory.metropole, *territory.communes]
     for place in places:
         group = _metropole_group(territory, by_siren) if place.kind == "metropole" \

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import functools
 import os
-from typing import Any, Optional
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -35,19 +35,19 @@ def lang() -> str:
         return "fr"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def themes() -> dict[str, dict[str, str]]:
     return {r["code"]: {"fr": r["label_fr"], "en": r["label_en"], "uri": r["uri"]}
             for r in _rows("eu-data-theme.csv")}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def frequencies() -> dict[str, dict[str, str]]:
     return {r["code"]: {"fr": r["label_fr"], "en": r["label_en"], "uri": r["uri"]}
             for r in _rows("eu-frequency.csv")}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def file_types() -> dict[str, dict[str, str]]:
     """Non-deprecated EU file types; ``media_type`` is the first IANA type."""
     return {r["code"]: {"fr": r["label_fr"], "en": r["label_en"], "uri": r["uri"],
@@ -55,7 +55,7 @@ def file_types() -> dict[str, dict[str, str]]:
             for r in _rows("eu-file-type.csv") if r["deprecated"] != "true"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def licences() -> dict[str, dict[str, str]]:
     out = {}
     for r in _rows("licences.csv"):
@@ -64,14 +64,14 @@ def licences() -> dict[str, dict[str, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def scdl_schemas() -> dict[str, dict[str, str]]:
     return {r["id"]: {"fr": r["title"], "en": r["title"], "url": r["schema_url"],
                       "homepage": r["homepage"]}
             for r in _rows("scdl-schemas.csv")}
 
 
-def file_type_code(value: str) -> Optional[str]:
+def file_type_code(value: str) -> str | None:
     """The EU code of a format as users type it ("csv", "GeoJSON", "CSV")."""
     code = (value or "").strip().upper().replace("-", "_").replace(" ", "_")
     return code if code in file_types() else None

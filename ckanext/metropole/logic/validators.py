@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
@@ -21,11 +21,18 @@ from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_e
 Invalid = tk.Invalid
 
 __all__ = [
-    "metropole_siren", "metropole_org_insee_code", "metropole_keep_stored",
-    "metropole_licence", "metropole_conforms_to", "metropole_place_code",
-    "metropole_communes", "metropole_default_producing_commune",
-    "metropole_resource_format", "metropole_dataset", "metropole_choice",
+    "metropole_choice",
     "metropole_choices",
+    "metropole_communes",
+    "metropole_conforms_to",
+    "metropole_dataset",
+    "metropole_default_producing_commune",
+    "metropole_keep_stored",
+    "metropole_licence",
+    "metropole_org_insee_code",
+    "metropole_place_code",
+    "metropole_resource_format",
+    "metropole_siren",
 ]
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import html
 
 import pytest
-from werkzeug.datastructures import MultiDict
-
 from ckan.tests import factories, helpers
+from werkzeug.datastructures import MultiDict
 
 from ckanext.metropole import territory, territory_load
 from ckanext.metropole.tests.data import CHENOVE, DIJON, complete_dataset

@@ -1,10 +1,9 @@
 """The publication gate on every path that can make a dataset public."""
 from __future__ import annotations
 
-import pytest
-
-import ckan.model as model
 import ckan.plugins.toolkit as tk
+import pytest
+from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.logic.gate import check_publication

@@ -1,9 +1,8 @@
 """Validators one by one: valid and invalid input, errors naming the field."""
 from __future__ import annotations
 
-import pytest
-
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import DIJON, complete_dataset

@@ -1,0 +1,151 @@
+"""Benchmark of ``package_create``: the métropole's full schema vs bare CKAN.
+
+    .venv/bin/python bench/package_create.py [--count 60] [--rounds 3]
+
+Uses a dedicated database (``metropole_bench_create``, dropped and created
+again by scripts/stack.sh). Each round runs two child processes on the same
+test.ini: one times ``--count`` creations with every plugin loaded (scheming
+schema, validators, publication gate, coverage geometry), the other
+``--count`` creations of the same dataset with only the search backend
+loaded (CKAN's default schema, no custom fields); both public, with one
+resource. Separate processes give both sides the same engine and pool (CKAN
+rebuilds its engine when plugins are reloaded in one process), and rounds
+alternate which side goes first. Prints the median time per creation and the
+ratio. Target: ratio <= 1.3.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DB = "metropole_bench_create"
+URL = f"postgresql://metropole:metropole@127.0.0.1:54329/{DB}"
+
+
+def bare(i: int, owner: str, tag: str) -> dict[str, Any]:
+    return {
+        "name": f"{tag}-{i}",
+        "title": f"Équipements sportifs {i}",
+        "notes": "Gymnases, stades et piscines de la métropole.",
+        "owner_org": owner,
+        "private": False,
+        "license_id": "etalab-2.0",
+        "tags": [{"name": "sport"}, {"name": "équipements"}],
+        "resources": [{"url": f"https://data.example.invalid/sport-{i}.csv",
+                       "format": "CSV", "name": "Équipements"}],
+    }
+
+
+def full(i: int, owner: str, tag: str) -> dict[str, Any]:
+    return dict(
+        bare(i, owner, tag),
+        theme=["EDUC", "TRAN"], frequency="ANNUAL", criteria=["transparence"],
+        screening_personal_data="none", screening_secret="no",
+        screening_third_party="no", screening_note="Vu avec le DPO",
+        spatial_coverage="communes", spatial_communes=["21231", "21166"],
+        opening_status="ouvert", temporal_start="2020-01-01", temporal_end="2025-12-31",
+        contact_name="Mission open data", contact_email="opendata@metropole.localhost",
+        owning_service="Direction des sports", conforms_to="etalab/schema-bal",
+    )
+
+
+def run(count: int, make: Any, owner: str, tag: str) -> list[float]:
+    import ckan.plugins.toolkit as tk
+
+    create = tk.get_action("package_create")
+    times = []
+    for i in range(count):
+        data = make(i, owner, tag)
+        start = time.perf_counter()
+        create({"ignore_auth": True, "user": "bench"}, data)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _app(plugins: str | None) -> Any:
+    os.environ["CKAN_SQLALCHEMY_URL"] = URL
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    config = load_config(str(ROOT / "test.ini"))
+    if plugins is not None:
+        config["ckan.plugins"] = plugins
+    app = make_app(config)
+    return getattr(app, "_wsgi_app", app)
+
+
+def setup() -> None:
+    """Fresh database, the plugins' tables, a sysadmin and the territory."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    from ckanext.metropole import migration, territory, territory_load
+
+    with _app(None).test_request_context():
+        model.repo.init_db()
+        for plugin in migration.PLUGINS:
+            migration.upgrade(plugin)
+        tk.get_action("user_create")({"ignore_auth": True}, {
+            "name": "bench", "email": "bench@metropole.localhost",
+            "password": "bench-password-1234"})
+        model.User.get("bench").sysadmin = True
+        model.Session.commit()
+        territory_load.load(territory.current())
+
+
+def child(side: str, count: int, tag: str) -> None:
+    from ckan import model
+
+    plugins = None if side == "full" else "metropole_search"
+    with _app(plugins).test_request_context():
+        owner = model.Group.get("dijon").id
+        make = full if side == "full" else bare
+        run(3, make, owner, f"warm-{tag}")
+        print(json.dumps(run(count, make, owner, tag)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--child", nargs=2, metavar=("SIDE", "TAG"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.count, args.child[1])
+        return 0
+
+    stack = str(ROOT / "scripts" / "stack.sh")
+    subprocess.run([stack, "dropdb", DB], check=False, capture_output=True)
+    subprocess.run([stack, "createdb", DB], check=True, capture_output=True)
+    setup()
+    sides: dict[str, list[float]] = {"full": [], "bare": []}
+    for r in range(args.rounds):
+        for side in (("full", "bare") if r % 2 == 0 else ("bare", "full")):
+            out = subprocess.run(
+                [sys.executable, __file__, "--count", str(args.count),
+                 "--child", side, f"{side}-{r}"],
+                check=True, capture_output=True, text=True).stdout
+            sides[side] += json.loads(out.strip().splitlines()[-1])
+
+    med = {k: statistics.median(v) * 1000 for k, v in sides.items()}
+    p95 = {k: statistics.quantiles(v, n=20)[18] * 1000 for k, v in sides.items()}
+    print(f"package_create, {args.rounds} x {args.count} per side, {os.cpu_count()} cores")
+    print(f"  full schema (scheming + validators + gate): median {med['full']:.1f} ms,"
+          f" p95 {p95['full']:.1f} ms")
+    print(f"  bare CKAN schema:                           median {med['bare']:.1f} ms,"
+          f" p95 {p95['bare']:.1f} ms")
+    ratio = med["full"] / med["bare"]
+    print(f"  ratio full/bare (median): {ratio:.2f}  (target <= 1.3)")
+    return 0 if ratio <= 1.3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
