@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from ckan.common import config
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.model import meta
 

@@ -148,7 +148,7 @@ def apply(conn: sa.engine.Connection, removed: Iterable[Any], added: Iterable[An
     if not changes:
         return
     names = ("site_id", "state", "capacity", "dataset_type", "labels", "field", "value")
-    values = [dict(zip(names, (*k[:4], list(k[4]), k[5], k[6])), n=n) for k, n in changes]
+    values = [dict(zip(names, (*k[:4], list(k[4]), k[5], k[6]), strict=True), n=n) for k, n in changes]
     stmt = pg_insert(facet_count)
     stmt = stmt.on_conflict_do_update(
         index_elements=[facet_count.c[c] for c in

@@ -130,6 +130,18 @@ class TestFacets:
             "package_search", **{"facet.field": '["tags"]', "facet.limit": 1})
         assert limited["facets"]["tags"] == {"éducation": 2}
 
+    def test_facet_sort_and_mincount(self, catalogue):
+        conn = search.common.make_connection()
+        for q in ("*:*", "title:(budget OR écoles OR vélos OR parks)"):
+            result = conn.search(q=q, fq=['+site_id:"metropole-test"'], rows=0, facet="true",
+                                 **{"facet.field": ["tags"], "facet.sort": "index",
+                                    "facet.mincount": 1, "facet.limit": -1})
+            assert result.facets["facet_fields"]["tags"] == [
+                "finances", 1, "mobilité", 1, "nature", 1, "éducation", 2]
+            result = conn.search(q=q, fq=['+site_id:"metropole-test"'], rows=0, facet="true",
+                                 **{"facet.field": ["tags"], "facet.mincount": 2})
+            assert result.facets["facet_fields"]["tags"] == ["éducation", 2]
+
     def test_facets_follow_the_query(self, catalogue):
         result = helpers.call_action(
             "package_search", q="vélos", **{"facet.field": '["tags"]'})
@@ -272,6 +284,15 @@ class TestUserInterface:
         assert "Stationnements vélos" not in page
         page = app.get("/dataset/", query_string={"tags": "éducation"}).body
         assert "Stationnements vélos" in page and "Budget primitif" not in page
+
+    def test_paging_and_sorting_in_the_page(self, app, catalogue, ckan_config, monkeypatch):
+        monkeypatch.setitem(ckan_config, "ckan.datasets_per_page", 2)
+        first = app.get("/dataset/", query_string={"sort": "title_string asc"}).body
+        second = app.get("/dataset/", query_string={"sort": "title_string asc",
+                                                    "page": 2}).body
+        assert "Budget primitif" in first and "Écoles maternelles" in first
+        assert "Parks and gardens" in second and "Stationnements vélos" in second
+        assert "Budget primitif" not in second
 
     def test_organization_page_and_home(self, app, catalogue):
         page = app.get("/organization/chenove").body
