@@ -9,6 +9,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import facets
+from ckanext.metropole.logic import visibility
 
 
 @tk.blanket.config_declarations
@@ -48,6 +49,11 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return facets.index_fields(pkg_dict)
 
+    def after_dataset_show(self, context: dict[str, Any],
+                           pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return visibility.for_reader(context, pkg_dict)
+
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
+        visibility.for_search(search_results.get("results", []))
         return facets.label_facets(search_results)

@@ -140,6 +140,8 @@ class TestActions:
         legacy = model.Package.get(pkg["id"])
         legacy.license_id = "fr-lo"  # published before the portal's rules
         model.Session.commit()
+        from ckan.lib.search import rebuild
+        rebuild(pkg["id"])  # CKAN 2.12's package_patch starts from the index
         updated = helpers.call_action("package_patch", id=pkg["id"], title="Ancien jeu")
         assert updated["license_id"] == "fr-lo"
 
@@ -160,3 +162,36 @@ class TestActions:
         assert west < 5.03748 < east and south < 47.32286 < north
         whole = helpers.call_action("package_create", **complete_dataset(org["id"]))
         assert json.loads(whole["spatial"])["coordinates"][0][0] == [4.89637, 47.21949]
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_harvest_style_import_is_gated(org):
+    """ckanext-dcat's harvester: package_create with the plugin's schema in the context."""
+    from ckan.lib import plugins as lib_plugins
+
+    plugin = lib_plugins.lookup_package_plugin("dataset")
+    context = {"user": factories.Sysadmin()["name"], "return_id_only": True,
+               "ignore_auth": True, "schema": plugin.create_package_schema()}
+    data = complete_dataset(org["id"], screening_personal_data="personal")
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("package_create", context=context, **data)
+    assert list(err.value.error_dict) == ["screening_personal_data"]
+    assert _count() == 0
+    context["schema"] = plugin.create_package_schema()
+    helpers.call_action("package_create", context=context, **complete_dataset(org["id"]))
+    assert _count() == 1
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_screening_note_only_for_editors(org):
+    pkg = helpers.call_action("package_create", **complete_dataset(
+        org["id"], screening_note="Vu avec le DPO"))
+    anonymous = helpers.call_action("package_show", context={"user": "", "ignore_auth": False},
+                                    id=pkg["id"])
+    assert "screening_note" not in anonymous
+    admin = factories.Sysadmin()
+    editor = helpers.call_action("package_show", context={"user": admin["name"],
+                                                          "ignore_auth": False}, id=pkg["id"])
+    assert editor["screening_note"] == "Vu avec le DPO"
+    found = helpers.call_action("package_search", q="*:*")["results"]
+    assert found and "screening_note" not in found[0]
