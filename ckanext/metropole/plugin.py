@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import facets
+from ckanext.metropole import facets, views
 from ckanext.metropole.logic import visibility
 
 
@@ -22,6 +22,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -34,6 +35,11 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
         for key, value in metropole_config.scheming_defaults().items():
             if not config.get(key):
                 config[key] = value
+
+    # IMiddleware
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        return views.register(app)
 
     # IFacets
 

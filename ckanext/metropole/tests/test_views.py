@@ -106,3 +106,20 @@ def test_commune_page_shows_its_facts(app, dijon):
     assert "21231" in body and "212102313" in body
     assert "Pilote" in body and "2025" in body
     assert "Partenariat open data" in body
+
+
+def test_bulk_make_public_refused_in_the_ui(app, admin_headers, dijon):
+    good = helpers.call_action("package_create", **complete_dataset(
+        dijon["id"], name="pret", private=True))
+    bad = helpers.call_action("package_create", **complete_dataset(
+        dijon["id"], name="pas-pret", private=True, screening_secret="yes"))
+    url = "/organization/bulk_process/dijon"
+    response = app.post(url, headers=admin_headers, data={
+        f"dataset_{good['id']}": "on", f"dataset_{bad['id']}": "on",
+        "bulk_action.public": "public"}, follow_redirects=True)
+    assert response.status_code == 200
+    body = html.unescape(response.body)
+    assert "Aucune modification. Ces jeux de données ne peuvent pas être rendus publics" in body
+    assert "pas-pret: screening_secret: Secret des affaires ou industriel" in body
+    for name in ("pret", "pas-pret"):
+        assert helpers.call_action("package_show", id=name)["private"] is True

@@ -139,15 +139,16 @@ def test_organization_fields_round_trip():
     assert shown["partnership_status"] == "deuxieme_vague"
     assert shown["agreement_date"] == "2025-03-14"
     # a former commune keeps a code the territory no longer lists
-    helpers.call_action("organization_create", context=dict(context), name="crimolois", kind="ancienne_commune",
-                        insee_code="21213")
+    helpers.call_action("organization_create", context=dict(context), name="crimolois",
+                        kind="ancienne_commune", insee_code="21213")
 
 
 def test_geometry_survives_a_form_style_update():
     context = _as_admin()
-    org = helpers.call_action("organization_create", context=dict(context), name="ahuy", kind="commune",
-                              insee_code="21003", bbox="[4.99, 47.35, 5.04, 47.38]")
-    helpers.call_action("organization_update", context=dict(context), id=org["id"], name="ahuy", kind="commune",
-                        insee_code="21003", title="Ahuy")
+    org = helpers.call_action("organization_create", context=dict(context), name="ahuy",
+                              kind="commune", insee_code="21003",
+                              bbox="[4.99, 47.35, 5.04, 47.38]")
+    helpers.call_action("organization_update", context=dict(context), id=org["id"],
+                        name="ahuy", kind="commune", insee_code="21003", title="Ahuy")
     shown = helpers.call_action("organization_show", id=org["id"])
     assert shown["bbox"] == "[4.99, 47.35, 5.04, 47.38]"
