@@ -23,6 +23,30 @@ def test_scheming_uses_the_schemas_of_the_package():
     assert names[:2] == ["title", "name"]
 
 
+def test_scheming_gets_our_schemas_on_the_first_load():
+    """A fresh process (the CLI, the web server) must use the schemas at once.
+
+    CKAN runs IConfigurer in reverse plugin order, so scheming reads its
+    options before our update_config: the declared defaults carry them.
+    """
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from ckan.cli import load_config\n"
+        "from ckan.config.middleware import make_app\n"
+        "make_app(load_config('test.ini'))\n"
+        "from ckan.lib import plugins as lp\n"
+        "print(type(lp.lookup_package_plugin('dataset')).__name__,"
+        " type(lp.lookup_group_plugin('organization')).__name__)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                         text=True, check=True, timeout=120).stdout.split()
+    assert out[-2:] == ["SchemingDatasetsPlugin", "SchemingOrganizationsPlugin"]
+
+
 def test_config_options_are_declared():
     declaration = tk.config.get("ckanext.metropole.portal_title")
     assert declaration == "Open Dijon, métropole data"

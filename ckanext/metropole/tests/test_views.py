@@ -73,6 +73,7 @@ def test_french_form_round_trip(app, admin_headers, dijon):
     assert "Transparence de l'action publique" in body
     assert "Examiné : pas de données personnelles" in body
     assert "Vu avec le DPO" not in body  # the screening note stays internal
+    assert "Service producteur" not in body  # empty fields get no row
     assert "Dijon, Chenôve" in body
     assert 'data-module="metropole-coverage-map"' in body
     assert "_coverage_map.js" in body  # Leaflet bundle served by CKAN, no CDN
