@@ -109,7 +109,14 @@ def child(side: str, count: int, tag: str) -> None:
         owner = model.Group.get("dijon").id
         make = full if side == "full" else bare
         run(3, make, owner, f"warm-{tag}")
-        print(json.dumps(run(count, make, owner, tag)))
+        times = run(count, make, owner, tag)
+        if side == "full":
+            # the full side must really have gone through the portal's schema
+            import ckan.plugins.toolkit as tk
+            shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": f"{tag}-0"})
+            if shown.get("producing_commune") != "21231" or shown.get("criteria") != ["transparence"]:
+                raise SystemExit("the full side did not use the metropole schema")
+        print(json.dumps(times))
 
 
 def main() -> int:

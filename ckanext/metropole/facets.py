@@ -13,6 +13,10 @@ from ckanext.metropole import territory, vocab
 from ckanext.metropole.logic.values import as_list
 
 MULTI_VALUED = ("theme", "criteria", "spatial_communes")
+# Kept out of the indexed fields (and so out of the full text): the screening
+# note is internal, and coverage geometry is JSON numbers, not words. Both
+# stay in the stored dataset dict.
+NOT_INDEXED = ("screening_note", "spatial")
 
 
 def dataset_facets(facets_dict: Any, with_organization: bool = True) -> Any:
@@ -34,6 +38,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     for field in MULTI_VALUED:
         if field in pkg_dict:
             pkg_dict[field] = as_list(pkg_dict[field])
+    for field in NOT_INDEXED:
+        pkg_dict.pop(field, None)
+        pkg_dict.pop(f"extras_{field}", None)
     return pkg_dict
 
 

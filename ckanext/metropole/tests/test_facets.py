@@ -73,3 +73,10 @@ def test_facet_list_of_the_dataset_and_organization_pages():
     assert list(declared) == ["organization", *FIELDS, "tags"]
     on_org_page = facets.dataset_facets({"organization": "O"}, with_organization=False)
     assert list(on_org_page) == [*FIELDS, "tags"]
+
+
+def test_screening_note_is_not_searchable(datasets):
+    helpers.call_action("package_create", **complete_dataset(
+        datasets["id"], screening_note="Avis du délégué Zéphyrin"))
+    assert helpers.call_action("package_search", q="Zéphyrin")["count"] == 0
+    assert helpers.call_action("package_search", q="Équipements")["count"] >= 1
