@@ -52,6 +52,7 @@ def test_french_form_round_trip(app, admin_headers, dijon):
     assert "Critères de priorité" in page
     assert "Transparence de l'action publique" in page
     assert "Licence Ouverte / Open Licence version 2.0" in page
+    assert "La donnée éclaire les décisions" in page  # help under each criterion
 
     # refused first: public without a priority criterion, in French
     refused = app.post("/dataset/new", headers=admin_headers, data=MultiDict([
