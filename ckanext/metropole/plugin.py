@@ -9,7 +9,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import facets, views
-from ckanext.metropole.logic import visibility
+from ckanext.metropole.logic import publication, visibility
 
 
 @tk.blanket.config_declarations
@@ -53,7 +53,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return facets.index_fields(pkg_dict)
+        return facets.index_fields(publication.index_field(pkg_dict))
 
     def after_dataset_show(self, context: dict[str, Any],
                            pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """package_search on PostgreSQL, as CKAN's actions, UI and extensions use it."""
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -228,7 +229,7 @@ class TestIndexMaintenance:
     def test_rebuild_after_truncated_table_restores_results(self, catalogue):
         before = helpers.call_action("package_search", q="école",
                                      **{"facet.field": '["tags"]'})
-        model.Session.execute("TRUNCATE metropole_search_document")
+        model.Session.execute(sa.text("TRUNCATE metropole_search_document"))
         model.Session.commit()
         assert search_names(q="école") == []
         search.rebuild()
@@ -353,7 +354,7 @@ class TestPreAggregatedCounts:
         search.clear("ecoles")
         result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
         assert result["count"] == 3 and result["facets"]["tags"]["éducation"] == 1
-        model.Session.execute("TRUNCATE metropole_search_document")
+        model.Session.execute(sa.text("TRUNCATE metropole_search_document"))
         model.Session.commit()
         result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
         assert result["count"] == 0 and result["facets"]["tags"] == {}
