@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ CONNECTION_HOLDERS = (
 SCHEMA_CHECK_HOLDER = "ckan.lib.search"
 
 _original: dict[str, Callable[..., Any]] = {}
+_fork_hook_registered = False
 
 
 class SeamMoved(RuntimeError):
@@ -109,6 +111,26 @@ def install() -> None:
             raise SeamMoved(f"{name} no longer imports make_connection")
         module.make_connection = make_connection
     search.check_solr_schema_version = check_solr_schema_version
+    _register_fork_hook()
+
+
+def _fresh_connections_in_child() -> None:
+    # `ckan search-index rebuild-fast` forks workers that inherit the
+    # parent's pooled database connections: two processes on one socket
+    # garble each other's results. A child starts with its own pool and
+    # session; close=False leaves the parent's connections untouched.
+    from ckan.model import meta
+
+    if meta.engine is not None:
+        meta.engine.dispose(close=False)
+    meta.Session.registry.clear()
+
+
+def _register_fork_hook() -> None:
+    global _fork_hook_registered
+    if not _fork_hook_registered:
+        os.register_at_fork(after_in_child=_fresh_connections_in_child)
+        _fork_hook_registered = True
 
 
 def uninstall() -> None:

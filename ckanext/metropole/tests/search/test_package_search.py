@@ -261,6 +261,17 @@ class TestIndexMaintenance:
         result = cli.invoke(ckan_command, ["search-index", "show", "velos"])
         assert "velos" in result.output
 
+    def test_cli_rebuild_fast_in_worker_processes(self, cli, catalogue):
+        # rebuild-fast forks one process per core, each indexing a share of
+        # the datasets through its own database connection.
+        from ckan.cli.cli import ckan as ckan_command
+
+        search.clear_all()
+        result = cli.invoke(ckan_command, ["search-index", "rebuild-fast"])
+        assert result.exit_code == 0, result.output
+        assert sorted(search_names(q="*:*")) == sorted(catalogue)
+        assert search_names(q="ecole")[0] == "ecoles"
+
 
 class TestHostileInput:
     @pytest.mark.parametrize("q", [
