@@ -10,6 +10,8 @@ SERIES=${SERIES:-2.11 2.12}
 PGPORT=${METROPOLE_PGPORT:-54329}
 status=0
 mkdir -p .local/test-storage build
+# chromium and axe-core for the real-browser tests (-m browser)
+scripts/browser.sh deps
 for series in $SERIES; do
     venv=.venv
     [ "$series" = 2.11 ] || venv=.venv-$series
