@@ -8,8 +8,8 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import facets, views
-from ckanext.metropole.logic import publication, visibility
+from ckanext.metropole import committee_views, facets, notifications, views
+from ckanext.metropole.logic import committee_actions, publication, visibility
 
 
 @tk.blanket.config_declarations
@@ -17,12 +17,15 @@ from ckanext.metropole.logic import publication, visibility
 @tk.blanket.cli
 @tk.blanket.validators
 @tk.blanket.actions
+@tk.blanket.auth_functions
 class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IBlueprint)
+    p.implements(p.ISignal)
 
     # IConfigurer
 
@@ -35,6 +38,16 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
         for key, value in metropole_config.scheming_defaults().items():
             if not config.get(key):
                 config[key] = value
+
+    # IBlueprint
+
+    def get_blueprint(self) -> list[Any]:
+        return [committee_views.committee]
+
+    # ISignal
+
+    def get_signal_subscriptions(self) -> Any:
+        return notifications.subscriptions()
 
     # IMiddleware
 
@@ -54,6 +67,14 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return facets.index_fields(publication.index_field(pkg_dict))
+
+    def after_dataset_create(self, context: dict[str, Any],
+                             pkg_dict: dict[str, Any]) -> None:
+        committee_actions.after_dataset_saved(context, pkg_dict)
+
+    def after_dataset_update(self, context: dict[str, Any],
+                             pkg_dict: dict[str, Any]) -> None:
+        committee_actions.after_dataset_saved(context, pkg_dict)
 
     def after_dataset_show(self, context: dict[str, Any],
                            pkg_dict: dict[str, Any]) -> dict[str, Any]:

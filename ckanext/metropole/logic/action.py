@@ -11,8 +11,40 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.metropole.logic import gate
+from ckanext.metropole.logic.committee_actions import (
+    metropole_avis_render,
+    metropole_committee_member_add,
+    metropole_committee_member_list,
+    metropole_committee_member_remove,
+    metropole_decision_record,
+    metropole_opinion_record,
+    metropole_report,
+    metropole_review_list,
+    metropole_review_open,
+    metropole_review_override,
+    metropole_review_propose,
+    metropole_review_show,
+    package_create,
+    package_update,
+)
 
-__all__ = ["bulk_update_public"]
+__all__ = [
+    "bulk_update_public",
+    "metropole_avis_render",
+    "metropole_committee_member_add",
+    "metropole_committee_member_list",
+    "metropole_committee_member_remove",
+    "metropole_decision_record",
+    "metropole_opinion_record",
+    "metropole_report",
+    "metropole_review_list",
+    "metropole_review_open",
+    "metropole_review_override",
+    "metropole_review_propose",
+    "metropole_review_show",
+    "package_create",
+    "package_update",
+]
 
 
 @tk.chained_action

@@ -12,7 +12,10 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckan import model
+
 from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic import committee_state
 from ckanext.metropole.logic.values import as_list, as_text
 
 OPEN_STATUS = "ouvert"
@@ -46,11 +49,35 @@ def _screening_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def check_publication(pkg: dict[str, Any]) -> dict[str, list[str]]:
+def _committee_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """A dataset of the métropole or a commune goes public through the committee.
+
+    Passes when a sysadmin override comes with the change (the actions put
+    it in ``committee_override``, then record it), when the latest review
+    ended with a *publié* decision, or when the dataset is already public:
+    editing a published dataset does not unpublish it (changing its licence
+    or screening re-opens a review, see ``committee_reviews.reopen_if_changed``).
+    """
+    if as_text(pkg.get("committee_override")) or not committee_state.subject(pkg):
+        return {}
+    stored = model.Package.get(as_text(pkg.get("id"))) if as_text(pkg.get("id")) else None
+    if stored is not None and stored.state == "active" and not stored.private:
+        return {}
+    if stored is not None and committee_state.cleared(stored.id):
+        return {}
+    return {"committee_review": [tk._(
+        "Committee review: a dataset of the métropole or a commune becomes "
+        "public only through a \"published\" decision after the committee's "
+        "review (propose it for review), or a documented sysadmin override")]}
+
+
+def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, list[str]]:
     """Field errors that forbid making ``pkg`` public (empty: it may be public).
 
     ``pkg`` is a package dict with custom fields at the top level, as
     ``package_show`` returns it or as the schema validator rebuilds it.
+    ``committee=False`` leaves out the committee condition (a proposal for
+    review checks everything else).
     """
     errors: dict[str, list[str]] = {}
     licence = as_text(pkg.get("license_id"))
@@ -75,4 +102,6 @@ def check_publication(pkg: dict[str, Any]) -> dict[str, list[str]]:
     if as_text(pkg.get("opening_status")) != OPEN_STATUS:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
+    if committee:
+        errors.update(_committee_errors(pkg))
     return errors

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckanext.metropole.logic import committee_state
 from ckanext.metropole.logic.values import as_text
 
 INDEX_FIELD = "metropole_published"
@@ -24,7 +25,11 @@ def is_published(pkg_dict: dict[str, Any]) -> bool:
     """True when ``pkg_dict`` (a ``package_show`` dict) is published."""
     if pkg_dict.get("private") or pkg_dict.get("state", "active") != "active":
         return False
-    return as_text(pkg_dict.get("opening_status")) == OPEN_STATUS
+    if as_text(pkg_dict.get("opening_status")) != OPEN_STATUS:
+        return False
+    if committee_state.subject(pkg_dict):
+        return committee_state.cleared(pkg_dict.get("id"))
+    return True
 
 
 def index_field(pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -215,6 +215,9 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
         package = context.get("package")
         private = package.private if package is not None else False
     if not private and pkg.get("state") != "deleted":
+        # Only the actions put an override in the context, after checking
+        # that a sysadmin (or trusted code) sent it.
+        pkg["committee_override"] = context.get("metropole_override", "")
         for field, messages in gate.check_publication(pkg).items():
             for message in messages:
                 if message not in errors.get((field,), []):

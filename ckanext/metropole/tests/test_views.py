@@ -38,6 +38,7 @@ def _form(org_id: str, **overrides) -> MultiDict:
         "temporal_end": "2025-12-31", "contact_name": "Service des espaces verts",
         "contact_email": "espaces-verts@metropole-dijon.fr",
         "tag_string": "arbres,nature", "save": "continue",
+        "committee_override": "Publication validée par le bureau du comité",
     }
     fields.update(overrides)
     form = list(fields.items())

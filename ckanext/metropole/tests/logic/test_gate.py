@@ -7,7 +7,7 @@ from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.logic.gate import check_publication
-from ckanext.metropole.tests.data import CHENOVE, DIJON, complete_dataset
+from ckanext.metropole.tests.data import CHENOVE, DIJON, OVERRIDE, complete_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -56,6 +56,12 @@ def org():
     return factories.Organization(name="dijon", insee_code=DIJON, kind="commune")
 
 
+@pytest.fixture
+def national():
+    """Not the métropole's nor a commune's: no committee review (national data)."""
+    return factories.Organization(name="ign")
+
+
 @pytest.mark.usefixtures("clean_db", "clean_index")
 class TestActions:
     def test_create_public_incomplete_is_refused_and_nothing_saved(self, org):
@@ -85,7 +91,7 @@ class TestActions:
         draft["private"] = False
         with pytest.raises(tk.ValidationError) as err:
             helpers.call_action("package_update", **draft)
-        assert list(err.value.error_dict) == ["opening_status"]
+        assert set(err.value.error_dict) == {"opening_status", "committee_review"}
         stored = helpers.call_action("package_show", id=draft["id"])
         assert stored["private"] is True and stored["opening_status"] == "planifie"
 
@@ -94,10 +100,14 @@ class TestActions:
             org["id"], private=True, screening_third_party="yes"))
         with pytest.raises(tk.ValidationError) as err:
             helpers.call_action("package_patch", id=draft["id"], private=False)
-        assert list(err.value.error_dict) == ["screening_third_party"]
+        assert set(err.value.error_dict) == {"screening_third_party", "committee_review"}
         assert helpers.call_action("package_show", id=draft["id"])["private"] is True
         helpers.call_action("package_patch", id=draft["id"], screening_third_party="no")
-        public = helpers.call_action("package_patch", id=draft["id"], private=False)
+        with pytest.raises(tk.ValidationError) as err:
+            helpers.call_action("package_patch", id=draft["id"], private=False)
+        assert list(err.value.error_dict) == ["committee_review"]
+        public = helpers.call_action("package_patch", id=draft["id"], private=False,
+                                     committee_override=OVERRIDE)
         assert public["private"] is False
 
     def test_patch_of_a_public_dataset_keeps_it_gated(self, org):
@@ -106,7 +116,8 @@ class TestActions:
             helpers.call_action("package_patch", id=pkg["id"], criteria=[])
         helpers.call_action("package_patch", id=pkg["id"], title="Nouveau titre")
 
-    def test_bulk_update_public_refuses_all_when_one_fails(self, org):
+    def test_bulk_update_public_refuses_all_when_one_fails(self, national):
+        org = national
         good = helpers.call_action("package_create", **complete_dataset(
             org["id"], private=True))
         bad = helpers.call_action("package_create", **complete_dataset(

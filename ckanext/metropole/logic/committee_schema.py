@@ -1,0 +1,83 @@
+"""Schemas of the committee actions (``@validate``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole.model import AVIS, COLLEGES, DECISIONS, ROLES, STATES
+
+
+def _v(name: str) -> Any:
+    return tk.get_validator(name)
+
+
+def member_add() -> dict[str, Any]:
+    not_empty, ignore_missing = _v("not_empty"), _v("ignore_missing")
+    unicode_safe, one_of, isodate = _v("unicode_safe"), _v("one_of"), _v("isodate")
+    return {
+        "user": [not_empty, unicode_safe],
+        "college": [not_empty, unicode_safe, one_of(list(COLLEGES))],
+        "role": [_v("default")("member"), unicode_safe, one_of(list(ROLES))],
+        "mandate_start": [ignore_missing, isodate],
+        "mandate_end": [ignore_missing, isodate],
+    }
+
+
+def member_remove() -> dict[str, Any]:
+    return {"user": [_v("not_empty"), _v("unicode_safe")]}
+
+
+def member_list() -> dict[str, Any]:
+    return {"include_past": [_v("default")(False), _v("boolean_validator")]}
+
+
+def package_ref() -> dict[str, Any]:
+    return {"id": [_v("not_empty"), _v("unicode_safe")]}
+
+
+def propose() -> dict[str, Any]:
+    return dict(package_ref(), comment=[_v("ignore_missing"), _v("unicode_safe")])
+
+
+def opinion() -> dict[str, Any]:
+    return dict(package_ref(),
+                value=[_v("not_empty"), _v("unicode_safe"), _v("one_of")(list(AVIS))],
+                comment=[_v("default")(""), _v("unicode_safe")])
+
+
+def avis() -> dict[str, Any]:
+    return dict(package_ref(),
+                avis=[_v("not_empty"), _v("unicode_safe"), _v("one_of")(list(AVIS))],
+                motivation=[_v("default")(""), _v("unicode_safe")],
+                version=[_v("ignore_missing"), _v("int_validator")])
+
+
+def decision() -> dict[str, Any]:
+    return dict(package_ref(),
+                decision=[_v("not_empty"), _v("unicode_safe"),
+                          _v("one_of")(list(DECISIONS))],
+                justification=[_v("default")(""), _v("unicode_safe")],
+                version=[_v("ignore_missing"), _v("int_validator")])
+
+
+def override() -> dict[str, Any]:
+    return dict(package_ref(), justification=[_v("default")(""), _v("unicode_safe")])
+
+
+def review_list() -> dict[str, Any]:
+    ignore_missing, unicode_safe = _v("ignore_missing"), _v("unicode_safe")
+    return {
+        "state": [ignore_missing, unicode_safe, _v("one_of")(["open", "all", *STATES])],
+        "commune": [ignore_missing, unicode_safe],
+        "criterion": [ignore_missing, unicode_safe],
+        "late": [_v("default")(False), _v("boolean_validator")],
+        "mine": [_v("default")(False), _v("boolean_validator")],
+        "limit": [_v("default")(50), _v("natural_number_validator"),
+                  _v("limit_to_configured_maximum")("ckan.search.rows_max", 1000)],
+        "offset": [_v("default")(0), _v("natural_number_validator")],
+    }
+
+
+def report() -> dict[str, Any]:
+    return {"year": [_v("not_empty"), _v("int_validator")]}
