@@ -88,6 +88,7 @@ def metropole_committee_member_remove(context: Context, data_dict: DataDict) -> 
     return _serialize(members.remove(data_dict["user"], removed_by=_actor(context).id))
 
 
+@tk.side_effect_free
 @validate(schema.member_list)
 def metropole_committee_member_list(context: Context,
                                     data_dict: DataDict) -> list[dict[str, Any]]:
@@ -195,6 +196,7 @@ def metropole_review_override(context: Context, data_dict: DataDict) -> dict[str
                                        data_dict.get("justification", "")))
 
 
+@tk.side_effect_free
 @validate(schema.package_ref)
 def metropole_review_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The committee's file on a dataset: current review, history, audit trail.
@@ -231,6 +233,7 @@ def metropole_review_show(context: Context, data_dict: DataDict) -> dict[str, An
     return _serialize(out)
 
 
+@tk.side_effect_free
 @validate(schema.review_list)
 def metropole_review_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The review queue (committee, secretary) or one's own proposals (``mine``).
@@ -258,6 +261,7 @@ def metropole_review_list(context: Context, data_dict: DataDict) -> dict[str, An
         limit=data_dict.get("limit", 50), offset=data_dict.get("offset", 0)))
 
 
+@tk.side_effect_free
 @validate(schema.report)
 def metropole_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The committee's annual evaluation report.

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.metropole.model import AVIS, COLLEGES, DECISIONS, ROLES, STATES
+from ckanext.metropole.model import AVIS, DECISIONS, STATES
 
 
 def _v(name: str) -> Any:
@@ -14,11 +14,13 @@ def _v(name: str) -> Any:
 
 def member_add() -> dict[str, Any]:
     not_empty, ignore_missing = _v("not_empty"), _v("ignore_missing")
-    unicode_safe, one_of, isodate = _v("unicode_safe"), _v("one_of"), _v("isodate")
+    unicode_safe, isodate = _v("unicode_safe"), _v("isodate")
     return {
         "user": [not_empty, unicode_safe],
-        "college": [not_empty, unicode_safe, one_of(list(COLLEGES))],
-        "role": [_v("default")("member"), unicode_safe, one_of(list(ROLES))],
+        # college and role: checked by committee_members.add, whose errors
+        # name the field and list the allowed values
+        "college": [not_empty, unicode_safe],
+        "role": [_v("default")("member"), unicode_safe],
         "mandate_start": [ignore_missing, isodate],
         "mandate_end": [ignore_missing, isodate],
     }
