@@ -5,6 +5,7 @@ Every option is declared, with its default, in ``config_declaration.yaml``.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -26,6 +27,37 @@ def map_tiles_url() -> str:
 
 def map_attribution() -> str:
     return tk.config.get("ckanext.metropole.map_attribution") or ""
+
+
+def feeds_include_harvested() -> bool:
+    return tk.asbool(tk.config.get("ckanext.metropole.feeds.include_harvested"))
+
+
+def feed_page_size() -> int:
+    """Datasets per page of the DCAT feeds (ckanext-dcat's option, 100 by default)."""
+    size = tk.asint(tk.config.get("ckanext.dcat.datasets_per_page") or 100)
+    return min(max(size, 1), 1000)
+
+
+# ckanext-dcat's stock profiles, each followed by ours: a site that did not
+# add its own profile gets the portal's.
+DCAT_PROFILES = {
+    "": "euro_dcat_ap_3 metropole_dcat_ap",
+    "euro_dcat_ap_3": "euro_dcat_ap_3 metropole_dcat_ap",
+    "euro_dcat_ap_2": "euro_dcat_ap_2 metropole_dcat_ap_2",
+}
+
+
+def set_dcat_defaults(config: Any) -> None:
+    """Use the portal's profile unless the site chose other profiles.
+
+    Not a declared default: ckanext-dcat declares this option itself (CKAN
+    refuses a second declaration) and fills in its own default before the
+    plugins' update_config run; ckanext-dcat reads it on each request.
+    """
+    chosen = " ".join((config.get("ckanext.dcat.rdf.profiles") or "").split())
+    if chosen in DCAT_PROFILES:
+        config["ckanext.dcat.rdf.profiles"] = DCAT_PROFILES[chosen]
 
 
 def scheming_defaults() -> dict[str, str]:

@@ -9,6 +9,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import committee_views, facets, notifications, views
+from ckanext.metropole.dcat import views as dcat_views
 from ckanext.metropole.logic import committee_actions, publication, visibility
 
 
@@ -38,11 +39,12 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
         for key, value in metropole_config.scheming_defaults().items():
             if not config.get(key):
                 config[key] = value
+        metropole_config.set_dcat_defaults(config)
 
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return [committee_views.committee]
+        return [dcat_views.metropole_dcat, committee_views.committee]
 
     # ISignal
 
@@ -52,6 +54,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     # IMiddleware
 
     def make_middleware(self, app: Any, config: Any) -> Any:
+        dcat_views.take_over(app)
         return views.register(app)
 
     # IFacets

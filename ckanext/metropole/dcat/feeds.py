@@ -1,0 +1,175 @@
+"""What the DCAT feeds contain, and how a feed page is requested.
+
+Only *published* datasets (``logic.publication``) go into any feed; the
+datasets harvested from national platforms stay out unless
+``ckanext.metropole.feeds.include_harvested`` is on, so that data.gouv.fr
+never harvests back what it published. Parameters are checked before any
+query runs: a bad one is a :class:`FeedError` (HTTP 400) naming it.
+"""
+from __future__ import annotations
+
+import datetime
+import math
+from typing import Any, Optional
+from urllib.parse import urlencode
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchError
+from dateutil.parser import ParserError
+from dateutil.parser import isoparse
+
+from ckanext.metropole import config as metropole_config
+from ckanext.metropole.logic import publication
+
+# Fields ckanext-harvest (harvest_source_id) and our harvest import
+# (metropole_harvest_source) put on harvested datasets.
+HARVEST_MARKERS = ("harvest_source_id", "metropole_harvest_source")
+MAX_PAGE = 100_000
+MAX_QUERY_LENGTH = 1000
+FORWARDED_PARAMS = ("modified_since", "q", "fq")
+
+
+class FeedError(ValueError):
+    """A request parameter the feed cannot honour (answered with a 400)."""
+
+
+def per_page() -> int:
+    return metropole_config.feed_page_size()
+
+
+def is_harvested(pkg: dict[str, Any]) -> bool:
+    if any(pkg.get(key) for key in HARVEST_MARKERS):
+        return True
+    return any(e.get("key") in HARVEST_MARKERS and e.get("value")
+               for e in pkg.get("extras") or [])
+
+
+def in_feed(pkg: dict[str, Any]) -> bool:
+    """True when ``pkg`` (a package_show dict) belongs in the feeds."""
+    if not publication.is_published(pkg):
+        return False
+    return metropole_config.feeds_include_harvested() or not is_harvested(pkg)
+
+
+def feed_filters() -> list[str]:
+    """Search filters (``fq_list``) equivalent to :func:`in_feed`."""
+    filters = [publication.published_fq(), "-dataset_type:harvest"]
+    if not metropole_config.feeds_include_harvested():
+        filters += [f"-{field}:*" for field in HARVEST_MARKERS]
+    return filters
+
+
+# ---------------------------------------------------------------- parameters
+
+def page_param(raw: Optional[str]) -> int:
+    if raw is None or raw == "":
+        return 1
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+        raise FeedError(tk._('Parameter "page": a whole number from 1 is expected, '
+                             'not "{value}"').format(value=raw[:40]))
+    page = int(text)
+    if page > MAX_PAGE:
+        raise FeedError(tk._('Parameter "page": {value} is beyond the last page')
+                        .format(value=page))
+    return page
+
+
+def modified_since_param(raw: Optional[str]) -> Optional[str]:
+    if not raw:
+        return None
+    try:
+        value = isoparse(raw.strip())
+    except (ValueError, ParserError, OverflowError):
+        raise FeedError(tk._('Parameter "modified_since": an ISO 8601 date is expected '
+                             '(e.g. 2024-01-31 or 2024-01-31T12:00:00Z), not "{value}"')
+                        .format(value=raw[:40]))
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value.isoformat() + "Z"
+
+
+def query_param(name: str, raw: Optional[str]) -> Optional[str]:
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise FeedError(tk._('Parameter "{name}": at most {limit} characters')
+                        .format(name=name, limit=MAX_QUERY_LENGTH))
+    if "{!" in raw or "\x00" in raw:
+        raise FeedError(tk._('Parameter "{name}": local parameters are not allowed')
+                        .format(name=name))
+    return raw
+
+
+def read_params(args: Any) -> dict[str, Any]:
+    """Checked feed parameters from the query string."""
+    return {
+        "page": page_param(args.get("page")),
+        "modified_since": modified_since_param(args.get("modified_since")),
+        "q": query_param("q", args.get("q")),
+        "fq": query_param("fq", args.get("fq")),
+    }
+
+
+# ---------------------------------------------------------------- search
+
+def search(params: dict[str, Any], owner_org: Optional[str] = None,
+           rows: Optional[int] = None) -> dict[str, Any]:
+    """One page of the feed: ``package_search`` as an anonymous reader."""
+    rows = per_page() if rows is None else rows
+    fq_list = feed_filters()
+    if owner_org:
+        fq_list.append(f'+owner_org:"{owner_org}"')
+    if params.get("modified_since"):
+        fq_list.append("metadata_modified:[{} TO NOW]".format(params["modified_since"]))
+    data_dict = {
+        "q": params.get("q") or "*:*",
+        "fq": params.get("fq") or "",
+        "fq_list": fq_list,
+        "rows": rows,
+        "start": rows * (params["page"] - 1),
+        "sort": "metadata_modified desc",
+        "include_private": False,
+        "include_drafts": False,
+    }
+    # The feed is the same for everyone: an anonymous context, whoever asks.
+    context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
+    try:
+        result = tk.get_action("package_search")(context, data_dict)
+    except SearchError as e:
+        raise FeedError(tk._("Parameters q/fq: the search could not be run ({error})")
+                        .format(error=str(e)[:200]))
+    except tk.ValidationError as e:
+        raise FeedError(tk._("Parameters q/fq: {error}").format(error=e.error_summary))
+    last = max(1, math.ceil(result["count"] / rows)) if rows else 1
+    if params["page"] > last:
+        raise FeedError(tk._('Parameter "page": {value} is beyond the last page ({last})')
+                        .format(value=params["page"], last=last))
+    result["last_page"] = last
+    return result
+
+
+def pagination(base_url: str, args: Any, page: int, result: dict[str, Any]) -> dict[str, Any]:
+    """Page links of one feed page (keys as ckanext-dcat's pagination_info)."""
+    kept = [(k, args.get(k)) for k in FORWARDED_PARAMS if args.get(k)]
+
+    def url(n: int) -> str:
+        return "{}?{}".format(base_url, urlencode(kept + [("page", n)]))
+
+    info = {"count": result["count"], "items_per_page": per_page(),
+            "current": url(page), "first": url(1), "last": url(result["last_page"])}
+    if page > 1:
+        info["previous"] = url(page - 1)
+    if page < result["last_page"]:
+        info["next"] = url(page + 1)
+    return info
+
+
+def last_modified(params: dict[str, Any], owner_org: Optional[str],
+                  result: dict[str, Any]) -> Optional[str]:
+    """Most recent change among the feed's datasets (the catalog's dct:modified)."""
+    if params["page"] != 1:
+        result = search(dict(params, page=1), owner_org, rows=1)
+    if not result["results"]:
+        return None
+    return result["results"][0]["metadata_modified"]

@@ -1,0 +1,133 @@
+"""The métropole and its communes in the feeds: publishers and locations.
+
+Publishers and locations are URI nodes shared by every dataset of a page:
+each commune's geometry is written once per document, however many
+datasets cover it.
+
+- A publisher is the legal unit behind its SIREN, identified by its page in
+  the State's *Annuaire des entreprises*;
+- a location is the commune (INSEE code) or the EPCI (SIREN) in the State's
+  geographic API (geo.api.gouv.fr).
+"""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from ckanext.metropole import territory
+from ckanext.metropole.dcat.terms import (
+    DCAT, DCT, FOAF, GSP, LOCAL_AUTHORITY, LOCN, PUBLISHER_TYPE_SCHEME,
+)
+from ckanext.metropole.logic.values import as_list, as_text
+
+GEOJSON = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
+AGENT_URI = "https://annuaire-entreprises.data.gouv.fr/entreprise/{siren}"
+COMMUNE_URI = "https://geo.api.gouv.fr/communes/{code}"
+EPCI_URI = "https://geo.api.gouv.fr/epcis/{siren}"
+
+
+def _ring(points: list[list[float]]) -> str:
+    return "(" + ", ".join(f"{x:.5f} {y:.5f}" for x, y, *_ in points) + ")"
+
+
+def _polygon(rings: list[list[list[float]]]) -> str:
+    return "(" + ", ".join(_ring(r) for r in rings) + ")"
+
+
+def wkt(geometry: dict[str, Any]) -> str:
+    """WKT of a GeoJSON Polygon or MultiPolygon."""
+    if geometry["type"] == "Polygon":
+        return "POLYGON " + _polygon(geometry["coordinates"])
+    return "MULTIPOLYGON (" + ", ".join(_polygon(p) for p in geometry["coordinates"]) + ")"
+
+
+def bbox_polygon(bbox: tuple[float, float, float, float]) -> dict[str, Any]:
+    w, s, e, n = bbox
+    return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
+
+
+@functools.lru_cache(maxsize=512)
+def _geometries(path: str, code: str) -> tuple[str, str, str]:
+    place = territory.current().place(code)
+    assert place is not None
+    box = bbox_polygon(place.bbox)
+    geometry = wkt(place.contour or box)
+    centroid = "POINT ({:.5f} {:.5f})".format(*place.centroid)
+    return geometry, json.dumps(box), centroid
+
+
+def place_of(code: str) -> territory.Place | None:
+    return territory.current().place(as_text(code))
+
+
+def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
+    """The place as a ``dct:Location`` with its geometry, bbox and centroid.
+
+    Every consumer finds a geometry: udata reads the literals of the location
+    and only knows GeoJSON typed with its IANA media type, so the bbox is
+    written that way. The contour goes in ``locn:geometry`` for DCAT-AP 2
+    only: DCAT-AP 2.1.1 wants a literal there, the DCAT-AP 3.0 shapes a
+    ``locn:Geometry`` node, which ckanext-dcat's parser (another CKAN
+    harvesting us) cannot read.
+    """
+    if place.kind == "metropole":
+        node = URIRef(EPCI_URI.format(siren=place.siren))
+    else:
+        node = URIRef(COMMUNE_URI.format(code=place.code))
+    if (node, RDF.type, DCT.Location) in g:
+        return node
+    geometry, box, centroid = _geometries(territory.current().path, place.code)
+    g.add((node, RDF.type, DCT.Location))
+    g.add((node, SKOS.prefLabel, Literal(place.name, lang="fr")))
+    g.add((node, DCT.identifier, Literal(place.code)))
+    if dcat_ap < 3:
+        g.add((node, LOCN.geometry, Literal(geometry, datatype=GSP.wktLiteral)))
+    g.add((node, DCAT.bbox, Literal(box, datatype=GEOJSON)))
+    g.add((node, DCAT.centroid, Literal(centroid, datatype=GSP.wktLiteral)))
+    return node
+
+
+def add_publisher(g: Graph, place: territory.Place) -> URIRef:
+    """The métropole or a commune as a ``foaf:Organization`` with its SIREN."""
+    node = URIRef(AGENT_URI.format(siren=place.siren))
+    if (node, RDF.type, FOAF.Organization) in g:
+        return node
+    g.add((node, RDF.type, FOAF.Agent))
+    g.add((node, RDF.type, FOAF.Organization))
+    g.add((node, FOAF.name, Literal(place.name)))
+    g.add((node, DCT.identifier, Literal(place.siren)))
+    g.add((node, DCT.type, LOCAL_AUTHORITY))
+    if (LOCAL_AUTHORITY, RDF.type, SKOS.Concept) not in g:
+        g.add((LOCAL_AUTHORITY, RDF.type, SKOS.Concept))
+        g.add((LOCAL_AUTHORITY, SKOS.prefLabel, Literal("Local Authority", lang="en")))
+        g.add((LOCAL_AUTHORITY, SKOS.prefLabel, Literal("Collectivité territoriale",
+                                                        lang="fr")))
+        g.add((LOCAL_AUTHORITY, SKOS.inScheme, PUBLISHER_TYPE_SCHEME))
+    return node
+
+
+def covered_places(pkg: dict[str, Any]) -> list[territory.Place]:
+    """The communes a dataset covers (the métropole when it covers them all)."""
+    current = territory.current()
+    if as_text(pkg.get("spatial_coverage")) == "communes":
+        places = [current.commune(c) for c in as_list(pkg.get("spatial_communes"))]
+        found = [p for p in places if p is not None]
+        if found:
+            return found
+    return [current.metropole]
+
+
+def place_from_identifier(siren_or_code: str) -> territory.Place | None:
+    """A place of the territory from a SIREN or an INSEE code."""
+    current = territory.current()
+    text = as_text(siren_or_code)
+    if text == current.metropole.siren:
+        return current.metropole
+    for commune in current.communes:
+        if text in (commune.siren, commune.code):
+            return commune
+    return None

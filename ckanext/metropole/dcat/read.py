@@ -1,0 +1,91 @@
+"""Reading a ``metropole_dcat_ap`` feed back into the portal's fields.
+
+ckanext-dcat's parsers run first and fill the generic fields (title,
+keywords, contact, temporal coverage, resources' URLs); this turns the
+vocabulary URIs of our properties back into the codes the dataset schema
+stores, so another portal with ckanext-metropole harvests us field for field.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from ckanext.metropole import territory, vocab
+from ckanext.metropole.dcat import places, terms
+from ckanext.metropole.dcat.terms import DCAT, DCT
+
+# Keys the stock parsers add that the portal's schema has no field for.
+STOCK_ONLY_KEYS = ("publisher", "creator", "contact", "qualified_relation", "spatial")
+
+
+def _codes(g: Graph, ref: Any, predicate: URIRef, entries: dict[str, Any]) -> list[str]:
+    return sorted(c for c in (terms.code_of(entries, o) for o in g.objects(ref, predicate))
+                  if c)
+
+
+def _spatial(g: Graph, ref: Any, pkg: dict[str, Any]) -> None:
+    current = territory.current()
+    codes = []
+    for node in g.objects(ref, DCT.spatial):
+        text = str(node)
+        if text == places.EPCI_URI.format(siren=current.metropole.siren):
+            codes = []
+            break
+        prefix = places.COMMUNE_URI.format(code="")
+        if text.startswith(prefix) and current.commune(text[len(prefix):]):
+            codes.append(text[len(prefix):])
+    pkg["spatial_coverage"] = "communes" if codes else "territoire"
+    if codes:
+        pkg["spatial_communes"] = sorted(codes)
+
+
+def _date(value: Any) -> str:
+    return str(value)[:10] if value else ""
+
+
+def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
+    for key in STOCK_ONLY_KEYS:
+        pkg.pop(key, None)
+    themes = _codes(g, ref, DCAT.theme, vocab.themes())
+    if themes:
+        pkg["theme"] = themes
+    frequencies = _codes(g, ref, DCT.accrualPeriodicity, vocab.frequencies())
+    if frequencies:
+        pkg["frequency"] = frequencies[0]
+    for key in ("temporal_start", "temporal_end"):
+        if pkg.get(key):
+            pkg[key] = _date(pkg[key])
+    standards = [terms.standard_value(o) for o in g.objects(ref, DCT.conformsTo)]
+    if standards:
+        pkg["conforms_to"] = standards[0]
+    _spatial(g, ref, pkg)
+    for publisher in g.objects(ref, DCT.publisher):
+        place = places.place_from_identifier(str(next(g.objects(publisher, DCT.identifier),
+                                                       "")))
+        if place is not None:
+            pkg["producing_commune"] = place.code
+    licences = set()
+    for res in pkg.get("resources", []):
+        dist = URIRef(res["distribution_ref"]) if res.get("distribution_ref") else None
+        if dist is None:
+            continue
+        formats = _codes(g, dist, DCT["format"], vocab.file_types())
+        if formats:
+            res["format"] = formats[0]
+        for media in g.objects(dist, DCAT.mediaType):
+            res["mimetype"] = str(media).replace(terms.IANA, "")
+        res_standards = [terms.standard_value(o) for o in g.objects(dist, DCT.conformsTo)]
+        if res_standards:
+            res["conforms_to"] = res_standards[0]
+        for uri in g.objects(dist, DCT.license):
+            licence = terms.licence_id(str(uri))
+            if licence:
+                licences.add(licence)
+        res.pop("license", None)
+    if len(licences) == 1:
+        pkg["license_id"] = licences.pop()
+    pkg["extras"] = [e for e in pkg.get("extras", [])
+                     if e.get("key") not in ("language", "access_rights", "theme",
+                                             "frequency", "conforms_to")]
+    return pkg

@@ -1,0 +1,72 @@
+"""Feed documents: a catalog page (with its hydra paging) or one dataset."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, Namespace
+
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.utils import url_to_rdflib_format
+
+from ckanext.metropole.dcat.terms import DCAT
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+FORMATS = {
+    "ttl": "text/turtle",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "n3": "text/n3",
+}
+# hydra:next is read on a PartialCollectionView, hydra:nextPage on a
+# PagedCollection (udata reads one or the other): the page node is both.
+_PAGING = (
+    ("next", (HYDRA.next, HYDRA.nextPage)),
+    ("previous", (HYDRA.previous, HYDRA.previousPage)),
+    ("first", (HYDRA.first, HYDRA.firstPage)),
+    ("last", (HYDRA.last, HYDRA.lastPage)),
+)
+
+
+def _add_paging(serializer: RDFSerializer, info: dict[str, Any]) -> None:
+    g = serializer.g
+    g.bind("hydra", HYDRA)
+    node = URIRef(info["current"])
+    g.add((node, RDF.type, HYDRA.PartialCollectionView))
+    g.add((node, RDF.type, HYDRA.PagedCollection))
+    for key, predicates in _PAGING:
+        if info.get(key):
+            for predicate in predicates:
+                g.add((node, predicate, Literal(info[key])))
+    g.add((node, HYDRA.totalItems, Literal(info["count"])))
+    g.add((node, HYDRA.itemsPerPage, Literal(info["items_per_page"])))
+
+
+def _rename(serializer: RDFSerializer, old: URIRef, new: URIRef) -> None:
+    g = serializer.g
+    for p, o in list(g.predicate_objects(old)):
+        g.remove((old, p, o))
+        g.add((new, p, o))
+
+
+def catalog(datasets: list[dict[str, Any]], fmt: str, *,
+            catalog_dict: Optional[dict[str, Any]] = None,
+            catalog_ref: Optional[str] = None,
+            paging: Optional[dict[str, Any]] = None,
+            profiles: Optional[list[str]] = None) -> str:
+    """A catalog document listing ``datasets`` (the profiles of the config by default)."""
+    serializer = RDFSerializer(profiles=profiles)
+    ref = serializer.graph_from_catalog(catalog_dict)
+    if catalog_ref and catalog_ref != str(ref):
+        _rename(serializer, ref, URIRef(catalog_ref))
+        ref = URIRef(catalog_ref)
+    for pkg in datasets:
+        serializer.g.add((ref, DCAT.dataset, serializer.graph_from_dataset(pkg)))
+    if paging:
+        _add_paging(serializer, paging)
+    return serializer.g.serialize(format=url_to_rdflib_format(fmt))
+
+
+def dataset(pkg: dict[str, Any], fmt: str, profiles: Optional[list[str]] = None) -> str:
+    return RDFSerializer(profiles=profiles).serialize_dataset(pkg, _format=fmt)

@@ -1,0 +1,110 @@
+"""Feed endpoints: the site catalog, one catalog per commune, one dataset.
+
+``/catalog.<fmt>`` and ``/dataset/<id>.<fmt>`` are also ckanext-dcat's
+routes: :func:`take_over` points ckanext-dcat's endpoints at these views, so
+that whatever the order of the plugins only published datasets are served.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from flask import Blueprint, Response, request
+
+from ckanext.dcat.utils import catalog_uri, check_access_header
+
+from ckanext.metropole.dcat import feeds, places, serialize
+from ckanext.metropole.logic.values import as_text
+
+metropole_dcat = Blueprint("metropole_dcat", __name__)
+
+
+def _bad_request(error: feeds.FeedError) -> Response:
+    return Response(str(error) + "\n", status=400, mimetype="text/plain")
+
+
+def _document(body: str, fmt: str) -> Response:
+    return Response(body, mimetype=serialize.FORMATS[fmt])
+
+
+def _check_format(fmt: Optional[str]) -> str:
+    if fmt not in serialize.FORMATS:
+        tk.abort(404, tk._("Unknown feed format: {format}").format(format=fmt))
+    return fmt  # type: ignore[return-value]
+
+
+def _catalog_response(fmt: str, owner_org: Optional[str],
+                      catalog_dict: dict[str, Any], catalog_ref: str) -> Response:
+    try:
+        params = feeds.read_params(request.args)
+        result = feeds.search(params, owner_org)
+        catalog_dict["modified"] = feeds.last_modified(params, owner_org, result)
+    except feeds.FeedError as e:
+        return _bad_request(e)
+    paging = feeds.pagination(catalog_uri().rstrip("/") + request.path, request.args,
+                              params["page"], result)
+    body = serialize.catalog(result["results"], fmt, catalog_dict=catalog_dict,
+                             catalog_ref=catalog_ref, paging=paging)
+    return _document(body, fmt)
+
+
+def catalog(_format: Optional[str] = None, **kwargs: Any) -> Any:
+    fmt = _format or check_access_header()
+    if not fmt:
+        from ckan.views.home import index
+        return index()
+    return _catalog_response(_check_format(fmt), None, {}, catalog_uri())
+
+
+def commune_catalog(id: str, _format: str) -> Any:
+    fmt = _check_format(_format)
+    group = model.Group.get(id)
+    if group is None or not group.is_organization or group.state != "active":
+        tk.abort(404, tk._("Organization not found"))
+    place = places.place_from_identifier(as_text(group.extras.get("insee_code"))
+                                         or as_text(group.extras.get("siren")))
+    page = "{}/organization/{}".format(catalog_uri().rstrip("/"), group.name)
+    catalog_dict: dict[str, Any] = {
+        "title": tk._("{portal}: data of {name}").format(
+            portal=tk.config.get("ckanext.metropole.portal_title"), name=group.title),
+        "description": group.description or tk._(
+            "Open data published by {name} on the portal").format(name=group.title),
+        "homepage": page,
+    }
+    if place is not None:
+        catalog_dict["metropole_publisher"] = place
+    return _catalog_response(fmt, group.id, catalog_dict, page + "/catalog")
+
+
+def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
+    fmt = _format or check_access_header()
+    if not fmt:
+        from ckan.views.dataset import read
+        pkg = model.Package.get(_id)
+        return read(pkg.type if pkg else "dataset", _id)
+    fmt = _check_format(fmt)
+    try:
+        pkg = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": _id})
+    except tk.ObjectNotFound:
+        pkg = None
+    if pkg is None or not feeds.in_feed(pkg):
+        tk.abort(404, tk._("Dataset not found"))
+    return _document(serialize.dataset(pkg, fmt), fmt)
+
+
+metropole_dcat.add_url_rule("/catalog.<_format>", view_func=catalog, endpoint="catalog")
+metropole_dcat.add_url_rule("/organization/<id>/catalog.<_format>",
+                            view_func=commune_catalog, endpoint="commune_catalog")
+metropole_dcat.add_url_rule("/dataset/<_id>.<_format>", view_func=dataset,
+                            endpoint="dataset")
+
+# ckanext-dcat's endpoints (routes kept, views replaced by ours)
+TAKEN_OVER = {"dcat.read_catalog": catalog, "dcat.read_dataset": dataset,
+              "dcat.read_dataset_series": dataset}
+
+
+def take_over(app: Any) -> None:
+    for endpoint, view in TAKEN_OVER.items():
+        if endpoint in getattr(app, "view_functions", {}):
+            app.view_functions[endpoint] = view
