@@ -1,0 +1,165 @@
+"""The feed endpoints as an anonymous harvester sees them."""
+from __future__ import annotations
+
+import pytest
+from rdflib.namespace import RDF
+
+from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF
+from ckanext.metropole.tests.dcat.graphs import get, next_pages, one, parse
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+FORMATS = {"ttl": "text/turtle", "rdf": "application/rdf+xml",
+           "xml": "application/rdf+xml", "jsonld": "application/ld+json"}
+
+
+def _identifiers(g) -> set[str]:
+    return {str(one(g, d, DCT.identifier)) for d in g.subjects(RDF.type, DCAT.Dataset)}
+
+
+def _walk(app, url: str, fmt: str) -> tuple[set[str], int]:
+    """Every dataset of every page, following hydra:next (and checking nextPage)."""
+    seen: set[str] = set()
+    pages = 0
+    while url:
+        response = app.get(url.replace("http://test.metropole.localhost", ""))
+        assert response.status_code == 200, response.body
+        assert response.headers["Content-Type"].startswith(FORMATS[fmt])
+        g = parse(response.body, fmt)
+        page_ids = _identifiers(g)
+        assert not page_ids & seen, "a dataset on two pages"
+        seen |= page_ids
+        pages += 1
+        nxt, nxt_page = next_pages(g)
+        assert nxt == nxt_page
+        url = nxt
+    return seen, pages
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "1")
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_only_published_datasets_on_every_page(app, seeded, fmt):
+    published = {p["id"] for p in seeded["published"].values()}
+    seen, pages = _walk(app, f"/catalog.{fmt}", fmt)
+    assert seen == published
+    assert pages == 3
+    for name in ("dijon", "chenove"):
+        seen, _ = _walk(app, f"/organization/{name}/catalog.{fmt}", fmt)
+        assert seen <= published
+
+
+@pytest.mark.ckan_config("ckanext.metropole.feeds.include_harvested", "true")
+def test_harvested_datasets_on_demand(app, seeded):
+    harvested = seeded["hidden"]["harvested"]["id"]
+    assert harvested in _identifiers(get(app, "/catalog.ttl"))
+
+
+def test_harvested_datasets_stay_out_by_default(app, seeded):
+    assert seeded["hidden"]["harvested"]["id"] not in _identifiers(get(app, "/catalog.ttl"))
+    assert app.get("/dataset/harvested.ttl").status_code == 404
+
+
+def test_paging_links(app):
+    g = get(app, "/catalog.ttl?q=*:*")
+    nxt, nxt_page = next_pages(g)
+    assert nxt is None and nxt_page is None  # one page of 100
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2")
+def test_paging_links_keep_the_query(app):
+    g = get(app, "/catalog.ttl?fq=res_format:CSV&modified_since=2000-01-01")
+    nxt, _ = next_pages(g)
+    assert nxt == ("http://test.metropole.localhost/catalog.ttl"
+                   "?modified_since=2000-01-01&fq=res_format%3ACSV&page=2")
+
+
+def test_query_and_modified_since(app, seeded):
+    assert _identifiers(get(app, "/catalog.ttl?q=cyclables")) == \
+        {seeded["published"]["pub-dijon-velo"]["id"]}
+    assert _identifiers(get(app, "/catalog.ttl?modified_since=2999-01-01")) == set()
+    assert len(_identifiers(get(app, "/catalog.ttl?modified_since=2000-01-01T00:00:00Z"))) == 3
+
+
+def test_fq_cannot_widen_the_feed(app):
+    for fq in ("metropole_published:false", "private:true", "+state:(draft OR deleted)",
+               "*:* OR metropole_published:false"):
+        response = app.get("/catalog.ttl", query_string={"fq": fq})
+        if response.status_code == 200:
+            found = _identifiers(parse(response.body))
+            hidden = {"draft-private", "under-review", "inventory-only", "planned",
+                      "cannot-open", "deleted", "harvested"}
+            assert not any(str(i) in hidden for i in found)
+            assert len(found) <= 3
+        else:
+            assert response.status_code == 400
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"page": "0"}, '"page"'),
+    ({"page": "-1"}, '"page"'),
+    ({"page": "abc"}, '"page"'),
+    ({"page": "1000000000"}, '"page"'),
+    ({"page": "2"}, '"page"'),
+    ({"page": "9" * 5000}, '"page"'),
+    ({"modified_since": "hier"}, '"modified_since"'),
+    ({"modified_since": "2024-13-45"}, '"modified_since"'),
+    ({"fq": "{!join from=id to=owner_org}title:x"}, '"fq"'),
+    ({"fq": "title:(unbalanced"}, "q/fq"),
+    ({"fq": "x" * 5000}, '"fq"'),
+    ({"q": "\x00"}, '"q"'),
+])
+def test_bad_parameters_are_a_clear_400(app, query, words):
+    for url in ("/catalog.ttl", "/organization/dijon/catalog.jsonld"):
+        response = app.get(url, query_string=query)
+        assert response.status_code == 400, (url, query, response.status_code)
+        assert words in response.body
+
+
+def test_unknown_format_or_organization_is_a_404(app):
+    assert app.get("/catalog.csv").status_code == 404
+    assert app.get("/organization/nowhere/catalog.ttl").status_code == 404
+
+
+# ---------------------------------------------------------------- per commune
+
+def test_one_feed_per_commune(app, seeded):
+    g = get(app, "/organization/chenove/catalog.ttl")
+    assert _identifiers(g) == {seeded["published"]["pub-chenove-odbl"]["id"]}
+    catalog = next(g.subjects(RDF.type, DCAT.Catalog))
+    assert str(catalog) == "http://test.metropole.localhost/organization/chenove/catalog"
+    publisher = one(g, catalog, DCT.publisher)
+    assert str(one(g, publisher, FOAF.name)) == "Chenôve"
+    assert str(one(g, publisher, DCT.identifier)) == "212101661"
+    assert "Chenôve" in str(one(g, catalog, DCT.title))
+    assert one(g, catalog, FOAF.homepage).endswith("/organization/chenove")
+
+    dijon = get(app, "/organization/dijon/catalog.jsonld", "jsonld")
+    assert _identifiers(dijon) == {seeded["published"]["pub-dijon-velo"]["id"]}
+    catalog = next(dijon.subjects(RDF.type, DCAT.Catalog))
+    assert str(one(dijon, one(dijon, catalog, DCT.publisher), DCT.identifier)) == "212102313"
+
+
+def test_commune_page_links_to_its_feed(app):
+    page = app.get("/organization/chenove").body
+    assert "/organization/chenove/catalog.ttl" in page
+    assert "/organization/chenove/catalog.rdf" in page
+
+
+# ---------------------------------------------------------------- one dataset
+
+@pytest.mark.parametrize("fmt", ["ttl", "rdf", "jsonld"])
+def test_dataset_document(app, seeded, fmt):
+    response = app.get(f"/dataset/pub-dijon-velo.{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(FORMATS[fmt])
+    g = parse(response.body, fmt)
+    assert _identifiers(g) == {seeded["published"]["pub-dijon-velo"]["id"]}
+
+
+def test_unpublished_datasets_have_no_document(app, seeded):
+    admin = {"Authorization": seeded["admin"]["apikey"]} if seeded["admin"].get("apikey") \
+        else {}
+    for name in seeded["hidden"]:
+        for fmt in ("ttl", "rdf", "jsonld"):
+            assert app.get(f"/dataset/{name}.{fmt}").status_code == 404
+            assert app.get(f"/dataset/{name}.{fmt}", headers=admin).status_code == 404
