@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help demo test services stop status venv lint clean
+.PHONY: help demo test conformance services stop status venv lint clean
 
 help:
 	@echo "make demo    install everything and run the demo portal on http://127.0.0.1:5000"
 	@echo "make test    install everything and run the whole test suite (CKAN 2.11 and 2.12)"
+	@echo "make conformance  ckanext-scheming, -dcat and -harvest test suites on the PostgreSQL search"
 	@echo "make stop    stop the PostgreSQL and Redis started by the project"
 	@echo "make lint    ruff"
 
@@ -16,6 +17,10 @@ demo:
 test:
 	scripts/stack.sh start
 	scripts/test.sh
+
+conformance: venv
+	scripts/stack.sh start
+	scripts/conformance.sh
 
 services:
 	scripts/stack.sh start
