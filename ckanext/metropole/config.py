@@ -5,6 +5,7 @@ Every option is declared, with its default, in ``config_declaration.yaml``.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -27,6 +28,65 @@ def map_tiles_url() -> str:
 
 def map_attribution() -> str:
     return tk.config.get("ckanext.metropole.map_attribution") or ""
+
+
+# ---------------------------------------------------------------- look
+
+COLOURS = {"primary": "#8c1d32", "accent": "#1d5a8c"}
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+
+
+def logo() -> str:
+    """Path or URL of the logo in the header (empty: the title alone)."""
+    return (tk.config.get("ckanext.metropole.logo") or "").strip()
+
+
+def colour(name: str) -> str:
+    """A colour of the theme (``primary``, ``accent``), always a ``#rgb``/``#rrggbb``."""
+    value = (tk.config.get(f"ckanext.metropole.colour.{name}") or "").strip()
+    return value if _HEX.fullmatch(value) else COLOURS[name]
+
+
+def footer_text() -> str:
+    return (tk.config.get("ckanext.metropole.footer_text") or "").strip()
+
+
+def accessibility_contact() -> str:
+    return (tk.config.get("ckanext.metropole.accessibility.contact") or "").strip()
+
+
+def accessibility_audit_date() -> str:
+    return (tk.config.get("ckanext.metropole.accessibility.audit_date") or "").strip()
+
+
+def accessibility_compliance() -> str:
+    """``partial`` until an audit says otherwise (``none``, ``partial``, ``full``)."""
+    return tk.config.get("ckanext.metropole.accessibility.compliance") or "partial"
+
+
+def check_look(config: Any) -> None:
+    """Refuse, at start-up, a colour that is not one (it goes into a style sheet)."""
+    from ckan.exceptions import CkanConfigurationException
+
+    for name in COLOURS:
+        key = f"ckanext.metropole.colour.{name}"
+        value = (config.get(key) or "").strip()
+        if value and not _HEX.fullmatch(value):
+            raise CkanConfigurationException(
+                f"{key} = {value!r}: expected a colour such as {COLOURS[name]}")
+    compliance = config.get("ckanext.metropole.accessibility.compliance") or "partial"
+    if compliance not in ("none", "partial", "full"):
+        raise CkanConfigurationException(
+            f"ckanext.metropole.accessibility.compliance = {compliance!r}: "
+            "expected none, partial or full")
+
+
+def set_privacy_defaults(config: Any) -> None:
+    """No request to a third party by default: CKAN's stock avatars come from
+    gravatar.com (with a hash of the user's email); the portal uses the local
+    placeholder unless the site chose another gravatar style."""
+    if (config.get("ckan.gravatar_default") or "identicon") == "identicon":
+        config["ckan.gravatar_default"] = "disabled"
 
 
 def feeds_include_harvested() -> bool:

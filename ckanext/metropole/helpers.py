@@ -104,3 +104,51 @@ def metropole_coverage_geojson(pkg: dict[str, Any]) -> str:
 
 def metropole_list(value: Any) -> list[str]:
     return as_list(value)
+
+
+def metropole_look() -> dict[str, Any]:
+    """Title, logo, colours and footer text of the portal (``ckanext.metropole.*``)."""
+    from ckanext.metropole import look
+
+    return look.look()
+
+
+def metropole_accessibility_mention() -> str:
+    from ckanext.metropole import look
+
+    return look.accessibility_mention()
+
+
+def metropole_accessibility() -> dict[str, Any]:
+    """What the /accessibilite declaration states."""
+    from ckanext.metropole import look
+
+    return {"state": look.compliance_label(),
+            "compliance": metropole_config.accessibility_compliance(),
+            "audit_date": metropole_config.accessibility_audit_date(),
+            "contact": metropole_config.accessibility_contact()}
+
+
+def metropole_home_figures() -> dict[str, Any]:
+    from ckanext.metropole import home
+
+    return home.figures()
+
+
+def metropole_calendar_url() -> str:
+    from ckanext.metropole import look
+
+    return look.calendar_url()
+
+
+def metropole_committee_label(kind: str, value: Any) -> str:
+    """Label of a committee code: state, avis, event, college, role, criterion..."""
+    from ckanext.metropole import committee_labels
+
+    return committee_labels.label(kind, value)
+
+
+def metropole_committee_criteria() -> list[dict[str, str]]:
+    from ckanext.metropole import committee_labels
+
+    return committee_labels.criteria_choices()

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import committee_views, facets, notifications, views
+from ckanext.metropole import committee_views, facets, notifications, pages, views
 from ckanext.metropole.dcat import views as dcat_views
 from ckanext.metropole.logic import committee_actions, publication, visibility
 
@@ -39,12 +39,14 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
         for key, value in metropole_config.scheming_defaults().items():
             if not config.get(key):
                 config[key] = value
+        metropole_config.set_privacy_defaults(config)
+        metropole_config.check_look(config)
         metropole_config.set_dcat_defaults(config)
 
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return [dcat_views.metropole_dcat, committee_views.committee]
+        return [dcat_views.metropole_dcat, committee_views.committee, pages.pages]
 
     # ISignal
 

@@ -1,0 +1,47 @@
+"""The home page's figures: what the métropole opened, who publishes, what is planned.
+
+Counts come from the search index in two queries (published datasets with
+their commune and theme facets; planned openings). Planned openings may
+still be private drafts: only their number is shown.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic import publication
+
+PLANNED_STATUS = "planifie"
+
+
+def _search(**params: Any) -> dict[str, Any]:
+    return tk.get_action("package_search")({"ignore_auth": True}, dict(rows=0, **params))
+
+
+def figures() -> dict[str, Any]:
+    """Datasets opened, communes publishing, planned openings, entry points."""
+    published = _search(fq=publication.published_fq(),
+                        **{"facet.field": ["producing_commune", "theme"], "facet.limit": -1})
+    facets = published.get("facets") or {}
+    terr = territory.current()
+    communes = []
+    for code, count in (facets.get("producing_commune") or {}).items():
+        commune = terr.commune(code)
+        if commune is not None and count:
+            communes.append({"code": code, "name": commune.name, "count": count})
+    communes.sort(key=lambda c: (-c["count"], c["name"]))
+    themes = [{"code": code, "label": vocab.label(vocab.themes(), code), "count": count}
+              for code, count in (facets.get("theme") or {}).items() if count]
+    themes.sort(key=lambda t: (-t["count"], t["label"]))
+    planned = _search(fq=f"+opening_status:{PLANNED_STATUS}", include_private=True)
+    return {
+        "opened": published["count"],
+        "communes_publishing": len(communes),
+        "communes_total": len(terr.communes),
+        "planned": planned["count"],
+        "communes": communes,
+        "themes": themes,
+        "metropole": terr.metropole.name,
+    }

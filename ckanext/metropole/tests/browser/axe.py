@@ -1,0 +1,71 @@
+"""axe-core (from npm, installed by ``scripts/browser.sh deps``) run in the page.
+
+The rules are those of WCAG 2.x levels A and AA, which RGAA 4.1 transposes.
+Every page checked is recorded (violations by impact) in
+``build/browser/<series>/axe.json`` and ``axe.md``; a page fails when a
+violation of impact *serious* or *critical* remains.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ckanext.metropole.tests.browser.portal import ROOT
+
+AXE_JS = ROOT / ".local" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = ("serious", "critical")
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+class Results:
+    """axe results of every page checked during the session."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pages: dict[str, dict[str, Any]] = {}
+
+    def check(self, page: Any, name: str) -> list[dict[str, Any]]:
+        """Run axe on ``page``, record it under ``name``; the blocking violations."""
+        assert AXE_JS.exists(), f"{AXE_JS} missing: run scripts/browser.sh deps"
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            """async (tags) => {
+                const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                   resultTypes: ['violations']});
+                return {version: axe.version, violations: r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                    nodes: v.nodes.map(n => ({target: n.target, html: n.html.slice(0, 300),
+                                              summary: n.failureSummary}))}))};
+            }""", TAGS)
+        violations = result["violations"]
+        counts = {impact: sum(len(v["nodes"]) for v in violations if v["impact"] == impact)
+                  for impact in IMPACTS}
+        self.pages[name] = {"url": page.url, "axe": result["version"], "counts": counts,
+                            "violations": violations}
+        return [v for v in violations if v["impact"] in BLOCKING]
+
+    def assert_clean(self, page: Any, name: str) -> None:
+        blocking = self.check(page, name)
+        assert not blocking, f"axe on {name} ({page.url}):\n" + "\n".join(
+            f"- [{v['impact']}] {v['id']}: {v['help']} — "
+            + "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:5])
+            for v in blocking)
+
+    def write(self) -> None:
+        if not self.pages:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "axe.json").write_text(json.dumps(self.pages, indent=2,
+                                                         ensure_ascii=False))
+        lines = ["| page | critical | serious | moderate | minor | rules |",
+                 "| --- | --- | --- | --- | --- | --- |"]
+        for name, entry in sorted(self.pages.items()):
+            c = entry["counts"]
+            rules = ", ".join(sorted({f"{v['id']} ({v['impact']})"
+                                      for v in entry["violations"]})) or "—"
+            lines.append(f"| {name} | {c['critical']} | {c['serious']} | {c['moderate']} "
+                         f"| {c['minor']} | {rules} |")
+        (self.folder / "axe.md").write_text("\n".join(lines) + "\n")

@@ -1,0 +1,143 @@
+"""Fixtures of the real-browser tests (``pytest -m browser``).
+
+One portal (``portal.start``) and one headless Debian chromium per test
+session; a fresh browser context (cookies, French locale) per test. Every
+request the browser makes is recorded: anything not addressed to the portal
+on 127.0.0.1 is refused and fails the test (no CDN, no third party).
+Screenshots of each step go to ``build/browser/<series>/<test>/``; a failing
+test leaves the page's HTML and a screenshot in ``build/browser/<series>/failures/``.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from ckanext.metropole.tests.browser import axe, catalogue as catalogue_mod
+from ckanext.metropole.tests.browser import portal as portal_mod
+
+CHROMIUM = os.environ.get("METROPOLE_CHROMIUM", "/usr/bin/chromium")
+LOCAL_SCHEMES = ("data", "blob", "about")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:80]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"metropole_rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def portal() -> Iterator[portal_mod.Portal]:
+    running = portal_mod.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def catalogue(portal: portal_mod.Portal) -> dict[str, Any]:
+    """Published and under-review datasets every visitor page can show."""
+    return catalogue_mod.seed(portal)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"no chromium at {CHROMIUM}: run scripts/browser.sh deps", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        # Playwright's own browser builds cannot be downloaded here: Debian's.
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_results() -> Iterator[axe.Results]:
+    results = axe.Results(portal_mod.BUILD / portal_mod.SERIES)
+    yield results
+    results.write()
+
+
+class Shots:
+    """Numbered screenshots of one test's steps."""
+
+    def __init__(self, page: Any, folder: Path) -> None:
+        self.page = page
+        self.folder = folder
+        self.taken: list[Path] = []
+
+    def __call__(self, step: str) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{len(self.taken) + 1:02d}-{_slug(step)}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.taken.append(path)
+        return path
+
+
+@pytest.fixture
+def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]:
+    """A French browser tab on the portal; foreign requests are refused and fail the test."""
+    context = browser.new_context(locale="fr-FR", base_url=portal.url,
+                                  viewport={"width": 1280, "height": 900},
+                                  extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"},
+                                  accept_downloads=True)
+    context.set_default_timeout(30_000)
+    foreign: list[str] = []
+    requested: list[str] = []
+
+    def route(r: Any) -> None:
+        requested.append(r.request.url)
+        url = urlsplit(r.request.url)
+        if url.scheme in LOCAL_SCHEMES or url.netloc == portal.host:
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    tab = context.new_page()
+    tab.requested = requested
+    tab.shots = Shots(tab, portal_mod.BUILD / portal_mod.SERIES / _slug(request.node.name))
+    yield tab
+    failed = any(getattr(request.node, f"metropole_rep_{when}", None) is not None
+                 and getattr(request.node, f"metropole_rep_{when}").failed
+                 for when in ("setup", "call"))
+    if failed:
+        folder = portal_mod.BUILD / portal_mod.SERIES / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = _slug(request.node.name)
+        try:
+            (folder / f"{name}.html").write_text(tab.content())
+            tab.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        except Exception as error:  # the page itself may be what broke
+            (folder / f"{name}.txt").write_text(f"{tab.url}\n{error}\n")
+    context.close()
+    assert not foreign, f"requests to other hosts than {portal.host}: {foreign}"
+
+
+@pytest.fixture
+def login(portal: portal_mod.Portal) -> Callable[[Any, str], None]:
+    """Log ``page`` in as ``name`` through the login form."""
+    def do(page: Any, name: str) -> None:
+        page.goto("/user/login")
+        page.fill("#field-login", name)
+        page.fill("#field-password", portal.users[name])
+        with page.expect_navigation():
+            page.press("#field-password", "Enter")
+        assert "/user/login" not in page.url, f"login of {name} refused"
+    return do

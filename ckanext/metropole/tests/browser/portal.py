@@ -1,0 +1,196 @@
+"""The real portal the browser tests drive: its own database, its own port.
+
+Prepared the way ``make demo`` prepares the demo (``scripts/stack.sh``, the
+CKAN CLI of the running venv: ``db init``, the plugins' migrations,
+the sysadmin, ``ckan metropole territory load``), then served by ``ckan run`` on 127.0.0.1.
+Test data beyond the demo seed goes through the portal's own API.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ckan
+import requests
+
+ROOT = Path(__file__).resolve().parents[4]
+BUILD = ROOT / "build" / "browser"
+SERIES = "".join(ckan.__version__.split(".")[:2])  # "211", "212"
+DATABASE = f"metropole_browser_{SERIES}"
+PGPORT = os.environ.get("METROPOLE_PGPORT", "54329")
+REDIS_PORT = os.environ.get("METROPOLE_REDIS_PORT", "63799")
+DB_URL = f"postgresql://metropole:metropole@127.0.0.1:{PGPORT}/{DATABASE}"
+CKAN = Path(sys.executable).with_name("ckan")
+ADMIN = ("admin", "metropole-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+INI = """\
+# Written by ckanext/metropole/tests/browser/portal.py for one test session.
+[DEFAULT]
+debug = false
+
+[app:main]
+use = config:{root}/test.ini
+ckan.site_url = {url}
+sqlalchemy.url = {db}
+ckan.redis.url = redis://127.0.0.1:{redis}/3
+ckan.storage_path = {storage}
+
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARNING
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+"""
+
+
+@dataclass
+class Portal:
+    """A running portal: its URL, the sysadmin's API token, an API client."""
+
+    url: str
+    token: str
+    workdir: Path
+    process: subprocess.Popen | None = None
+    log: Any = None
+    users: dict[str, str] = field(default_factory=dict)  # name -> password
+
+    @property
+    def host(self) -> str:
+        return self.url.split("://", 1)[1]
+
+    def action(self, _action: str, _token: str | None = None, files: Any = None,
+               **data: Any) -> Any:
+        """Call an API action as the sysadmin (or as the owner of ``token``)."""
+        headers = {"Authorization": _token or self.token}
+        if files:
+            response = requests.post(f"{self.url}/api/3/action/{_action}", data=data,
+                                     files=files, headers=headers, timeout=60)
+        else:
+            response = requests.post(f"{self.url}/api/3/action/{_action}", json=data,
+                                     headers=headers, timeout=60)
+        body = response.json()
+        if not body.get("success"):
+            raise AssertionError(f"{_action} failed ({response.status_code}): {body.get('error')}")
+        return body["result"]
+
+    def user(self, name: str, password: str, fullname: str) -> dict[str, Any]:
+        """A user (created once per session) who can log in through the form."""
+        if name not in self.users:
+            self.action("user_create", name=name, password=password, fullname=fullname,
+                        email=f"{name}@metropole.localhost")
+            self.users[name] = password
+        return self.action("user_show", id=name)
+
+    def member(self, org: str, user: str, role: str) -> None:
+        self.action("organization_member_create", id=org, username=user, role=role)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            # ckan run was started in its own process group: end exactly it.
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.log:
+            self.log.close()
+
+
+def _run(args: list[str], env: dict[str, str], log: Path) -> str:
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    with log.open("a") as f:
+        f.write(f"$ {' '.join(args)}\n{result.stdout}{result.stderr}\n")
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed (exit {result.returncode}), "
+                           f"see {log}:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def start() -> Portal:
+    """Fresh database, migrations, demo seed, then ``ckan run`` on a free port."""
+    workdir = BUILD / SERIES
+    workdir.mkdir(parents=True, exist_ok=True)
+    setup_log = workdir / "setup.log"
+    setup_log.write_text("")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    storage = ROOT / ".local" / f"browser-storage-{SERIES}"
+    storage.mkdir(parents=True, exist_ok=True)
+    ini = workdir / "portal.ini"
+    ini.write_text(INI.format(root=ROOT, url=url, db=DB_URL, redis=REDIS_PORT,
+                              storage=storage))
+    env = dict(os.environ, CKAN_INI=str(ini), CKAN_SQLALCHEMY_URL=DB_URL,
+               CKAN_SITE_URL=url, CKAN_STORAGE_PATH=str(storage))
+    env.pop("CKAN_REDIS_URL", None)
+
+    stack = str(ROOT / "scripts" / "stack.sh")
+    _run([stack, "dropdb", DATABASE], env, setup_log)
+    _run([stack, "createdb", DATABASE], env, setup_log)
+    cli = [str(CKAN), "-c", str(ini)]
+    _run(cli + ["db", "init"], env, setup_log)
+    _run(cli + ["db", "upgrade", "-p", "metropole_search"], env, setup_log)
+    _run(cli + ["db", "upgrade", "-p", "metropole"], env, setup_log)
+    # The sysadmin and the territory's organizations; datasets come from the
+    # tests, through the API, so that each test knows exactly what exists.
+    _run(cli + ["user", "add", ADMIN[0], f"password={ADMIN[1]}",
+                "email=admin@metropole.localhost", "fullname=Administrateur du portail"],
+         env, setup_log)
+    _run(cli + ["sysadmin", "add", ADMIN[0]], env, setup_log)
+    token = _run(cli + ["user", "token", "add", ADMIN[0], "browser-tests"],
+                 env, setup_log).strip().splitlines()[-1].strip()
+    _run(cli + ["metropole", "territory", "load"], env, setup_log)
+
+    log = (workdir / "server.log").open("w")
+    process = subprocess.Popen(
+        cli + ["run", "-H", "127.0.0.1", "-p", str(port), "--disable-reloader", "--threaded"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    portal = Portal(url=url, token=token, workdir=workdir,
+                    process=process, log=log)
+    portal.users[ADMIN[0]] = ADMIN[1]
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            portal.stop()
+            raise RuntimeError(f"ckan run exited ({process.returncode}), see {log.name}")
+        try:
+            if requests.get(f"{url}/api/3/action/status_show", timeout=5).ok:
+                return portal
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            portal.stop()
+            raise RuntimeError(f"the portal did not answer on {url} in 120 s")
+        time.sleep(0.5)

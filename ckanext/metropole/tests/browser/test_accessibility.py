@@ -1,0 +1,57 @@
+"""RGAA (WCAG 2.1 AA): axe-core finds no serious or critical violation.
+
+Results of every page are written to build/browser/<series>/axe.{json,md}.
+"""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("catalogue")]
+
+PUBLIC_PAGES = {
+    "home": "/",
+    "dataset search": "/dataset/?q=ecoles",
+    "dataset page": "/dataset/ecoles-chenove",
+    "resource page": None,  # the CSV of ecoles-chenove, found from the dataset page
+    "organization page": "/organization/chenove",
+    "login": "/user/login",
+}
+
+
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_public_page(page, axe_results, catalogue, name):
+    path = PUBLIC_PAGES[name]
+    if path is None:
+        resource = catalogue["chenove"]["resources"][0]
+        path = f"/dataset/ecoles-chenove/resource/{resource['id']}"
+    response = page.goto(path)
+    assert response.ok, f"{path}: HTTP {response.status}"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.shots(name)
+    axe_results.assert_clean(page, name)
+
+
+def test_dataset_form_steps(page, portal, login, axe_results):
+    """The scheming form: step 1, step 1 with errors, step 2 (the resource)."""
+    portal.user("redacteur-a11y", "Mot-de-passe-a11y-1", "Rédactrice Accessibilité")
+    portal.member("chenove", "redacteur-a11y", "editor")
+    login(page, "redacteur-a11y")
+    page.goto("/dataset/new")
+    page.shots("form step 1")
+    axe_results.assert_clean(page, "dataset form, step 1")
+
+    page.fill("#field-title", "Cantines de Chenôve")
+    page.select_option("#field-license_id", "odc-odbl")
+    page.select_option("#field-private", "False")
+    page.select_option("#field-opening_status", "ouvert")
+    page.locator("form#dataset-edit button[name=save]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-explanation, .alert-error, .alert-danger").count()
+    page.shots("form step 1 with errors")
+    axe_results.assert_clean(page, "dataset form, step 1 with errors")
+
+    page.select_option("#field-private", "True")
+    page.locator("form#dataset-edit button[name=save]").click()
+    page.wait_for_url("**/resource/new")
+    page.shots("form step 2")
+    axe_results.assert_clean(page, "dataset form, step 2 (resource)")
