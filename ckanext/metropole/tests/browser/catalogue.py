@@ -1,7 +1,8 @@
 """What the visitor's pages show: datasets created through the portal's API.
 
 Published datasets go through a documented sysadmin override of the
-committee review here; the journeys publish theirs through the review.
+committee review here (the journeys publish theirs through the review); one
+dataset is under review, proposed to the committee.
 """
 from __future__ import annotations
 
@@ -51,7 +52,12 @@ def seed(portal: Portal) -> dict[str, Any]:
     hidden = portal.action("package_create", **complete(
         "chenove", CHENOVE, name="ecoles-chenove-restauration",
         title="Écoles de Chenôve : restauration scolaire", private=True,
-        opening_status="en_examen", committee_override=None,
-        notes="Menus et effectifs des cantines des écoles ; en examen."))
+        committee_override=None,
+        notes="Menus et effectifs des cantines des écoles ; en examen.",
+        resources=[{"url": "https://data.example.invalid/cantines.csv", "format": "CSV",
+                    "name": "Cantines"}]))
+    # complete but proposed to the committee: under review, not published
+    portal.action("metropole_review_propose", id=hidden["id"],
+                  comment="Vérifier l'anonymisation des effectifs.")
     return {"chenove": portal.action("package_show", id=chenove["id"]),
             "dijon": dijon, "hidden": hidden}
