@@ -20,7 +20,8 @@ scripts/stack.sh deps
 "$VENV/bin/pip" install -q --disable-pip-version-check -U pip setuptools wheel
 "$VENV/bin/pip" install -q --disable-pip-version-check \
     -r "requirements/ckan-$SERIES.txt" -c requirements/constraints.txt \
-    ckanext-scheming ckanext-dcat ckanext-harvest -r requirements/test.txt
+    ckanext-scheming ckanext-dcat ckanext-harvest ckanext-xloader tabulator Unidecode \
+    -r requirements/test.txt
 "$VENV/bin/pip" install -q --disable-pip-version-check -c requirements/constraints.txt \
     --no-build-isolation -e .
 cat "${REQS[@]}" | md5sum >"$STAMP"
