@@ -9,6 +9,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import committee_views, facets, notifications, pages, views
+from ckanext.metropole.catalogue import views as catalogue_views
 from ckanext.metropole.dcat import views as dcat_views
 from ckanext.metropole.logic import committee_actions, publication, visibility
 
@@ -46,7 +47,8 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return [dcat_views.metropole_dcat, committee_views.committee, pages.pages]
+        return [dcat_views.metropole_dcat, catalogue_views.catalogue,
+                committee_views.committee, pages.pages]
 
     # ISignal
 

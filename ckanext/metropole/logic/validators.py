@@ -33,6 +33,7 @@ __all__ = [
     "metropole_place_code",
     "metropole_resource_format",
     "metropole_siren",
+    "metropole_siret",
 ]
 
 
@@ -53,6 +54,27 @@ def metropole_siren(value: Any, context: dict[str, Any]) -> Any:
         raise Invalid(tk._("SIREN: {siren} is not a valid SIREN number (Luhn check "
                            "failed)").format(siren=value))
     return value
+
+
+def metropole_siret(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """SIRET of the organization's head office: its SIREN and a 5-digit NIC.
+
+    The SCDL catalogue names producers by SIRET; the territory files only
+    know SIRENs, so the organization's page holds it.
+    """
+    value = re.sub(r"\s", "", as_text(data.get(key)))
+    if not value:
+        return
+    data[key] = value
+    siren = re.sub(r"\s", "", as_text(data.get(("siren",))))
+    if not re.fullmatch(r"\d{14}", value):
+        errors[key].append(tk._("SIRET: must be exactly 14 digits"))
+    elif not territory.luhn_ok(value):
+        errors[key].append(tk._("SIRET: {siret} is not a valid SIRET number (Luhn check "
+                                "failed)").format(siret=value))
+    elif siren and not value.startswith(siren):
+        errors[key].append(tk._("SIRET: must start with the SIREN ({siren})").format(
+            siren=siren))
 
 
 def metropole_org_insee_code(key: tuple, data: dict, errors: dict, context: dict) -> None:

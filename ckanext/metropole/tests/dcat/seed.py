@@ -42,9 +42,18 @@ def _record_override(package_id: str, user_id: str) -> None:
     search.rebuild(package_id)
 
 
+def siret_for(siren: str) -> str:
+    """A well-formed SIRET for a SIREN (test data: the first NIC passing Luhn)."""
+    return next(siren + f"{nic:05d}" for nic in range(1, 100)
+                if territory.luhn_ok(siren + f"{nic:05d}"))
+
+
 def seed() -> dict[str, Any]:
     territory_load.load(territory.current())
     admin = factories.Sysadmin()
+    for name in ("dijon-metropole", "dijon", "chenove"):
+        org = helpers.call_action("organization_show", id=name)
+        helpers.call_action("organization_patch", id=org["id"], siret=siret_for(org["siren"]))
     orgs = {name: helpers.call_action("organization_show", id=name)
             for name in ("dijon-metropole", "dijon", "chenove")}
     dijon, chenove, metropole = orgs["dijon"]["id"], orgs["chenove"]["id"], \
@@ -82,6 +91,7 @@ def seed() -> dict[str, Any]:
             dijon, name="inventory-only", private=True, opening_status="inventorie")),
         "planned": create(admin, **complete_dataset(
             chenove, name="planned", private=True, opening_status="planifie",
+            producing_commune=CHENOVE,
             planned_opening_date="2030-06-01")),
         "cannot-open": create(admin, **complete_dataset(
             dijon, name="cannot-open", private=True, opening_status="non_ouvrable",

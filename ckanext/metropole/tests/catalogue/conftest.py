@@ -1,0 +1,1 @@
+from ckanext.metropole.tests.dcat.conftest import seeded  # noqa: F401  (the seeded portal)
