@@ -11,6 +11,7 @@ from ckan.tests import factories, helpers
 from ckanext.metropole.tests.data import DIJON, complete_dataset
 
 
+PASSWORD = "Comite-Donnee-2026"
 TABLES = ("metropole_review_event", "metropole_opinion", "metropole_review",
           "metropole_committee_member")
 
@@ -28,15 +29,15 @@ class People:
 
     def __init__(self) -> None:
         self.sysadmin = factories.Sysadmin(name="sysadmin")
-        self.user = factories.User(name="visiteur")
-        self.editor = factories.User(name="editrice-dijon")
-        self.admin = factories.User(name="admin-dijon")
-        self.other_editor = factories.User(name="editeur-chenove")
-        self.other_admin = factories.User(name="admin-chenove")
-        self.member = factories.User(name="membre", email="membre@example.org")
-        self.member2 = factories.User(name="membre2", email="membre2@example.org")
-        self.president = factories.User(name="presidente", email="presidente@example.org")
-        self.secretary = factories.User(name="secretaire", email="secretaire@example.org")
+        self.user = factories.User(name="visiteur", password=PASSWORD)
+        self.editor = factories.User(name="editrice-dijon", password=PASSWORD)
+        self.admin = factories.User(name="admin-dijon", password=PASSWORD)
+        self.other_editor = factories.User(name="editeur-chenove", password=PASSWORD)
+        self.other_admin = factories.User(name="admin-chenove", password=PASSWORD)
+        self.member = factories.User(name="membre", email="membre@example.org", password=PASSWORD)
+        self.member2 = factories.User(name="membre2", email="membre2@example.org", password=PASSWORD)
+        self.president = factories.User(name="presidente", email="presidente@example.org", password=PASSWORD)
+        self.secretary = factories.User(name="secretaire", email="secretaire@example.org", password=PASSWORD)
         self.dijon = factories.Organization(
             name="dijon", insee_code=DIJON, kind="commune",
             users=[{"name": "editrice-dijon", "capacity": "editor"},
@@ -57,7 +58,8 @@ class People:
 
 
 @pytest.fixture
-def people(ckan_config: Any, monkeypatch: Any) -> People:
+def people(ckan_config: Any, monkeypatch: Any, mail_server: Any) -> People:
+    """People of every role; emails go to CKAN's ``mail_server`` catcher."""
     monkeypatch.setitem(ckan_config, "ckanext.metropole.committee.secretaries",
                         "secretaire")
     return People()

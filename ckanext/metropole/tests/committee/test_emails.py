@@ -1,0 +1,92 @@
+"""Notifications: plain-text French emails with links, sent by CKAN's mailer."""
+from __future__ import annotations
+
+import email
+from email.header import decode_header, make_header
+
+import pytest
+from ckan import model
+
+from ckanext.metropole import notifications
+from ckanext.metropole.model import review
+from ckanext.metropole.tests.committee.conftest import act, draft
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index",
+                                     "with_request_context")
+
+
+def _mails(mail_server):
+    out = []
+    for _none, _sender, recipients, raw in mail_server.get_smtp_messages():
+        msg = email.message_from_string(raw)
+        body = msg.get_payload(decode=True).decode(msg.get_content_charset() or "utf-8")
+        out.append({"to": recipients if isinstance(recipients, list) else [recipients],
+                    "subject": str(make_header(decode_header(msg["Subject"]))),
+                    "body": body, "type": msg.get_content_type()})
+    return out
+
+
+@pytest.fixture
+def producer_email(people):
+    user = model.User.get("editrice-dijon")
+    user.email = "editrice@dijon.example.org"
+    model.Session.commit()
+    return user.email
+
+
+def test_members_are_told_when_a_dataset_is_proposed(people, mail_server):
+    pkg = draft(people, title="Équipements sportifs")
+    act(people, "editor", "metropole_review_propose", id=pkg["id"])
+    mails = _mails(mail_server)
+    recipients = sorted(r for m in mails for r in m["to"])
+    assert recipients == sorted(["membre@example.org", "membre2@example.org",
+                                 "presidente@example.org", "secretaire@example.org"])
+    first = mails[0]
+    assert first["type"] == "text/plain"
+    assert first["subject"] == "Jeu de données proposé au comité : Équipements sportifs"
+    assert f"http://test.metropole.localhost/dataset/{pkg['name']}/comite" in first["body"]
+    assert "a été proposé à l'ouverture" in first["body"]
+
+
+def test_producer_is_told_of_the_avis_and_of_the_decision(people, mail_server,
+                                                         producer_email):
+    pkg = draft(people)
+    act(people, "editor", "metropole_review_propose", id=pkg["id"])
+    act(people, "secretary", "metropole_review_open", id=pkg["id"])
+    mail_server.clear_smtp_messages()
+    act(people, "president", "metropole_avis_render", id=pkg["id"], avis="reserves",
+        motivation="Préciser la licence des photos.")
+    avis = _mails(mail_server)
+    assert [m["to"] for m in avis] == [[producer_email]]
+    assert "Favorable avec réserves" in avis[0]["body"]
+    assert "Préciser la licence des photos." in avis[0]["body"]
+    mail_server.clear_smtp_messages()
+    act(people, "admin", "metropole_decision_record", id=pkg["id"], decision="publie")
+    decision = _mails(mail_server)
+    assert [m["to"] for m in decision] == [[producer_email]]
+    assert "Publié" in decision[0]["body"]
+    assert f"/dataset/{pkg['name']}/comite" in decision[0]["body"]
+
+
+def test_weekly_digest_lists_pending_and_late_reviews(people, mail_server):
+    import datetime
+
+    late = draft(people, title="Arbres")
+    ontime = draft(people, title="Bancs")
+    for pkg in (late, ontime):
+        act(people, "editor", "metropole_review_propose", id=pkg["id"])
+    model.Session.execute(review.update().where(review.c.package_id == late["id"]).values(
+        deadline=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)))
+    model.Session.commit()
+    mail_server.clear_smtp_messages()
+    assert notifications.digest() == 4
+    body = _mails(mail_server)[0]["body"]
+    assert "Arbres" in body and "Bancs" in body
+    assert body.count("EN RETARD") == 1
+    assert "http://test.metropole.localhost/comite/examens" in body
+
+
+def test_no_pending_review_no_digest(people, mail_server):
+    draft(people)  # a draft nobody proposed
+    assert notifications.digest() == 0
+    assert mail_server.get_smtp_messages() == []
