@@ -1,31 +1,35 @@
 """The committee's avis as the ``dct:provenance`` statement of a dataset.
 
-The Comité Métropolitain de la Donnée (committee workflow) owns the avis;
-the feeds only word it. :func:`committee_avis` is the one hook the profile
-calls: it asks the committee module for the public avis of a dataset when
-that module offers ``public_avis(pkg_dict)``, and returns None otherwise (no
-statement in the feed).
+The Comité Métropolitain de la Donnée owns the avis (``logic.committee_*``);
+the feeds only word it, in French, from the latest review of the dataset:
+the collective avis and its motivation are public, the members' individual
+opinions are not and never appear here.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any, Callable, Optional
+import datetime
+from typing import Any, Optional
 
-COMMITTEE_MODULE = "ckanext.metropole.logic.committee"
+from ckanext.metropole.logic import committee_state
+from ckanext.metropole.logic.values import as_text
+
+AVIS = {"favorable": "favorable", "reserves": "favorable avec réserves",
+        "defavorable": "défavorable"}
 
 
-def _provider() -> Optional[Callable[[dict[str, Any]], Optional[str]]]:
-    try:
-        module = importlib.import_module(COMMITTEE_MODULE)
-    except ImportError:
-        return None
-    return getattr(module, "public_avis", None)
+def _day(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y")
+    return as_text(value)[:10]
 
 
 def committee_avis(pkg_dict: dict[str, Any]) -> Optional[str]:
-    """The committee's public avis on ``pkg_dict``, in French, or None."""
-    provider = _provider()
-    if provider is None:
+    """The committee's avis on ``pkg_dict`` as a French sentence, or None."""
+    review = committee_state.latest_review(as_text(pkg_dict.get("id"))) \
+        if pkg_dict.get("id") else None
+    if not review or not review.get("avis"):
         return None
-    text = provider(pkg_dict)
-    return text.strip() if isinstance(text, str) and text.strip() else None
+    text = "Avis {avis} du Comité Métropolitain de la Donnée, rendu le {day}".format(
+        avis=AVIS.get(review["avis"], review["avis"]), day=_day(review.get("avis_at")))
+    motivation = as_text(review.get("avis_motivation"))
+    return f"{text} : {motivation}" if motivation else f"{text}."

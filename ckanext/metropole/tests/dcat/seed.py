@@ -42,6 +42,24 @@ def _record_override(package_id: str, user_id: str) -> None:
     search.rebuild(package_id)
 
 
+MOTIVATION = "Données utiles aux cyclistes, sans donnée personnelle."
+
+
+def through_the_committee(admin: dict[str, Any], president: dict[str, Any],
+                          **data: Any) -> dict[str, Any]:
+    """A dataset published the committee's way: proposed, examined, avis, decision."""
+    pkg = helpers.call_action("package_create", context={"user": admin["name"]},
+                              **dict(data, private=True))
+    as_admin = {"user": admin["name"]}
+    helpers.call_action("metropole_review_propose", context=dict(as_admin), id=pkg["id"])
+    helpers.call_action("metropole_review_open", context=dict(as_admin), id=pkg["id"])
+    helpers.call_action("metropole_avis_render", context={"user": president["name"]},
+                        id=pkg["id"], avis="reserves", motivation=MOTIVATION)
+    helpers.call_action("metropole_decision_record", context=dict(as_admin), id=pkg["id"],
+                        decision="publie")
+    return helpers.call_action("package_show", id=pkg["id"])
+
+
 def siret_for(siren: str) -> str:
     """A well-formed SIRET for a SIREN (test data: the first NIC passing Luhn)."""
     return next(siren + f"{nic:05d}" for nic in range(1, 100)
@@ -51,6 +69,9 @@ def siret_for(siren: str) -> str:
 def seed() -> dict[str, Any]:
     territory_load.load(territory.current())
     admin = factories.Sysadmin()
+    president = factories.User(name="presidente-comite")
+    helpers.call_action("metropole_committee_member_add", user=president["name"],
+                        college="associations", role="president")
     for name in ("dijon-metropole", "dijon", "chenove"):
         org = helpers.call_action("organization_show", id=name)
         helpers.call_action("organization_patch", id=org["id"], siret=siret_for(org["siren"]))
@@ -59,7 +80,7 @@ def seed() -> dict[str, Any]:
     dijon, chenove, metropole = orgs["dijon"]["id"], orgs["chenove"]["id"], \
         orgs["dijon-metropole"]["id"]
     published = {
-        "pub-dijon-velo": create(admin, **complete_dataset(
+        "pub-dijon-velo": through_the_committee(admin, president, **complete_dataset(
             dijon, name="pub-dijon-velo", title="Aménagements cyclables",
             notes="Pistes et bandes cyclables de Dijon et Chenôve.",
             theme=["TRAN", "ENVI"], frequency="MONTHLY",

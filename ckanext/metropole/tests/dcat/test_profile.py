@@ -212,20 +212,18 @@ def test_dates_never_in_the_future():
     assert one(g, URIRef("http://example.invalid/e"), DCT.modified) == past
 
 
-def test_provenance_hook_words_the_committee_avis(monkeypatch, seeded):
-    """The avis the committee module gives becomes a French provenance statement."""
-    from ckanext.metropole.dcat import provenance
-
-    pkg = helpers.call_action("package_show", id="pub-dijon-velo")
-    g, ref = Graph(), URIRef("http://example.invalid/d")
-    build.dataset(g, pkg, ref)
-    stored = provenance.committee_avis(pkg)
-    statements = list(g.objects(ref, DCT.provenance))
-    if stored is None:
-        assert statements == []
-    else:
-        assert str(one(g, statements[0], RDFS.label)) == stored
-        assert one(g, statements[0], RDFS.label).language == "fr"
+def test_provenance_is_the_committee_avis_in_french(catalog, seeded):
+    ref = dataset_ref(catalog, _velo(seeded)["id"])
+    statement = one(catalog, ref, DCT.provenance)
+    assert (statement, RDF.type, DCT.ProvenanceStatement) in catalog
+    label = one(catalog, statement, RDFS.label)
+    assert label.language == "fr"
+    assert str(label).startswith("Avis favorable avec réserves du Comité Métropolitain "
+                                 "de la Donnée, rendu le ")
+    assert str(label).endswith(seed.MOTIVATION)
+    # published by a sysadmin override: no avis, no statement
+    override = dataset_ref(catalog, seeded["published"]["pub-metropole"]["id"])
+    assert list(catalog.objects(override, DCT.provenance)) == []
 
 
 # ---------------------------------------------------------------- official shapes
