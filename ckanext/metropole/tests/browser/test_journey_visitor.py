@@ -31,8 +31,9 @@ def test_visitor_finds_downloads_and_harvests(page, portal, catalogue, axe_resul
     # the commune facet
     facet = page.locator("section.module", has=page.get_by_role("heading", name="Commune"))
     facet.get_by_role("link", name=re.compile("Chenôve")).click()
-    page.wait_for_load_state()
-    assert "producing_commune=21166" in page.url
+    # CKAN 2.12 follows facet links with htmx (no page load): wait for the URL
+    page.wait_for_url(re.compile(r"producing_commune=21166"))
+    page.wait_for_load_state("networkidle")
     assert _titles(page) == ["Écoles de Chenôve"]
     page.shots("facet Chenôve")
     axe_results.assert_clean(page, "dataset search, filtered by commune")
