@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from ckanext.metropole import committee_cli
+
 __all__ = ["metropole"]
 
 
@@ -63,3 +65,7 @@ def territory_load(dry_run: bool) -> None:
     prefix = "Dry run, nothing saved: " if dry_run else ""
     click.echo(f"{prefix}{terr.metropole.name} ({len(terr.communes)} communes): "
                + ", ".join(f"{n} {a}" for a, n in counts.items()))
+
+
+metropole.add_command(committee_cli.committee)
+metropole.add_command(committee_cli.report)

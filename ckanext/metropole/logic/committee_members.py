@@ -127,8 +127,12 @@ def seats_taken(college: str) -> int:
 def add(user: Any, college: str, role: str = "member",
         mandate_start: datetime.date | None = None,
         mandate_end: datetime.date | None = None,
-        added_by: str | None = None) -> dict[str, Any]:
-    """Seat ``user`` in ``college``; refuse with a field error and change nothing."""
+        added_by: str | None = None, commit: bool = True) -> dict[str, Any]:
+    """Seat ``user`` in ``college``; refuse with a field error and change nothing.
+
+    ``commit=False`` leaves the transaction open (an import commits once);
+    a refusal rolls the whole transaction back.
+    """
     obj = user_object(user)
     if obj is None or obj.state != "active":
         raise tk.ValidationError({"user": [tk._("User: no active user named {user}")
@@ -178,7 +182,8 @@ def add(user: Any, college: str, role: str = "member",
     except Exception:
         model.Session.rollback()
         raise
-    model.Session.commit()
+    if commit:
+        model.Session.commit()
     return member_by_id(new_id)
 
 
