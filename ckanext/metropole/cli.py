@@ -35,9 +35,17 @@ def demo_seed(token_file: str) -> None:
     changes = demo_data.load_territory()
     touched = sum(c.action != "unchanged" for c in changes)
     click.echo(f"Territory: {len(changes)} organizations, {touched} created or updated")
+    from ckanext.metropole import demo_committee
+
+    added = demo_committee.ensure_committee(admin["name"])
+    click.echo(f"Committee: {len(demo_committee.MEMBERS)} members, {added} added "
+               f"(password {demo_committee.PASSWORD})")
     new = demo_data.ensure_datasets()
     click.echo(f"Sample datasets: {len(new)} created, "
                f"{len(demo_data.SAMPLE_DATASETS) - len(new)} already there")
+    reviews = demo_committee.ensure_reviews(admin["name"])
+    click.echo(f"Datasets under review: {len(reviews)} created, "
+               f"{len(demo_committee.REVIEWS) - len(reviews)} already there")
 
 
 @metropole.group()

@@ -166,10 +166,14 @@ def ensure_datasets() -> list[str]:
         except tk.ObjectNotFound:
             pass
         filename, fmt, res_name = sample["resource"]
+        # Public samples go public the portal's way: a private draft, then
+        # the committee's review and a "publié" decision.
+        public = not sample["fields"].get("private")
         tk.get_action("package_create")(
             _context(),
             dict(
                 sample["fields"],
+                private=True,
                 name=sample["name"],
                 title=sample["title"],
                 notes=sample["notes"],
@@ -182,5 +186,9 @@ def ensure_datasets() -> list[str]:
                 }],
             ),
         )
+        if public:
+            from ckanext.metropole import demo_committee
+
+            demo_committee.review_and_publish(sample["name"], ADMIN_NAME)
         created.append(sample["name"])
     return created

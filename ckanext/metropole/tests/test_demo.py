@@ -5,7 +5,8 @@ import pytest
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.metropole import demo
+from ckanext.metropole import demo, demo_committee
+from ckanext.metropole.logic import publication
 from ckanext.metropole.logic.gate import check_publication
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -23,7 +24,20 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path)
     found = helpers.call_action("package_search", include_private=True, rows=100)
     public = [d for d in found["results"] if not d["private"]]
     drafts = [d for d in found["results"] if d["private"]]
-    assert len(public) == 5 and len(drafts) == 2
+    assert len(public) == 5 and len(drafts) == 2 + len(demo_committee.REVIEWS)
+    for pkg in public:  # public through the committee's decision
+        assert publication.is_published(pkg), pkg["name"]
+    members = helpers.call_action("metropole_committee_member_list")
+    assert len(members) == 26
+    assert {m["college"] for m in members if m["role"] == "president"} == {"associations"}
+    seats = {c: sum(m["college"] == c for m in members)
+             for c in ("recherche", "associations", "entreprises", "collectivites")}
+    assert seats == {"recherche": 7, "associations": 8, "entreprises": 6, "collectivites": 5}
+    states = {r["state"] for r in helpers.call_action(
+        "metropole_review_list", state="all", limit=100)["results"]}
+    assert states == {"propose", "en_examen", "avis_rendu", "publie", "maintenu_ferme",
+                      "renvoye"}
+    assert helpers.call_action("metropole_review_list", late=True)["count"] == 1
     for pkg in public:
         assert check_publication(pkg) == {}, pkg["name"]
     assert all(check_publication(dict(d, private=False)) for d in drafts)
@@ -36,3 +50,4 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path)
     assert second.exit_code == 0, second.output
     assert "24 organizations, 0 created or updated" in second.output
     assert "0 created" in second.output
+    assert "26 members, 0 added" in second.output
