@@ -30,6 +30,8 @@ setup(
             "i18n/**/*",
             "migration/**/*",
             "search/*.sql",
+            "datastore/config_declaration.yaml",
+            "datastore/templates/**/*",
         ],
         "ckanext.metropole.schemas": ["*.yaml", "*.json"],
     },

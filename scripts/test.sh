@@ -18,9 +18,13 @@ for series in $SERIES; do
     db=metropole_test_${series/./}
     scripts/venv.sh "$venv" "$series"
     scripts/stack.sh createdb "$db"
+    # CKAN's DataStore (the datastore/xloader tests): its own database and read-only role
+    scripts/stack.sh datastore "${db}_ds" "$db" "$venv/bin/python"
     echo "[test] CKAN $series ($venv, database $db)" >&2
     start=$(date +%s)
     CKAN_SQLALCHEMY_URL=postgresql://metropole:metropole@127.0.0.1:$PGPORT/$db \
+    CKAN_DATASTORE_WRITE_URL=postgresql://metropole:metropole@127.0.0.1:$PGPORT/${db}_ds \
+    CKAN_DATASTORE_READ_URL=postgresql://metropole_ro:metropole_ro@127.0.0.1:$PGPORT/${db}_ds \
         "$venv/bin/python" -m pytest --ckan-ini=test.ini -p no:cacheprovider \
         --junitxml="build/junit-$series.xml" "$@" || status=$?
     echo "[test] CKAN $series finished in $(( $(date +%s) - start )) s (exit $status)" >&2

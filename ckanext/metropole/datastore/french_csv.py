@@ -1,0 +1,172 @@
+"""Column types and formula cells of a table loaded by ckanext-xloader.
+
+xloader copies every CSV cell as text (fast, never wrong); its own type
+guessing knows neither comma decimals nor day-first dates, and inserts row
+by row. French files use both (``12,5``; ``31/12/2024``), so once a table is
+loaded this module decides, with one scan in PostgreSQL, which text columns
+hold only numbers, dates or timestamps, and converts them in place
+(``ALTER COLUMN ... TYPE ... USING``). Codes with leading zeros (INSEE codes,
+postcodes) stay text. Empty cells become NULL.
+
+It also refuses tables holding spreadsheet formulas (``=CMD()``, ``@SUM``,
+``+cmd|...``): such cells run code when a reuser opens the export in a
+spreadsheet (CSV injection).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckanext.datastore.backend.postgres import get_write_engine, identifier
+
+SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (thousands)
+NUMBER = rf"^[+-]?([0-9]{{1,3}}([{SPACES}][0-9]{{3}})+|[0-9]+)([.,][0-9]+)?$"
+LEADING_ZERO = r"^[+-]?0[0-9]"
+DATE_FR = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+TIMESTAMP_FR = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?$"
+DATE_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TIMESTAMP_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"
+FORMULA = r"^[=+@-]"
+NOT_FORMULAS = ("-", "--")  # a dash for "no value" is common in French tables
+
+# kind: (pattern, PostgreSQL type, USING expression of the trimmed cell `V`)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "number": (NUMBER, "numeric",
+               f"replace(regexp_replace(V, '[{SPACES}]', '', 'g'), ',', '.')::numeric"),
+    "date_fr": (DATE_FR, "date", "to_date(V, 'DD/MM/YYYY')"),
+    "timestamp_fr": (TIMESTAMP_FR, "timestamp",
+                     "to_timestamp(replace(V, 'T', ' '), CASE WHEN length(V) = 16 "
+                     "THEN 'DD/MM/YYYY HH24:MI' ELSE 'DD/MM/YYYY HH24:MI:SS' END)::timestamp"),
+    "date_iso": (DATE_ISO, "date", "V::date"),
+    "timestamp_iso": (TIMESTAMP_ISO, "timestamp", "V::timestamp"),
+}
+
+
+class FormulaCell(Exception):
+    """A cell of the table starts like a spreadsheet formula."""
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+
+
+def text_columns(conn: Any, resource_id: str) -> list[str]:
+    rows = conn.execute(sa.text(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND table_name = :t AND data_type = 'text' "
+        "AND column_name NOT LIKE '\\_%' ORDER BY ordinal_position"), {"t": resource_id})
+    return [row[0] for row in rows]
+
+
+def _trimmed(column: str) -> str:
+    return f"NULLIF(btrim({identifier(column)}), '')"
+
+
+def find_formula(conn: Any, resource_id: str, columns: list[str]) -> tuple[int, str, str] | None:
+    """(row number in the file, column, value) of the first formula cell, if any."""
+    if not columns:
+        return None
+    tests = " OR ".join(
+        f"({_trimmed(c)} ~ :formula AND {_trimmed(c)} !~ :number "
+        f"AND btrim({identifier(c)}) NOT IN :dashes)" for c in columns)
+    row = conn.execute(sa.text(
+        f"SELECT _id, {', '.join(identifier(c) for c in columns)} "
+        f"FROM {identifier(resource_id)} WHERE {tests} ORDER BY _id LIMIT 1"
+    ).bindparams(sa.bindparam("dashes", expanding=True)),
+        {"formula": FORMULA, "number": NUMBER, "dashes": list(NOT_FORMULAS)}).first()
+    if row is None:
+        return None
+    for column, value in zip(columns, row[1:], strict=True):
+        cell = (value or "").strip()
+        if (re.match(FORMULA, cell) and not re.match(NUMBER, cell)
+                and cell not in NOT_FORMULAS):
+            # _id counts data rows from 1; the header is line 1 of the file
+            return row[0] + 1, column, cell
+    return None
+
+
+def guess_kinds(conn: Any, resource_id: str, columns: list[str]) -> dict[str, str]:
+    """Kind (a key of KINDS) of each column whose filled cells all share one."""
+    if not columns:
+        return {}
+    parts, params = [], {"leading_zero": LEADING_ZERO}
+    for kind, (pattern, _type, _using) in KINDS.items():
+        params[kind] = pattern
+    for i, column in enumerate(columns):
+        value = _trimmed(column)
+        parts.append(f"count({value}) AS filled_{i}")
+        parts.append(f"count(*) FILTER (WHERE {value} ~ :leading_zero) AS zero_{i}")
+        for kind in KINDS:
+            parts.append(f"count(*) FILTER (WHERE {value} ~ :{kind}) AS {kind}_{i}")
+    row = conn.execute(sa.text(
+        f"SELECT {', '.join(parts)} FROM {identifier(resource_id)}"), params).mappings().one()
+    kinds = {}
+    for i, column in enumerate(columns):
+        filled = row[f"filled_{i}"]
+        if not filled:
+            continue
+        for kind in KINDS:
+            if row[f"{kind}_{i}"] != filled:
+                continue
+            if kind == "number" and row[f"zero_{i}"]:
+                break  # codes such as 01234 or 21000 keep their zeros: text
+            kinds[column] = kind
+            break
+    return kinds
+
+
+def convert(conn: Any, resource_id: str, kinds: dict[str, str]) -> list[Column]:
+    """Change the columns' types; a column whose values do not all convert
+    (31/02/2024) stays text."""
+    changed = []
+    for column, kind in kinds.items():
+        _pattern, pg_type, using = KINDS[kind]
+        value = _trimmed(column)
+        savepoint = conn.begin_nested()
+        try:
+            # xloader indexes each text column for full-text search
+            # (to_tsvector(col)); a typed column gets a plain index instead.
+            for index in conn.execute(sa.text(
+                    "SELECT indexrelid::regclass::text FROM pg_index "
+                    "WHERE indrelid = CAST(:table AS regclass) "
+                    "AND pg_get_indexdef(indexrelid) LIKE '%to_tsvector(%' "
+                    "AND pg_get_indexdef(indexrelid) LIKE '%, ' || quote_ident(:column) || ')%'"),
+                    {"table": identifier(resource_id), "column": column}).scalars().all():
+                conn.execute(sa.text(f"DROP INDEX {index}"))
+            conn.execute(sa.text(
+                f"ALTER TABLE {identifier(resource_id)} ALTER COLUMN {identifier(column)} "
+                f"TYPE {pg_type} USING {using.replace('V', value)}"))
+            conn.execute(sa.text(
+                f"CREATE INDEX ON {identifier(resource_id)} ({identifier(column)})"))
+            savepoint.commit()
+            changed.append(Column(column, pg_type))
+        except sa.exc.DBAPIError:
+            savepoint.rollback()
+    return changed
+
+
+def finish(resource_id: str) -> list[Column]:
+    """Type the text columns of a loaded table; raise FormulaCell if a cell
+    holds a formula (the caller drops the table)."""
+    with get_write_engine().begin() as conn:
+        conn.execute(sa.text("SET LOCAL lock_timeout = '15s'"))
+        columns = text_columns(conn, resource_id)
+        formula = find_formula(conn, resource_id, columns)
+        if formula:
+            line, column, value = formula
+            raise FormulaCell(tk._(
+                'Line {line}, column "{column}": the value "{value}" starts like a '
+                "spreadsheet formula (=, +, -, @) and could run a command in the "
+                "spreadsheet of whoever opens the data. The file was not loaded: "
+                "remove these cells (or put an apostrophe before them) and upload "
+                "it again.").format(line=line, column=column, value=value[:80]))
+        return convert(conn, resource_id, guess_kinds(conn, resource_id, columns))
+
+
+def describe(columns: list[Column]) -> dict[str, Any]:
+    return {c.name: c.type for c in columns}

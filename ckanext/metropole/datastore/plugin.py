@@ -1,0 +1,43 @@
+"""The ``metropole_datastore`` plugin (needs ``datastore`` and ``xloader``).
+
+Enable it with them::
+
+    ckan.plugins = ... metropole datastore xloader datatables_view metropole_datastore
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole.datastore import guard, loads, settings
+
+
+@tk.blanket.config_declarations
+class MetropoleDatastorePlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IActions)
+
+    # IConfigurer
+
+    def update_config(self, config: Any) -> None:
+        tk.add_template_directory(config, "templates")
+
+    # IConfigurable
+
+    def configure(self, config: Any) -> None:
+        settings.check_plugins()
+        settings.read_api_token(config)
+
+    # IAuthFunctions
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return guard.auth_functions()
+
+    # IActions
+
+    def get_actions(self) -> dict[str, Any]:
+        return {"xloader_hook": loads.xloader_hook}

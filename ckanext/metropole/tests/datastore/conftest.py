@@ -1,0 +1,107 @@
+"""DataStore tests: real xloader jobs on the project's DataStore database.
+
+scripts/test.sh creates the DataStore database of each series and passes
+its URLs (CKAN_DATASTORE_WRITE_URL / CKAN_DATASTORE_READ_URL, read by CKAN
+itself). A job downloads the file from the site and reports back through
+the API, as in production: the test site is served on a loopback port for
+the job, which runs in an RQ worker (``ckan jobs worker --burst``).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Iterator
+
+import pytest
+import sqlalchemy as sa
+from ckan import model
+from ckan.lib import jobs as ckan_jobs
+from ckan.tests import factories, helpers
+from werkzeug.serving import make_server
+
+from ckanext.metropole.tests.committee.conftest import TABLES
+
+PLUGINS = ("metropole_search metropole scheming_datasets scheming_organizations dcat "
+           "datastore xloader datatables_view metropole_datastore")
+QUEUE = "metropole-datastore-tests"
+
+
+def datastore_marks(func: Any) -> Any:
+    """The configuration of a DataStore test module (or test)."""
+    for key, value in (
+        ("ckan.plugins", PLUGINS),
+        ("ckan.views.default_views", "datatables_view"),
+        ("ckan.datastore.sqlsearch.enabled", "true"),
+        ("ckanext.xloader.queue_names", QUEUE),
+        ("ckanext.xloader.unidecode_headers", "false"),
+        ("ckanext.xloader.max_content_length", str(50 * 1024 * 1024)),
+    ):
+        func = pytest.mark.ckan_config(key, value)(func)
+    return func
+
+
+@pytest.fixture(scope="session", autouse=True)
+def datastore_urls() -> None:
+    missing = [name for name in ("CKAN_DATASTORE_WRITE_URL", "CKAN_DATASTORE_READ_URL")
+               if not os.environ.get(name)]
+    if missing:
+        pytest.fail("the DataStore tests need " + " and ".join(missing) +
+                    " (scripts/test.sh sets them; see scripts/stack.sh datastore)")
+
+
+@pytest.fixture
+def clean_datastore(clean_db: Any) -> None:
+    from ckanext.datastore.backend.postgres import get_write_engine
+    from ckanext.datastore.tests.helpers import clear_db
+
+    clear_db(sa.orm.scoped_session(sa.orm.sessionmaker(bind=get_write_engine())))
+    model.Session.execute(sa.text(
+        f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    model.Session.commit()
+
+
+@pytest.fixture
+def site(app: Any, ckan_config: Any, monkeypatch: Any, clean_datastore: Any,
+         tmp_path: Any) -> Iterator[str]:
+    """The test site on a loopback port, where xloader jobs download and report."""
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    sysadmin = factories.SysadminWithToken()
+    monkeypatch.setitem(ckan_config, "ckanext.xloader.site_url", url)
+    monkeypatch.setitem(ckan_config, "ckanext.xloader.api_token", sysadmin["token"])
+    monkeypatch.setitem(ckan_config, "ckanext.xloader.jobs_db.uri",
+                        f"sqlite:///{tmp_path}/xloader-jobs.db")
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path / "storage"))
+    ckan_jobs.get_queue(QUEUE).empty()
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def run_jobs() -> None:
+    """Run the queued xloader jobs, as ``ckan jobs worker --burst`` does."""
+    worker = ckan_jobs.Worker([QUEUE])
+    worker.work(burst=True)
+    model.Session.remove()
+
+
+def upload(package_id: str, data: bytes, filename: str, **fields: Any) -> dict[str, Any]:
+    """Upload a file as a new resource of the dataset and run its load."""
+    from io import BytesIO
+
+    from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
+
+    resource = helpers.call_action(
+        "resource_create", package_id=package_id,
+        upload=FakeFileStorage(BytesIO(data), filename), url=filename,
+        format=fields.pop("format", "CSV"), **fields)
+    run_jobs()
+    return helpers.call_action("resource_show", id=resource["id"])
+
+
+def load_status(resource_id: str) -> dict[str, Any]:
+    return helpers.call_action("xloader_status", resource_id=resource_id)
