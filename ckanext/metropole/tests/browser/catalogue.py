@@ -59,5 +59,11 @@ def seed(portal: Portal) -> dict[str, Any]:
     # complete but proposed to the committee: under review, not published
     portal.action("metropole_review_propose", id=hidden["id"],
                   comment="Vérifier l'anonymisation des effectifs.")
+    # announced in the opening calendar, still a private draft
+    portal.action("package_create", owner_org="chenove", name="eclairage-public-chenove",
+                  title="Éclairage public de Chenôve", private=True,
+                  opening_status="planifie", planned_opening_date="2027-03-01",
+                  producing_commune=CHENOVE, theme=["ENER"],
+                  notes="Points lumineux de l'éclairage public, ouverture planifiée.")
     return {"chenove": portal.action("package_show", id=chenove["id"]),
             "dijon": dijon, "hidden": hidden}

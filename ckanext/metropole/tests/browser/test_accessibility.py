@@ -4,6 +4,8 @@ Results of every page are written to build/browser/<series>/axe.{json,md}.
 """
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("catalogue")]
@@ -15,6 +17,8 @@ PUBLIC_PAGES = {
     "resource page": None,  # the CSV of ecoles-chenove, found from the dataset page
     "organization page": "/organization/chenove",
     "login": "/user/login",
+    "opening calendar": "/calendrier",
+    "annual report": f"/comite/rapport/{datetime.date.today().year}",
 }
 
 
@@ -55,3 +59,16 @@ def test_dataset_form_steps(page, portal, login, axe_results):
     page.wait_for_url("**/resource/new")
     page.shots("form step 2")
     axe_results.assert_clean(page, "dataset form, step 2 (resource)")
+
+
+def test_committee_pages(page, login, axe_results):
+    """The queue and the membership page, as the sysadmin (the review page is
+    checked along journeys 1 to 3)."""
+    login(page, "admin")
+    for name, path in (("review queue", "/comite/examens"),
+                       ("committee membership", "/comite/membres"),
+                       ("my proposals", "/comite/mes-propositions")):
+        response = page.goto(path)
+        assert response.ok, f"{path}: HTTP {response.status}"
+        page.shots(name)
+        axe_results.assert_clean(page, name)

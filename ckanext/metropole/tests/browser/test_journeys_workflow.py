@@ -57,7 +57,11 @@ def _submit(page, selector: str) -> None:
 def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_results, tmp_path):
     login(page, "agent-chenove")
     page.goto("/dataset/new")
+    # CKAN's scripts turn the URL field into a preview filled from the title
+    page.locator(".slug-preview").wait_for()
     page.fill("#field-title", TITLE)
+    page.wait_for_function("document.querySelector('#field-name').value.length > 0")
+    assert page.input_value("#field-name") == "ecoles-de-chenove-effectifs-par-classe"
     page.fill("#field-notes", "Effectifs des écoles publiques de Chenôve, par classe et par niveau.")
     page.check("#field-theme-EDUC")
     page.select_option("#field-frequency", "ANNUAL")
