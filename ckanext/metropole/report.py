@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
@@ -133,14 +132,31 @@ def composition(p: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _planned(year: int) -> dict[str, int]:
-    """Inventory: datasets planned to open during the year, and how many did."""
-    search = tk.get_action("package_search")
-    base = {"ignore_auth": True}
-    planned = f"+planned_opening_date:{year}*"
-    count = search(dict(base), {"fq": planned, "rows": 0, "include_private": True})["count"]
-    done = search(dict(base), {"fq": planned + " +opening_status:ouvert", "rows": 0,
-                               "include_private": True})["count"]
-    return {"planned": count, "planned_and_opened": done}
+    """Inventory: datasets planned to open during the year, and how many did.
+
+    CKAN 2.11 keeps custom fields in ``package_extra``, 2.12 in
+    ``package.extras``: one aggregate either way.
+    """
+    params = {"first": f"{year}-01-01", "last": f"{year}-12-31"}
+    columns = {c["name"] for c in sa.inspect(model.Session.connection()).get_columns(
+        "package")}
+    if "extras" in columns:
+        sql = """
+            SELECT count(*), count(*) FILTER (WHERE extras->>'opening_status' = 'ouvert')
+            FROM package
+            WHERE state = 'active'
+              AND extras->>'planned_opening_date' BETWEEN :first AND :last"""
+    else:
+        sql = """
+            SELECT count(*), count(*) FILTER (WHERE s.value = 'ouvert')
+            FROM package p
+            JOIN package_extra d ON d.package_id = p.id AND d.key = 'planned_opening_date'
+                 AND d.state = 'active'
+            LEFT JOIN package_extra s ON s.package_id = p.id AND s.key = 'opening_status'
+                 AND s.state = 'active'
+            WHERE p.state = 'active' AND d.value BETWEEN :first AND :last"""
+    planned, done = _rows(sql, params)[0]
+    return {"planned": int(planned), "planned_and_opened": int(done)}
 
 
 def rows(data: dict[str, Any]) -> list[list[Any]]:

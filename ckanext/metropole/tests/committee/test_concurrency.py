@@ -70,7 +70,7 @@ def test_racing_decisions_one_wins_the_other_gets_a_conflict(people, app):
     wins = [r for r in results if not isinstance(r, Exception)]
     assert len(wins) == 1 and len(errors) == 1, results
     assert isinstance(errors[0], tk.ValidationError)
-    assert "Conflict" in errors[0].error_dict["version"][0]
+    assert "Conflit" in errors[0].error_dict["version"][0]  # French: the request locale
     model.Session.remove()
     decided = model.Session.execute(sa.select(review.c.state)).scalars().all()
     assert decided == [wins[0]["decision"]]

@@ -135,6 +135,8 @@ def test_membership_page(app, people):
 def test_annual_report_in_three_formats(app, people):
     import datetime
 
+    year = datetime.date.today().year
+    draft(people, opening_status="planifie", planned_opening_date=f"{year}-09-30")
     pkg = draft(people)
     act(people, "editor", "metropole_review_propose", id=pkg["id"])
     act(people, "secretary", "metropole_review_open", id=pkg["id"])
@@ -143,7 +145,6 @@ def test_annual_report_in_three_formats(app, people):
         motivation="Risque de réidentification")
     act(people, "admin", "metropole_decision_record", id=pkg["id"], decision="publie",
         justification="Données agrégées à la commune")
-    year = datetime.date.today().year
     body = _text(app.get(f"/comite/rapport/{year}"))
     assert f"Rapport annuel du comité de la donnée — {year}" in body
     assert "Transparence de l'action publique" in body
@@ -153,7 +154,7 @@ def test_annual_report_in_three_formats(app, people):
     assert data["by"]["criterion"] == {"interet_general": 1, "transparence": 1}
     attendance = {m["user_name"]: m["opinions"] for m in data["composition"]}
     assert attendance == {"membre": 1, "membre2": 0, "presidente": 0}
-    assert data["opening"]["opened"] == 1
+    assert data["opening"] == {"opened": 1, "planned": 1, "planned_and_opened": 0}
     rows = list(csv.reader(io.StringIO(app.get(f"/comite/rapport/{year}.csv").body)))
     assert ["summary", "published_against_unfavorable", "1"] in rows
     assert app.get(f"/comite/rapport/{year - 1}.json").json["reviewed"] == 0
