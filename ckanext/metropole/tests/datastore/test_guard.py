@@ -1,0 +1,142 @@
+"""Only the tables of published datasets are readable by everyone.
+
+A dataset under review is readable by committee members (metadata and
+resources) but its data stays out of every DataStore action and view.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from ckan.tests import helpers
+
+import ckan.plugins.toolkit as tk
+from ckanext.metropole.tests.committee.conftest import People, act, draft
+from ckanext.metropole.tests.data import complete_dataset
+from ckanext.metropole.tests.datastore.conftest import datastore_marks, upload
+
+pytestmark = [pytest.mark.usefixtures("with_plugins", "site")]
+
+CSV = "Commune;Équipements\nDijon;12\nChenôve;3\n".encode()
+READERS = (None, "user", "member", "secretary", "other_editor")
+
+
+@pytest.fixture
+def people(ckan_config: Any, monkeypatch: Any, mail_server: Any) -> People:
+    monkeypatch.setitem(ckan_config, "ckanext.metropole.committee.secretaries", "secretaire")
+    return People()
+
+
+@pytest.fixture
+def tables(people: People) -> dict[str, str]:
+    """A loaded resource of a published dataset and one of a dataset under review."""
+    published = helpers.call_action(
+        "package_create", context={"user": "admin-dijon"},
+        **complete_dataset(people.dijon["id"], name="publie", resources=[]))
+    reviewed = draft(people, name="en-examen", resources=[])
+    act(people, "editor", "metropole_review_propose", id=reviewed["id"])
+    act(people, "secretary", "metropole_review_open", id=reviewed["id"])
+    ids = {"published": upload(published["id"], CSV, "publie.csv")["id"],
+           "reviewed": upload(reviewed["id"], CSV, "examen.csv")["id"]}
+    for resource_id in ids.values():
+        assert helpers.call_action("xloader_status", resource_id=resource_id)["status"] \
+            == "complete"
+    return ids
+
+
+def call(people: People, who: str | None, action: str, **data: Any) -> Any:
+    return helpers.call_action(action, context=people.ctx(who), **data)
+
+
+def join_sql(ids: dict[str, str]) -> str:
+    return (f'SELECT a."Commune", b."Équipements" FROM "{ids["published"]}" a '
+            f'JOIN "{ids["reviewed"]}" b ON a."Commune" = b."Commune"')
+
+
+@datastore_marks
+def test_published_table_is_readable_by_everyone(people: People,
+                                                 tables: dict[str, str]) -> None:
+    for who in READERS:
+        published_table_is_readable(people, tables, who)
+
+
+def published_table_is_readable(people: People, tables: dict[str, str],
+                                who: str | None) -> None:
+    found = call(people, who, "datastore_search", resource_id=tables["published"],
+                 filters={"Commune": "Dijon"})
+    assert [r["Équipements"] for r in found["records"]] == [12]
+    info = call(people, who, "datastore_info", id=tables["published"])
+    assert "Équipements" in [f["id"] for f in info["fields"]]
+    rows = call(people, who, "datastore_search_sql",
+                sql=f'SELECT count(*) AS n FROM "{tables["published"]}"')["records"]
+    assert rows == [{"n": 2}]
+
+
+@datastore_marks
+def test_table_under_review_is_unreachable(people: People, tables: dict[str, str]) -> None:
+    for who in READERS:
+        table_under_review_is_unreachable(people, tables, who)
+
+
+def table_under_review_is_unreachable(people: People, tables: dict[str, str],
+                                      who: str | None) -> None:
+    if who == "member":
+        # the member may read the dataset itself (committee workflow)...
+        assert call(people, who, "resource_show", id=tables["reviewed"])
+    # ...but no action reads its data
+    for action, data in (
+        ("datastore_search", {"resource_id": tables["reviewed"]}),
+        ("datastore_info", {"id": tables["reviewed"]}),
+        ("datastore_search_sql", {"sql": f'SELECT * FROM "{tables["reviewed"]}"'}),
+        ("datastore_search_sql", {"sql": join_sql(tables)}),
+    ):
+        with pytest.raises(tk.NotAuthorized):
+            call(people, who, action, **data)
+            pytest.fail(f"{who} read the table under review with {action}")
+
+
+@datastore_marks
+def test_producers_read_their_table_under_review(people: People,
+                                                 tables: dict[str, str]) -> None:
+    for who in ("editor", "admin", "sysadmin"):
+        found = call(people, who, "datastore_search", resource_id=tables["reviewed"])
+        assert found["total"] == 2
+        rows = call(people, who, "datastore_search_sql", sql=join_sql(tables))["records"]
+        assert sorted(rows, key=lambda r: r["Équipements"]) == [
+            {"Commune": "Chenôve", "Équipements": 3}, {"Commune": "Dijon", "Équipements": 12}]
+
+
+@datastore_marks
+def test_views_and_dump_of_a_table_under_review(app: Any, people: People,
+                                                tables: dict[str, str]) -> None:
+    member = {"Authorization": helpers.call_action(
+        "api_token_create", context={"user": "membre", "ignore_auth": True},
+        user="membre", name="t")["token"]}
+    for headers in ({}, member):
+        for resource_id, allowed in ((tables["published"], True),
+                                     (tables["reviewed"], False)):
+            dump = app.get(f"/datastore/dump/{resource_id}", headers=headers)
+            assert (dump.status_code == 200) is allowed, dump.status_code
+            if allowed:
+                assert "Dijon" in dump.get_data(as_text=True)
+            api = app.post("/api/3/action/datastore_search", headers=headers,
+                           json={"resource_id": resource_id})
+            assert (api.status_code == 200) is allowed, api.status_code
+            view = helpers.call_action("resource_view_list", id=resource_id)
+            assert [v["view_type"] for v in view] == ["datatables_view"]
+            assert datatables_rows(app, view[0]["id"], headers) == (2 if allowed else None)
+
+
+def datatables_rows(app: Any, view_id: str, headers: dict[str, str]) -> int | None:
+    """Rows the table view's data endpoint serves (None: refused)."""
+    try:
+        page = app.post(f"/datatables/ajax/{view_id}", headers=headers,
+                        data={"draw": "1", "start": "0", "length": "10",
+                              "search[value]": "", "order[0][column]": "0",
+                              "order[0][dir]": "asc"})
+    except tk.NotAuthorized:
+        return None  # CKAN's view lets the refusal through (a 500 outside tests)
+    if page.status_code != 200:
+        return None
+    return json.loads(page.get_data(as_text=True))["recordsTotal"]
