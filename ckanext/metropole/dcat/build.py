@@ -112,19 +112,23 @@ def _replace(g: Graph, ref: URIRef, predicate: URIRef, nodes: Iterable[Any]) -> 
             g.add((ref, predicate, node))
 
 
-def _publisher(g: Graph, pkg: dict[str, Any], ref: URIRef) -> None:
+def _publisher(g: Graph, pkg: dict[str, Any], ref: URIRef,
+               current: territory.Territory) -> None:
     for old in list(g.objects(ref, DCT.publisher)):
         g.remove((ref, DCT.publisher, old))
         _drop_orphan(g, old)
-    place = places.place_of(as_text(pkg.get("producing_commune")))
+    place = places.place_of(as_text(pkg.get("producing_commune")), current)
     if place is None:
-        place = territory.current().metropole
+        place = current.metropole
     g.add((ref, DCT.publisher, places.add_publisher(g, place)))
 
 
 def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef) -> None:
-    drop(g, ref, DCT.temporal)
     start, end = _date(pkg.get("temporal_start")), _date(pkg.get("temporal_end"))
+    for period in g.objects(ref, DCT.temporal):
+        if g.value(period, DCAT.startDate) == start and g.value(period, DCAT.endDate) == end:
+            return  # the stock DCAT-AP 2/3 profile wrote it from the same fields
+    drop(g, ref, DCT.temporal)
     if start is None and end is None:
         return
     period = BNode()
@@ -137,6 +141,7 @@ def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef) -> None:
 
 
 def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3) -> None:
+    current = territory.current()
     if next(g.objects(ref, DCT.description), None) is None and pkg.get("title"):
         g.add((ref, DCT.description, Literal(pkg["title"])))
     _replace(g, ref, DCAT.theme, (terms.add_theme(g, c) for c in as_list(pkg.get("theme"))))
@@ -145,9 +150,9 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3) -> Non
     _temporal(g, pkg, ref)
     for contact in g.objects(ref, DCAT.contactPoint):
         g.add((contact, RDF.type, VCARD.Kind))
-    _publisher(g, pkg, ref)
-    _replace(g, ref, DCT.spatial,
-             (places.add_location(g, p, dcat_ap) for p in places.covered_places(pkg)))
+    _publisher(g, pkg, ref, current)
+    _replace(g, ref, DCT.spatial, (places.add_location(g, p, dcat_ap)
+                                   for p in places.covered_places(pkg, current)))
     _replace(g, ref, DCT.conformsTo,
              [terms.add_standard(g, v) for v in as_list(pkg.get("conforms_to"))[:1]])
     _replace(g, ref, DCT.accessRights, [terms.add_access_rights(g)])
@@ -165,16 +170,20 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3) -> Non
         g.add((ref, DCT.provenance, statement))
     clamp_dates(g, ref)
     licence = as_text(pkg.get("license_id"))
+    # the stock profile named the distributions: find them rather than ask
+    # every URI plugin again
+    written = {str(d).rsplit("/", 1)[-1]: d for d in g.objects(ref, DCAT.distribution)}
     for res in pkg.get("resources", []):
-        distribution(g, res, licence)
+        node = written.get(as_text(res.get("id"))) or URIRef(resource_uri(res))
+        distribution(g, res, licence, node)
 
 
-def distribution(g: Graph, res: dict[str, Any], licence: str) -> None:
-    ref = URIRef(resource_uri(res))
+def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef) -> None:
     url = as_text(res.get("url"))
     link = URIRef(url) if url.startswith(("http://", "https://")) else None
-    _replace(g, ref, DCAT.accessURL, [link])
-    _replace(g, ref, DCAT.downloadURL, [link])
+    for predicate in (DCAT.accessURL, DCAT.downloadURL):
+        if link is None or (ref, predicate, link) not in g:
+            _replace(g, ref, predicate, [link])
     if link is not None:
         g.add((link, RDF.type, RDFS.Resource))
     for old in list(g.objects(ref, DCT.license)):

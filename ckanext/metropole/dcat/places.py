@@ -11,7 +11,6 @@ datasets cover it.
 """
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -50,18 +49,21 @@ def bbox_polygon(bbox: tuple[float, float, float, float]) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
 
 
-@functools.lru_cache(maxsize=512)
-def _geometries(path: str, code: str) -> tuple[str, str, str]:
-    place = territory.current().place(code)
-    assert place is not None
-    box = bbox_polygon(place.bbox)
-    geometry = wkt(place.contour or box)
-    centroid = "POINT ({:.5f} {:.5f})".format(*place.centroid)
-    return geometry, json.dumps(box), centroid
+_GEOMETRIES: dict[tuple[Any, ...], tuple[str, str, str]] = {}
 
 
-def place_of(code: str) -> territory.Place | None:
-    return territory.current().place(as_text(code))
+def _geometries(place: territory.Place) -> tuple[str, str, str]:
+    """WKT contour, GeoJSON bbox and WKT centroid of a place (computed once)."""
+    key = (place.code, place.bbox, place.centroid)
+    if key not in _GEOMETRIES:
+        box = bbox_polygon(place.bbox)
+        centroid = "POINT ({:.5f} {:.5f})".format(*place.centroid)
+        _GEOMETRIES[key] = (wkt(place.contour or box), json.dumps(box), centroid)
+    return _GEOMETRIES[key]
+
+
+def place_of(code: str, current: territory.Territory | None = None) -> territory.Place | None:
+    return (current or territory.current()).place(as_text(code))
 
 
 def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
@@ -80,7 +82,7 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
         node = URIRef(COMMUNE_URI.format(code=place.code))
     if (node, RDF.type, DCT.Location) in g:
         return node
-    geometry, box, centroid = _geometries(territory.current().path, place.code)
+    geometry, box, centroid = _geometries(place)
     g.add((node, RDF.type, DCT.Location))
     g.add((node, SKOS.prefLabel, Literal(place.name, lang="fr")))
     g.add((node, DCT.identifier, Literal(place.code)))
@@ -110,9 +112,10 @@ def add_publisher(g: Graph, place: territory.Place) -> URIRef:
     return node
 
 
-def covered_places(pkg: dict[str, Any]) -> list[territory.Place]:
+def covered_places(pkg: dict[str, Any],
+                   current: territory.Territory | None = None) -> list[territory.Place]:
     """The communes a dataset covers (the métropole when it covers them all)."""
-    current = territory.current()
+    current = current or territory.current()
     if as_text(pkg.get("spatial_coverage")) == "communes":
         places = [current.commune(c) for c in as_list(pkg.get("spatial_communes"))]
         found = [p for p in places if p is not None]

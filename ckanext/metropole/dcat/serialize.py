@@ -9,6 +9,7 @@ from rdflib.namespace import RDF, Namespace
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import url_to_rdflib_format
 
+from ckanext.metropole.dcat import provenance
 from ckanext.metropole.dcat.terms import DCAT
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -61,8 +62,9 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
     if catalog_ref and catalog_ref != str(ref):
         _rename(serializer, ref, URIRef(catalog_ref))
         ref = URIRef(catalog_ref)
-    for pkg in datasets:
-        serializer.g.add((ref, DCAT.dataset, serializer.graph_from_dataset(pkg)))
+    with provenance.prefetched([pkg["id"] for pkg in datasets if pkg.get("id")]):
+        for pkg in datasets:
+            serializer.g.add((ref, DCAT.dataset, serializer.graph_from_dataset(pkg)))
     if paging:
         _add_paging(serializer, paging)
     return serializer.g.serialize(format=url_to_rdflib_format(fmt))

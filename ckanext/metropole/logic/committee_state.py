@@ -42,6 +42,17 @@ def latest_review(package_id: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+def latest_reviews(package_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """:func:`latest_review` of several datasets in one query (a feed page)."""
+    if not package_ids:
+        return {}
+    rows = model.Session.execute(
+        sa.select(review).where(review.c.package_id.in_(package_ids))
+        .distinct(review.c.package_id)
+        .order_by(review.c.package_id, review.c.id.desc())).mappings().all()
+    return {row["package_id"]: dict(row) for row in rows}
+
+
 def cleared(package_id: str | None) -> bool:
     """Has the latest review of the dataset ended with a *publié* decision?"""
     if not package_id:

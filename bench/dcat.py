@@ -1,0 +1,176 @@
+"""Benchmark of the DCAT feeds: the ``metropole_dcat_ap`` profile vs stock ``euro_dcat_ap_3``.
+
+    .venv/bin/python bench/dcat.py [--rounds 5] [--total 10000] [--full-formats ttl,rdf,jsonld]
+
+Uses a dedicated database (``metropole_bench_dcat``, dropped and created
+again by scripts/stack.sh): the Dijon territory and 100 datasets created
+with the portal's full schema (themes, frequency, temporal coverage,
+contact, covered communes, SCDL schema, two resources). The feed documents
+are rendered from their ``package_show`` dicts, copied with new ids up to
+``--total`` datasets; both sides render the same dicts through the same
+function (``ckanext.metropole.dcat.serialize.catalog``), the stock side with
+``euro_dcat_ap_3`` alone, ours with ``euro_dcat_ap_3 metropole_dcat_ap``.
+
+Prints, per format, the median time of one page of 100 datasets (rounds
+alternate which side goes first) and the time of the full catalog (every
+page of 100, as a harvester walks it), with the ratios. Target: ratio <= 1.2.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+DB = "metropole_bench_dcat"
+URL = f"postgresql://metropole:metropole@127.0.0.1:54329/{DB}"
+STOCK = ["euro_dcat_ap_3"]
+OURS = ["euro_dcat_ap_3", "metropole_dcat_ap"]
+PAGE = 100
+TARGET = 1.2
+
+
+def _app() -> Any:
+    os.environ["CKAN_SQLALCHEMY_URL"] = URL
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(str(ROOT / "test.ini")))
+    return getattr(app, "_wsgi_app", app)
+
+
+def setup(count: int) -> list[dict[str, Any]]:
+    """Fresh database, the territory and ``count`` datasets of the full schema."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    from ckanext.metropole import migration, territory, territory_load
+
+    model.repo.init_db()
+    for plugin in migration.PLUGINS:
+        migration.upgrade(plugin)
+    tk.get_action("user_create")({"ignore_auth": True}, {
+        "name": "bench", "email": "bench@metropole.localhost",
+        "password": "bench-password-1234"})
+    model.User.get("bench").sysadmin = True
+    model.Session.commit()
+    current = territory.current()
+    territory_load.load(current)
+    codes = [c.code for c in current.communes]
+    themes = ["EDUC", "TRAN", "ENVI", "GOVE", "ECON", "SOCI"]
+    frequencies = ["ANNUAL", "MONTHLY", "WEEKLY", "DAILY", "IRREG"]
+    owner = model.Group.get("dijon").id
+    create = tk.get_action("package_create")
+    shown = []
+    for i in range(count):
+        pkg = create({"ignore_auth": True, "user": "bench"}, {
+            "name": f"jeu-{i}", "title": f"Équipements publics n° {i}",
+            "notes": "Gymnases, stades, piscines et bibliothèques de la métropole.",
+            "owner_org": owner, "private": True, "license_id": "etalab-2.0",
+            "tags": [{"name": "équipements"}, {"name": f"lot-{i % 7}"}],
+            "theme": [themes[i % 6], themes[(i + 2) % 6]],
+            "frequency": frequencies[i % 5], "criteria": ["transparence"],
+            "screening_personal_data": "none", "screening_secret": "no",
+            "screening_third_party": "no", "producing_commune": codes[i % len(codes)],
+            "spatial_coverage": "communes" if i % 3 else "territoire",
+            "spatial_communes": [codes[i % len(codes)], codes[(i + 5) % len(codes)]],
+            "opening_status": "ouvert", "temporal_start": "2020-01-01",
+            "temporal_end": "2025-12-31", "contact_name": "Mission open data",
+            "contact_email": "opendata@metropole.localhost",
+            "conforms_to": "etalab/schema-bal",
+            "resources": [
+                {"url": f"https://data.example.invalid/jeu-{i}.csv", "format": "csv",
+                 "name": "Données (CSV)", "size": 1000 + i},
+                {"url": f"https://data.example.invalid/jeu-{i}.geojson",
+                 "format": "geojson", "name": "Données (GeoJSON)"},
+            ],
+        })
+        shown.append(pkg)
+    return shown
+
+
+def copies(base: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
+    """``total`` published-looking datasets made from the ``base`` ones."""
+    out = []
+    for i in range(total):
+        pkg = copy.deepcopy(base[i % len(base)])
+        pkg["id"], pkg["name"], pkg["private"] = str(uuid.uuid4()), f"jeu-copie-{i}", False
+        for res in pkg["resources"]:
+            res["id"], res["package_id"] = str(uuid.uuid4()), pkg["id"]
+        out.append(pkg)
+    return out
+
+
+def timed(render: Callable[..., str], *args: Any, **kwargs: Any) -> float:
+    start = time.perf_counter()
+    render(*args, **kwargs)
+    return time.perf_counter() - start
+
+
+def page_times(datasets: list[dict[str, Any]], fmt: str, rounds: int) -> dict[str, float]:
+    from ckanext.metropole.dcat import serialize
+
+    sides: dict[str, list[float]] = {"stock": [], "ours": []}
+    profiles = {"stock": STOCK, "ours": OURS}
+    for side in ("stock", "ours"):  # warm-up: caches, entry points
+        serialize.catalog(datasets, fmt, profiles=profiles[side])
+    for r in range(rounds):
+        for side in (("stock", "ours") if r % 2 == 0 else ("ours", "stock")):
+            sides[side].append(timed(serialize.catalog, datasets, fmt,
+                                     profiles=profiles[side]))
+    return {side: statistics.median(times) for side, times in sides.items()}
+
+
+def full_times(datasets: list[dict[str, Any]], fmt: str) -> dict[str, float]:
+    from ckanext.metropole.dcat import serialize
+
+    out = {}
+    for side, profiles in (("stock", STOCK), ("ours", OURS)):
+        start = time.perf_counter()
+        for n in range(0, len(datasets), PAGE):
+            serialize.catalog(datasets[n:n + PAGE], fmt, profiles=profiles)
+        out[side] = time.perf_counter() - start
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--total", type=int, default=10_000)
+    parser.add_argument("--full-formats", default="ttl,rdf,jsonld")
+    args = parser.parse_args()
+
+    stack = str(ROOT / "scripts" / "stack.sh")
+    subprocess.run([stack, "dropdb", DB], check=False, capture_output=True)
+    subprocess.run([stack, "createdb", DB], check=True, capture_output=True)
+    with _app().test_request_context():
+        base = setup(PAGE)
+        datasets = copies(base, args.total)
+        worst = 0.0
+        print(f"DCAT feed rendering, {os.cpu_count()} cores; stock = {' '.join(STOCK)}, "
+              f"ours = {' '.join(OURS)}")
+        for fmt in ("ttl", "rdf", "jsonld"):
+            t = page_times(datasets[:PAGE], fmt, args.rounds)
+            ratio = t["ours"] / t["stock"]
+            worst = max(worst, ratio)
+            print(f"  one page of {PAGE}, {fmt:6}: stock {t['stock'] * 1000:7.0f} ms, "
+                  f"ours {t['ours'] * 1000:7.0f} ms, ratio {ratio:.2f}")
+        for fmt in [f for f in args.full_formats.split(",") if f]:
+            t = full_times(datasets, fmt)
+            ratio = t["ours"] / t["stock"]
+            worst = max(worst, ratio)
+            print(f"  full catalog of {len(datasets)}, {fmt:6}: stock {t['stock']:6.1f} s, "
+                  f"ours {t['ours']:6.1f} s, ratio {ratio:.2f}")
+        print(f"  worst ratio {worst:.2f}  (target <= {TARGET})")
+    return 0 if worst <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
