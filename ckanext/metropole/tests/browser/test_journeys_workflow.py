@@ -73,7 +73,7 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
     page.select_option("#field-spatial_communes", "21166")
     page.select_option("#field-private", "False")  # the agent wants it open at once
     page.shots("form filled, ODbL without justification")
-    _submit(page, "form#dataset-edit button[name=save]")
+    _submit(page, "form#dataset-edit button.btn-primary[name=save]")
 
     errors = page.locator(".error-explanation").inner_text()
     assert "Justification de l'ODbL" in errors
@@ -87,7 +87,7 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
               "Les effectifs sont enrichis par les associations de parents : le partage "
               "à l'identique garde ces ajouts ouverts.")
     page.select_option("#field-private", "True")  # a draft, proposed to the committee
-    _submit(page, "form#dataset-edit button[name=save]")
+    _submit(page, "form#dataset-edit button.btn-primary[name=save]")
     assert page.url.endswith("/resource/new"), page.url
     name = page.url.split("/dataset/")[1].split("/")[0]
     page.shots("step 2, the resource")
@@ -115,7 +115,7 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
     page.goto(f"/dataset/edit/{name}")
     page.select_option("#field-screening_secret", "no")
     page.select_option("#field-screening_third_party", "no")
-    _submit(page, "form#dataset-edit button[name=save]")
+    _submit(page, "form#dataset-edit button.btn-primary[name=save]")
     page.goto(f"/dataset/{name}/comite")
     _submit(page, "form[action$='/comite/proposer'] button[type=submit]")
     assert "Enregistré" in _flash(page)
@@ -175,7 +175,12 @@ def test_journey_3_commune_admin_publishes(page, portal, people, login, axe_resu
 
     # anyone now reads the dataset and the committee's avis
     response = page.goto(f"/dataset/{name}")
-    assert response.status == 200
+    if response.status != 200:
+        pkg = portal.action("package_show", id=name)
+        review = portal.action("metropole_review_show", id=name)
+        pytest.fail(f"published dataset not public (HTTP {response.status}): "
+                    f"private={pkg['private']} state={pkg['state']} "
+                    f"status={pkg.get('opening_status')} review={review.get('state')}")
     page.get_by_role("link", name=re.compile("Avis du comité")).click()
     page.wait_for_load_state()
     avis = page.locator(".metropole-committee-avis").inner_text()
