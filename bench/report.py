@@ -49,7 +49,9 @@ def fill(datasets: int) -> None:
     model.repo.init_db()
     for plugin in migration.PLUGINS:
         migration.upgrade(plugin)
-    org = tk.get_action("organization_create")({"ignore_auth": True, "user": ""}, {
+    tk.get_action("user_create")({"ignore_auth": True}, {
+        "name": "bench", "email": "bench@metropole.localhost", "password": "bench-report-1"})
+    org = tk.get_action("organization_create")({"ignore_auth": True, "user": "bench"}, {
         "name": "dijon-metropole", "title": "Dijon Métropole", "kind": "metropole",
         "siren": "242100410"})
     run = model.Session.execute

@@ -15,9 +15,6 @@ from ckan import model
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.logic import committee_members
 
-NOT_REVIEWS = ("legacy", "override")
-
-
 def seats() -> dict[str, int]:
     return metropole_config.committee_seats()
 
@@ -29,11 +26,67 @@ def _bounds(year: int) -> dict[str, Any]:
             "day_start": datetime.date(year, 1, 1), "day_end": datetime.date(year, 12, 31)}
 
 
-YEAR_REVIEWS = """
-    SELECT r.* FROM metropole_review r
+# The year's reviews, read once (MATERIALIZED) with just what the report
+# aggregates; every figure below is one pass over this small set, all in a
+# single statement.
+REPORT_SQL = """
+WITH y AS MATERIALIZED (
+    SELECT r.id, r.package_id, r.avis, r.decision, r.decision_kind, r.opened_at,
+           r.avis_at IS NULL AND r.deadline < least(now(), :end)
+               OR r.avis_at > r.deadline AS late,
+           extract(epoch FROM r.avis_at - r.proposed_at) / 86400 AS days_to_avis,
+           extract(epoch FROM r.decision_at - r.proposed_at) / 86400 AS days_to_decision,
+           r.snapshot->'criteria' AS criteria, r.snapshot->'theme' AS theme,
+           r.snapshot->>'producing_commune' AS commune,
+           r.snapshot->>'license_id' AS licence
+    FROM metropole_review r
     JOIN package p ON p.id = r.package_id AND p.state = 'active'
     WHERE r.proposed_at >= :start AND r.proposed_at < :end
       AND coalesce(r.decision_kind, '') NOT IN ('legacy', 'override')
+),
+summary AS (
+    SELECT json_build_object(
+        'reviewed', count(*),
+        'datasets_reviewed', count(DISTINCT package_id),
+        'avis_rendered', count(avis),
+        'decided', count(decision),
+        'published_against_unfavorable',
+            count(*) FILTER (WHERE decision = 'publie' AND avis = 'defavorable'),
+        'closed_against_favorable',
+            count(*) FILTER (WHERE decision IN ('maintenu_ferme', 'renvoye')
+                             AND avis = 'favorable'),
+        'sans_avis', count(*) FILTER (WHERE decision_kind = 'sans_avis'),
+        'late', count(*) FILTER (WHERE late),
+        'reviews_opened', count(opened_at),
+        'median_days_to_avis',
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_avis),
+        'median_days_to_decision',
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_decision)) AS j
+    FROM y
+),
+counted AS (
+    SELECT 'avis' AS section, avis AS k, count(*) AS n FROM y
+        WHERE avis IS NOT NULL GROUP BY avis
+    UNION ALL SELECT 'decision', decision, count(*) FROM y
+        WHERE decision IS NOT NULL GROUP BY decision
+    UNION ALL SELECT 'criterion', c, count(*) FROM y, jsonb_array_elements_text(
+        CASE jsonb_typeof(y.criteria) WHEN 'array' THEN y.criteria ELSE '[]' END) c
+        GROUP BY c
+    UNION ALL SELECT 'theme', t, count(*) FROM y, jsonb_array_elements_text(
+        CASE jsonb_typeof(y.theme) WHEN 'array' THEN y.theme ELSE '[]' END) t
+        GROUP BY t
+    UNION ALL SELECT 'commune', coalesce(commune, ''), count(*) FROM y GROUP BY commune
+    UNION ALL SELECT 'licence', coalesce(licence, ''), count(*) FROM y GROUP BY licence
+),
+attendance AS (
+    SELECT o.member_id, count(*) AS n
+    FROM metropole_opinion o JOIN y ON y.id = o.review_id
+    GROUP BY o.member_id
+)
+SELECT (SELECT j FROM summary),
+       (SELECT coalesce(json_agg(json_build_array(section, k, n)
+                                 ORDER BY section, n DESC, k), '[]') FROM counted),
+       (SELECT coalesce(json_object_agg(member_id, n), '{}') FROM attendance)
 """
 
 
@@ -41,63 +94,29 @@ def _rows(sql: str, params: dict[str, Any]) -> list[Any]:
     return list(model.Session.execute(sa.text(sql), params).all())
 
 
-def _counts(sql: str, params: dict[str, Any]) -> dict[str, int]:
-    return {str(k or ""): int(n) for k, n in _rows(sql, params)}
-
-
 def build(year: int) -> dict[str, Any]:
     p = _bounds(year)
-    reviews = f"WITH y AS ({YEAR_REVIEWS})"
-    summary = _rows(reviews + """
-        SELECT count(*), count(DISTINCT package_id),
-               count(*) FILTER (WHERE avis IS NOT NULL),
-               count(*) FILTER (WHERE decision IS NOT NULL),
-               count(*) FILTER (WHERE decision = 'publie' AND avis = 'defavorable'),
-               count(*) FILTER (WHERE decision IN ('maintenu_ferme', 'renvoye')
-                                AND avis = 'favorable'),
-               count(*) FILTER (WHERE decision_kind = 'sans_avis'),
-               count(*) FILTER (WHERE (avis_at IS NULL AND deadline < least(now(), :end))
-                                OR avis_at > deadline),
-               percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM avis_at - proposed_at) / 86400),
-               percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY extract(epoch FROM decision_at - proposed_at) / 86400)
-        FROM y""", p)[0]
-    by = {
-        "avis": _counts(reviews + "SELECT avis, count(*) FROM y WHERE avis IS NOT NULL "
-                        "GROUP BY 1 ORDER BY 1", p),
-        "decision": _counts(reviews + "SELECT decision, count(*) FROM y WHERE decision "
-                            "IS NOT NULL GROUP BY 1 ORDER BY 1", p),
-        "criterion": _counts(reviews + "SELECT c, count(*) FROM y, jsonb_array_elements_text("
-                             "y.snapshot->'criteria') c GROUP BY 1 ORDER BY 2 DESC, 1", p),
-        "commune": _counts(reviews + "SELECT snapshot->>'producing_commune', count(*) FROM y "
-                           "GROUP BY 1 ORDER BY 2 DESC, 1", p),
-        "licence": _counts(reviews + "SELECT snapshot->>'license_id', count(*) FROM y "
-                           "GROUP BY 1 ORDER BY 2 DESC, 1", p),
-        "theme": _counts(reviews + "SELECT t, count(*) FROM y, jsonb_array_elements_text("
-                         "y.snapshot->'theme') t GROUP BY 1 ORDER BY 2 DESC, 1", p),
-    }
-    overrides = _rows("""
-        SELECT count(*) FROM metropole_review
-        WHERE decision_kind = 'override' AND decision_at >= :start AND decision_at < :end""",
-                      p)[0][0]
-    opened = _rows("""
-        SELECT count(DISTINCT r.package_id) FROM metropole_review r
+    summary, counted, attendance = _rows(REPORT_SQL, p)[0]
+    by: dict[str, dict[str, int]] = {
+        s: {} for s in ("avis", "decision", "criterion", "commune", "licence", "theme")}
+    for section, key, n in counted:
+        by[section][key or ""] = int(n)
+    overrides, opened = _rows("""
+        SELECT count(*) FILTER (WHERE r.decision_kind = 'override'),
+               count(DISTINCT r.package_id) FILTER (WHERE r.decision_kind <> 'legacy')
+        FROM metropole_review r
         JOIN package p ON p.id = r.package_id AND p.state = 'active'
-        WHERE r.decision = 'publie' AND r.decision_kind <> 'legacy'
-          AND r.decision_at >= :start AND r.decision_at < :end""", p)[0][0]
+        WHERE r.decision = 'publie' AND r.decision_at >= :start AND r.decision_at < :end""",
+                              p)[0]
+    reviews_opened = int(summary.pop("reviews_opened"))
     return {
         "year": year,
-        "reviewed": int(summary[0]), "datasets_reviewed": int(summary[1]),
-        "avis_rendered": int(summary[2]), "decided": int(summary[3]),
-        "published_against_unfavorable": int(summary[4]),
-        "closed_against_favorable": int(summary[5]),
-        "sans_avis": int(summary[6]), "late": int(summary[7]),
-        "median_days_to_avis": _round(summary[8]),
-        "median_days_to_decision": _round(summary[9]),
+        **{k: int(v) for k, v in summary.items() if not k.startswith("median")},
+        "median_days_to_avis": _round(summary["median_days_to_avis"]),
+        "median_days_to_decision": _round(summary["median_days_to_decision"]),
         "overrides": int(overrides),
         "by": by,
-        "composition": composition(p),
+        "composition": composition(p, attendance, reviews_opened),
         "opening": {"opened": int(opened), **_planned(year)},
     }
 
@@ -106,29 +125,24 @@ def _round(value: Any) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def composition(p: dict[str, Any]) -> list[dict[str, Any]]:
+def composition(p: dict[str, Any], attendance: dict[str, int],
+                reviews_opened: int) -> list[dict[str, Any]]:
     """Members who sat during the year, with their opinions on its reviews."""
-    rows = model.Session.execute(sa.text(f"""
-        WITH y AS ({YEAR_REVIEWS}),
-        attendance AS (
-            SELECT o.member_id, count(*) AS n FROM metropole_opinion o
-            JOIN y ON y.id = o.review_id GROUP BY o.member_id)
-        SELECT u.name, u.fullname, m.college, m.role, m.mandate_start, m.mandate_end,
-               coalesce(a.n, 0),
-               (SELECT count(*) FROM y WHERE y.opened_at IS NOT NULL)
+    rows = model.Session.execute(sa.text("""
+        SELECT m.id, u.name, u.fullname, m.college, m.role, m.mandate_start, m.mandate_end
         FROM metropole_committee_member m
         JOIN "user" u ON u.id = m.user_id
-        LEFT JOIN attendance a ON a.member_id = m.id
         WHERE m.mandate_start <= :day_end
           AND (m.mandate_end IS NULL OR m.mandate_end >= :day_start)
           AND (m.removed_at IS NULL OR m.removed_at >= :start)
           AND m.added_at < :end
         ORDER BY m.college, m.role DESC, u.fullname"""), p).all()
-    return [{"user_name": r[0], "fullname": r[1] or r[0], "college": r[2],
-             "college_label": committee_members.college_label(r[2]), "role": r[3],
-             "mandate_start": r[4].isoformat(),
-             "mandate_end": r[5].isoformat() if r[5] else None,
-             "opinions": int(r[6]), "reviews_opened": int(r[7])} for r in rows]
+    return [{"user_name": r[1], "fullname": r[2] or r[1], "college": r[3],
+             "college_label": committee_members.college_label(r[3]), "role": r[4],
+             "mandate_start": r[5].isoformat(),
+             "mandate_end": r[6].isoformat() if r[6] else None,
+             "opinions": int(attendance.get(str(r[0]), 0)),
+             "reviews_opened": reviews_opened} for r in rows]
 
 
 def _planned(year: int) -> dict[str, int]:
