@@ -158,3 +158,11 @@ def test_annual_report_in_three_formats(app, people):
     rows = list(csv.reader(io.StringIO(app.get(f"/comite/rapport/{year}.csv").body)))
     assert ["summary", "published_against_unfavorable", "1"] in rows
     assert app.get(f"/comite/rapport/{year - 1}.json").json["reviewed"] == 0
+
+
+def test_dataset_form_offers_the_override_to_sysadmins_only(app, people):
+    form = _text(app.get("/dataset/new", headers=_token_headers("sysadmin")))
+    assert 'name="committee_override"' in form
+    assert "Dérogation à l'examen du comité (administrateurs du site)" in form
+    editor = _text(app.get("/dataset/new", headers=_token_headers("editrice-dijon")))
+    assert 'name="committee_override"' not in editor
