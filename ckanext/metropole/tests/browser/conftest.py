@@ -1,9 +1,10 @@
 """Fixtures of the real-browser tests (``pytest -m browser``).
 
-One portal (``portal.start``) and one headless Debian chromium per test
-session; a fresh browser context (cookies, French locale) per test. Every
-request the browser makes is recorded: anything not addressed to the portal
-on 127.0.0.1 is refused and fails the test (no CDN, no third party).
+One portal (``portal.start``) and one headless Debian chromium for all the
+browser tests (stopped after the last of them); a fresh browser context
+(cookies, French locale) per test. Every request the browser makes is
+recorded: anything not addressed to the portal on 127.0.0.1 is refused and
+fails the test (no CDN, no third party).
 Screenshots of each step go to ``build/browser/<series>/<test>/``; a failing
 test leaves the page's HTML and a screenshot in ``build/browser/<series>/failures/``.
 """
@@ -35,7 +36,7 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
     setattr(item, f"metropole_rep_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def portal() -> Iterator[portal_mod.Portal]:
     running = portal_mod.start()
     try:
@@ -44,13 +45,13 @@ def portal() -> Iterator[portal_mod.Portal]:
         running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def catalogue(portal: portal_mod.Portal) -> dict[str, Any]:
     """Published and under-review datasets every visitor page can show."""
     return catalogue_mod.seed(portal)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"no chromium at {CHROMIUM}: run scripts/browser.sh deps", pytrace=False)
@@ -66,7 +67,7 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def axe_results() -> Iterator[axe.Results]:
     results = axe.Results(portal_mod.BUILD / portal_mod.SERIES)
     yield results
