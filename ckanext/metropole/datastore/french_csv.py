@@ -8,17 +8,14 @@ hold only numbers, dates or timestamps, and converts them in place
 (``ALTER COLUMN ... TYPE ... USING``). Codes with leading zeros (INSEE codes,
 postcodes) stay text. Empty cells become NULL.
 
-It also refuses tables holding spreadsheet formulas (``=CMD()``, ``@SUM``,
-``+cmd|...``): such cells run code when a reuser opens the export in a
-spreadsheet (CSV injection).
+Formula cells are refused before the load (:mod:`precheck`), with the
+patterns defined here.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
@@ -29,6 +26,8 @@ DATE_FR = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
 TIMESTAMP_FR = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?$"
 DATE_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIMESTAMP_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?$"
+# A cell starting like a spreadsheet formula runs code when a reuser opens
+# the export in a spreadsheet (CSV injection).
 FORMULA = r"^[=+@-]"
 NOT_FORMULAS = ("-", "--")  # a dash for "no value" is common in French tables
 
@@ -43,10 +42,6 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "date_iso": (DATE_ISO, "date", "V::date"),
     "timestamp_iso": (TIMESTAMP_ISO, "timestamp", "V::timestamp"),
 }
-
-
-class FormulaCell(Exception):
-    """A cell of the table starts like a spreadsheet formula."""
 
 
 @dataclass
@@ -65,29 +60,6 @@ def text_columns(conn: Any, resource_id: str) -> list[str]:
 
 def _trimmed(column: str) -> str:
     return f"NULLIF(btrim({identifier(column)}), '')"
-
-
-def find_formula(conn: Any, resource_id: str, columns: list[str]) -> tuple[int, str, str] | None:
-    """(row number in the file, column, value) of the first formula cell, if any."""
-    if not columns:
-        return None
-    tests = " OR ".join(
-        f"({_trimmed(c)} ~ :formula AND {_trimmed(c)} !~ :number "
-        f"AND btrim({identifier(c)}) NOT IN :dashes)" for c in columns)
-    row = conn.execute(sa.text(
-        f"SELECT _id, {', '.join(identifier(c) for c in columns)} "
-        f"FROM {identifier(resource_id)} WHERE {tests} ORDER BY _id LIMIT 1"
-    ).bindparams(sa.bindparam("dashes", expanding=True)),
-        {"formula": FORMULA, "number": NUMBER, "dashes": list(NOT_FORMULAS)}).first()
-    if row is None:
-        return None
-    for column, value in zip(columns, row[1:], strict=True):
-        cell = (value or "").strip()
-        if (re.match(FORMULA, cell) and not re.match(NUMBER, cell)
-                and cell not in NOT_FORMULAS):
-            # _id counts data rows from 1; the header is line 1 of the file
-            return row[0] + 1, column, cell
-    return None
 
 
 def guess_kinds(conn: Any, resource_id: str, columns: list[str]) -> dict[str, str]:
@@ -151,20 +123,10 @@ def convert(conn: Any, resource_id: str, kinds: dict[str, str]) -> list[Column]:
 
 
 def finish(resource_id: str) -> list[Column]:
-    """Type the text columns of a loaded table; raise FormulaCell if a cell
-    holds a formula (the caller drops the table)."""
+    """Type the text columns of a loaded table."""
     with get_write_engine().begin() as conn:
         conn.execute(sa.text("SET LOCAL lock_timeout = '15s'"))
         columns = text_columns(conn, resource_id)
-        formula = find_formula(conn, resource_id, columns)
-        if formula:
-            line, column, value = formula
-            raise FormulaCell(tk._(
-                'Line {line}, column "{column}": the value "{value}" starts like a '
-                "spreadsheet formula (=, +, -, @) and could run a command in the "
-                "spreadsheet of whoever opens the data. The file was not loaded: "
-                "remove these cells (or put an apostrophe before them) and upload "
-                "it again.").format(line=line, column=column, value=value[:80]))
         return convert(conn, resource_id, guess_kinds(conn, resource_id, columns))
 
 

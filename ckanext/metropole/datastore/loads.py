@@ -1,7 +1,6 @@
 """What happens when an xloader job reports (the ``xloader_hook`` action).
 
-- ``complete``: the table is checked and typed (:mod:`french_csv`); a table
-  holding formulas is dropped and the job reported as an error instead;
+- ``complete``: the table's columns are typed (:mod:`french_csv`);
 - ``error``: the table is dropped, so nothing half-loaded stays queryable
   (the DataStore guard already hides tables whose load did not finish).
 
@@ -62,12 +61,8 @@ def xloader_hook(original: Action, context: dict[str, Any],
     resource_id = metadata.get("resource_id")
     status = data_dict.get("status")
     if resource_id and status == "complete" and table_exists(resource_id):
-        try:
-            typed = french_csv.finish(resource_id)
-            log.info("DataStore table %s typed: %s", resource_id, french_csv.describe(typed))
-        except french_csv.FormulaCell as refused:
-            data_dict = dict(data_dict, status="error", error=str(refused))
-            status = "error"
+        typed = french_csv.finish(resource_id)
+        log.info("DataStore table %s typed: %s", resource_id, french_csv.describe(typed))
     if resource_id and status == "error":
         tk.check_access("xloader_submit", context, metadata)
         drop_table(resource_id)

@@ -11,7 +11,9 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.metropole.datastore import guard, loads, settings
+from ckanext.xloader.interfaces import IXloader
+
+from ckanext.metropole.datastore import guard, helpers, loads, precheck, settings
 
 
 @tk.blanket.config_declarations
@@ -20,6 +22,8 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable)
     p.implements(p.IAuthFunctions)
     p.implements(p.IActions)
+    p.implements(p.ITemplateHelpers)
+    p.implements(IXloader, inherit=True)
 
     # IConfigurer
 
@@ -41,3 +45,14 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
 
     def get_actions(self) -> dict[str, Any]:
         return {"xloader_hook": loads.xloader_hook}
+
+    # ITemplateHelpers
+
+    def get_helpers(self) -> dict[str, Any]:
+        return helpers.helpers()
+
+    # IXloader
+
+    def datastore_before_update(self, resource_id: str, existing_fields: Any,
+                                new_headers: list[dict[str, Any]]) -> None:
+        precheck.before_load(resource_id, new_headers)
