@@ -13,6 +13,7 @@ PORT=${DEMO_PORT:-5000}
 scripts/venv.sh .venv 2.11
 scripts/stack.sh start
 scripts/stack.sh createdb metropole
+scripts/stack.sh datastore metropole_datastore metropole .venv/bin/python
 mkdir -p .local/demo-storage
 CKAN=(.venv/bin/ckan -c "$INI")
 "${CKAN[@]}" db init >/dev/null
@@ -20,5 +21,14 @@ CKAN=(.venv/bin/ckan -c "$INI")
 "${CKAN[@]}" db upgrade -p metropole_search >/dev/null
 "${CKAN[@]}" db upgrade -p metropole >/dev/null
 "${CKAN[@]}" metropole demo seed --token-file .local/demo-token
+# xloader's token (a sysadmin's API token), kept out of the ini file
+if [ ! -s .local/xloader-token ]; then
+    (umask 077; "${CKAN[@]}" user token add admin xloader | tail -1 | tr -d '[:space:]' \
+        >.local/xloader-token)
+fi
+# the xloader worker loads uploaded CSV files into the DataStore; it stops with the portal
+"${CKAN[@]}" jobs worker >>.local/demo-worker.log 2>&1 </dev/null &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null || true' EXIT
 echo "[demo] portal on http://$HOST:$PORT (Ctrl-C stops it; services run until 'make stop')" >&2
-exec "${CKAN[@]}" run -H "$HOST" -p "$PORT" --disable-reloader </dev/null
+"${CKAN[@]}" run -H "$HOST" -p "$PORT" --disable-reloader </dev/null
