@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
@@ -38,6 +39,8 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
 
 @pytest.fixture(scope="package")
 def portal() -> Iterator[portal_mod.Portal]:
+    # failures of an earlier run would be mistaken for this one's
+    shutil.rmtree(portal_mod.BUILD / portal_mod.SERIES / "failures", ignore_errors=True)
     running = portal_mod.start()
     try:
         yield running
