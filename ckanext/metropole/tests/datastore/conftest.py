@@ -24,6 +24,7 @@ from ckanext.metropole.tests.committee.conftest import TABLES
 PLUGINS = ("metropole_search metropole scheming_datasets scheming_organizations dcat "
            "datastore xloader datatables_view metropole_datastore")
 QUEUE = "metropole-datastore-tests"
+_site_app: list[Any] = []  # the app the worker runs jobs in (set by ``site``)
 
 
 def datastore_marks(func: Any) -> Any:
@@ -75,17 +76,21 @@ def site(app: Any, ckan_config: Any, monkeypatch: Any, clean_datastore: Any,
                         f"sqlite:///{tmp_path}/xloader-jobs.db")
     monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path / "storage"))
     ckan_jobs.get_queue(QUEUE).empty()
+    _site_app.append(app.flask_app)
     try:
         yield url
     finally:
+        _site_app.clear()
         server.shutdown()
         thread.join()
 
 
 def run_jobs() -> None:
-    """Run the queued xloader jobs, as ``ckan jobs worker --burst`` does."""
+    """Run the queued xloader jobs, as ``ckan jobs worker --burst`` does
+    (in a request context of the site: messages in its default locale)."""
     worker = ckan_jobs.Worker([QUEUE])
-    worker.work(burst=True)
+    with _site_app[0].test_request_context():
+        worker.work(burst=True)
     model.Session.remove()
 
 

@@ -125,3 +125,12 @@ def test_a_good_file_replaces_a_refused_one(dataset: dict[str, Any]) -> None:
     assert load_status(res["id"])["status"] == "complete"
     found = helpers.call_action("datastore_search", resource_id=res["id"])
     assert found["records"][0]["Population"] == 156920
+
+
+@datastore_marks
+def test_errors_speak_the_site_language(app: Any, dataset: dict[str, Any]) -> None:
+    res = upload(dataset["id"], BAD_FILES["formula"][0], "formule.csv")
+    message = load_status(res["id"])["error"]["message"]
+    assert message.startswith("Ligne 3, colonne « Remarque » : la valeur « =CMD() » "
+                              "commence comme une formule de tableur")
+    assert_shown_to_editors(app, res, message)
