@@ -172,9 +172,14 @@ def _activity(package_id: str, user_id: str | None, kind: str, to_state: str | N
 
 
 def _patch_package(user_name: str, package_id: str, **fields: Any) -> None:
+    """Patch the dataset; its commit also commits the review rows written before.
+
+    Not ``defer_commit``: CKAN 2.12 keeps a deferred update in a savepoint
+    and indexes only on its own commit. A refusal (the gate) raises before
+    anything is committed, and the caller rolls back.
+    """
     tk.get_action("package_patch")(
-        {"ignore_auth": True, "user": user_name, "defer_commit": True,
-         COMMITTEE_CONTEXT: True},
+        {"ignore_auth": True, "user": user_name, COMMITTEE_CONTEXT: True},
         dict(fields, id=package_id))
 
 
