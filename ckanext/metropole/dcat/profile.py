@@ -19,6 +19,14 @@ from ckanext.metropole.dcat import build, read
 class MetropoleDCATAPProfile(RDFProfile):
     dcat_ap = 3
 
+    def __init__(self, graph: Any, dataset_type: str = "dataset",
+                 compatibility_mode: bool = False) -> None:
+        # ckanext-dcat builds one profile per dataset and the base class looks
+        # the scheming schema up each time; this profile reads the fields
+        # directly and needs neither the schema nor the base's settings.
+        self.g = graph
+        self.compatibility_mode = compatibility_mode
+
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: Any) -> None:
         build.catalog(self.g, catalog_dict, catalog_ref, self.dcat_ap)
 

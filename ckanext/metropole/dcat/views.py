@@ -85,8 +85,9 @@ def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
         return read(pkg.type if pkg else "dataset", _id)
     fmt = _check_format(fmt)
     try:
-        pkg = tk.get_action("package_show")({"ignore_auth": True, "user": ""}, {"id": _id})
-    except tk.ObjectNotFound:
+        # as an anonymous reader, whoever asks: feeds are the same for everyone
+        pkg = tk.get_action("package_show")({"user": "", "auth_user_obj": None}, {"id": _id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
         pkg = None
     if pkg is None or not feeds.in_feed(pkg):
         tk.abort(404, tk._("Dataset not found"))

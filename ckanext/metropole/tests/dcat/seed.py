@@ -57,7 +57,11 @@ def through_the_committee(admin: dict[str, Any], president: dict[str, Any],
                         id=pkg["id"], avis="reserves", motivation=MOTIVATION)
     helpers.call_action("metropole_decision_record", context=dict(as_admin), id=pkg["id"],
                         decision="publie")
-    return helpers.call_action("package_show", id=pkg["id"])
+    shown = helpers.call_action("package_show", id=pkg["id"])
+    assert publication.is_published(shown), (
+        "the committee's publié decision did not publish the dataset "
+        f"(private={shown['private']}, opening_status={shown['opening_status']})")
+    return shown
 
 
 def siret_for(siren: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from ckan.tests import factories
 from rdflib.namespace import RDF
 
 from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF
@@ -157,8 +158,8 @@ def test_dataset_document(app, seeded, fmt):
 
 
 def test_unpublished_datasets_have_no_document(app, seeded):
-    admin = {"Authorization": seeded["admin"]["apikey"]} if seeded["admin"].get("apikey") \
-        else {}
+    admin = {"Authorization": factories.APIToken(user=seeded["admin"]["name"])["token"]}
+    assert app.get("/dataset/draft-private", headers=admin).status_code == 200
     for name in seeded["hidden"]:
         for fmt in ("ttl", "rdf", "jsonld"):
             assert app.get(f"/dataset/{name}.{fmt}").status_code == 404
