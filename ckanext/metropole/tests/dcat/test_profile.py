@@ -198,6 +198,19 @@ def test_every_distribution_has_its_licence(catalog, seeded):
         assert one(catalog, dist, DCT.license) == ETALAB
 
 
+def test_checksums_stay_out(seeded):
+    """udata refuses checksums typed xsd:hexBinary: none is written."""
+    pkg = helpers.call_action("package_show", id="pub-chenove-odbl")
+    pkg["resources"][0]["hash"] = "9f86d081884c7d659a2feaa0c55ad015"
+    pkg["resources"][0]["hash_algorithm"] = "http://spdx.org/rdf/terms#checksumAlgorithm_md5"
+    stock = Graph().parse(data=serialize.catalog([pkg], "ttl", profiles=["euro_dcat_ap_3"]),
+                          format="turtle")
+    assert list(stock.objects(None, SPDX.checksum))  # the stock profile writes one
+    ours = Graph().parse(data=serialize.catalog([pkg], "ttl"), format="turtle")
+    assert list(ours.objects(None, SPDX.checksum)) == []
+    assert not [o for o in ours.objects() if getattr(o, "datatype", None) == XSD.hexBinary]
+
+
 def test_dates_never_in_the_future():
     g, ref = Graph(), URIRef("http://example.invalid/d")
     future = datetime.datetime.now() + datetime.timedelta(days=3)
