@@ -6,13 +6,15 @@ by row. French files use both (``12,5``; ``31/12/2024``), so once a table is
 loaded this module decides, with one scan in PostgreSQL, which text columns
 hold only numbers, dates or timestamps, and converts them in place
 (``ALTER COLUMN ... TYPE ... USING``). Codes with leading zeros (INSEE codes,
-postcodes) stay text. Empty cells become NULL.
+postcodes, and columns named like identifiers) stay text. Empty cells
+become NULL. All conversions happen in one table rewrite.
 
 Formula cells are refused before the load (:mod:`precheck`), with the
 patterns defined here.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +31,11 @@ TIMESTAMP_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[
 # A cell starting like a spreadsheet formula runs code when a reuser opens
 # the export in a spreadsheet (CSV injection).
 FORMULA = r"^[=+@-]"
+# Columns named like identifiers keep their text even when all digits:
+# INSEE codes, SIREN/SIRET numbers, postcodes are codes, not quantities.
+IDENTIFIER_NAME = re.compile(
+    r"^(code|id|identifiant|n°|num(e|é)ro|cp)(?![a-zà-ÿ])|insee|siren|siret|code.postal",
+    re.IGNORECASE)
 NOT_FORMULAS = ("-", "--")  # a dash for "no value" is common in French tables
 
 # kind: (pattern, PostgreSQL type, USING expression of the trimmed cell `V`)
@@ -82,6 +89,8 @@ def guess_kinds(conn: Any, resource_id: str, columns: list[str]) -> dict[str, st
         filled = row[f"filled_{i}"]
         if not filled:
             continue
+        if IDENTIFIER_NAME.search(column.strip()):
+            continue
         for kind in KINDS:
             if row[f"{kind}_{i}"] != filled:
                 continue
@@ -93,33 +102,38 @@ def guess_kinds(conn: Any, resource_id: str, columns: list[str]) -> dict[str, st
 
 
 def convert(conn: Any, resource_id: str, kinds: dict[str, str]) -> list[Column]:
-    """Change the columns' types; a column whose values do not all convert
-    (31/02/2024) stays text."""
-    changed = []
+    """Change the columns' types in one table rewrite; a column whose values
+    do not all convert (31/02/2024) stays text."""
+    table = identifier(resource_id)
+    changes = []
     for column, kind in kinds.items():
         _pattern, pg_type, using = KINDS[kind]
-        value = _trimmed(column)
+        expression = using.replace("V", _trimmed(column))
         savepoint = conn.begin_nested()
-        try:
-            # xloader indexes each text column for full-text search
-            # (to_tsvector(col)); a typed column gets a plain index instead.
-            for index in conn.execute(sa.text(
-                    "SELECT indexrelid::regclass::text FROM pg_index "
-                    "WHERE indrelid = CAST(:table AS regclass) "
-                    "AND pg_get_indexdef(indexrelid) LIKE '%to_tsvector(%' "
-                    "AND pg_get_indexdef(indexrelid) LIKE '%, ' || quote_ident(:column) || ')%'"),
-                    {"table": identifier(resource_id), "column": column}).scalars().all():
-                conn.execute(sa.text(f"DROP INDEX {index}"))
-            conn.execute(sa.text(
-                f"ALTER TABLE {identifier(resource_id)} ALTER COLUMN {identifier(column)} "
-                f"TYPE {pg_type} USING {using.replace('V', value)}"))
-            conn.execute(sa.text(
-                f"CREATE INDEX ON {identifier(resource_id)} ({identifier(column)})"))
+        try:  # a scan, not a rewrite: which conversions would fail?
+            conn.execute(sa.text(f"SELECT count({expression}) FROM {table}"))
             savepoint.commit()
-            changed.append(Column(column, pg_type))
+            changes.append((column, pg_type, expression))
         except sa.exc.DBAPIError:
             savepoint.rollback()
-    return changed
+    if not changes:
+        return []
+    # xloader indexes each text column for full-text search
+    # (to_tsvector(col)); a typed column gets a plain index instead.
+    for column, _type, _expression in changes:
+        for index in conn.execute(sa.text(
+                "SELECT indexrelid::regclass::text FROM pg_index "
+                "WHERE indrelid = CAST(:table AS regclass) "
+                "AND pg_get_indexdef(indexrelid) LIKE '%to_tsvector(%' "
+                "AND pg_get_indexdef(indexrelid) LIKE '%, ' || quote_ident(:column) || ')%'"),
+                {"table": table, "column": column}).scalars().all():
+            conn.execute(sa.text(f"DROP INDEX {index}"))
+    conn.execute(sa.text(f"ALTER TABLE {table} " + ", ".join(
+        f"ALTER COLUMN {identifier(column)} TYPE {pg_type} USING {expression}"
+        for column, pg_type, expression in changes)))
+    for column, _type, _expression in changes:
+        conn.execute(sa.text(f"CREATE INDEX ON {table} ({identifier(column)})"))
+    return [Column(column, pg_type) for column, pg_type, _expression in changes]
 
 
 def finish(resource_id: str) -> list[Column]:

@@ -1,6 +1,7 @@
 """What happens when an xloader job reports (the ``xloader_hook`` action).
 
-- ``complete``: the table's columns are typed (:mod:`french_csv`);
+- ``running_but_viewable`` and ``complete``: the table's columns are typed
+  (:mod:`french_csv`);
 - ``error``: the table is dropped, so nothing half-loaded stays queryable
   (the DataStore guard already hides tables whose load did not finish).
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
@@ -20,6 +22,7 @@ from ckanext.datastore.backend.postgres import get_write_engine, identifier
 from ckanext.metropole.datastore import french_csv
 
 log = logging.getLogger(__name__)
+TYPED_AT = ("running_but_viewable", "complete")
 Action = Callable[[dict[str, Any], dict[str, Any]], Any]
 
 
@@ -60,9 +63,16 @@ def xloader_hook(original: Action, context: dict[str, Any],
     metadata = data_dict.get("metadata") or {}
     resource_id = metadata.get("resource_id")
     status = data_dict.get("status")
-    if resource_id and status == "complete" and table_exists(resource_id):
+    # Typed as soon as the rows are in (running_but_viewable: before xloader
+    # builds its indexes, so the conversion rewrites a bare table), again on
+    # completion for loads that skip that step (a no-op when nothing is left).
+    if resource_id and status in TYPED_AT and table_exists(resource_id):
+        start = time.perf_counter()
         typed = french_csv.finish(resource_id)
-        log.info("DataStore table %s typed: %s", resource_id, french_csv.describe(typed))
+        seconds = time.perf_counter() - start
+        log.info("DataStore table %s typed in %.2f s: %s", resource_id, seconds,
+                 french_csv.describe(typed),
+                 extra={"metropole_step": "typing", "metropole_seconds": seconds})
     if resource_id and status == "error":
         tk.check_access("xloader_submit", context, metadata)
         drop_table(resource_id)

@@ -16,9 +16,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import os
 import re
 import tempfile
+import time
 from typing import IO, Any, Iterator
 
 import ckan.plugins.toolkit as tk
@@ -29,6 +31,7 @@ from ckanext.metropole.datastore.french_csv import FORMULA, NOT_FORMULAS, NUMBER
 DELIMITERS = (";", "\t", ",", "|")
 SNIFF_BYTES = 64 * 1024
 CSV_FORMATS = ("csv", "tsv", "text/csv", "text/tab-separated-values")
+log = logging.getLogger(__name__)
 _formula = re.compile(FORMULA)
 _number = re.compile(NUMBER)
 
@@ -162,5 +165,9 @@ def before_load(resource_id: str, new_headers: list[dict[str, Any]]) -> None:
     resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
     if not _is_csv(resource):
         return
+    start = time.perf_counter()
     with open_source(resource) as source:
         check(source, expected_columns=len(new_headers))
+    seconds = time.perf_counter() - start
+    log.info("File of resource %s checked in %.2f s", resource_id, seconds,
+             extra={"metropole_step": "precheck", "metropole_seconds": seconds})
