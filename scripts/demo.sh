@@ -9,6 +9,8 @@ cd "$ROOT"
 INI=config/demo.ini
 HOST=${DEMO_HOST:-127.0.0.1}
 PORT=${DEMO_PORT:-5000}
+# links, and the xloader worker's downloads and callbacks, follow the chosen address
+[ "$HOST:$PORT" = 127.0.0.1:5000 ] || export CKAN_SITE_URL="http://$HOST:$PORT"
 
 scripts/venv.sh .venv 2.11
 scripts/stack.sh start
