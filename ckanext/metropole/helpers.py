@@ -152,3 +152,10 @@ def metropole_committee_criteria() -> list[dict[str, str]]:
     from ckanext.metropole import committee_labels
 
     return committee_labels.criteria_choices()
+
+
+def metropole_harvest_provenance(pkg: dict[str, Any]) -> dict[str, str]:
+    """Where a harvested dataset comes from (empty for the portal's own)."""
+    from ckanext.metropole.logic import external
+
+    return external.provenance(pkg)

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state
+from ckanext.metropole.logic import committee_state, external
 from ckanext.metropole.logic.values import as_list, as_text
 
 OPEN_STATUS = "ouvert"
@@ -79,6 +79,10 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
     ``committee=False`` leaves out the committee condition (a proposal for
     review checks everything else).
     """
+    if external.is_external(pkg):
+        # Another producer's data, harvested (logic/external.py): its
+        # publication is the source's decision, not the portal's.
+        return {}
     errors: dict[str, list[str]] = {}
     licence = as_text(pkg.get("license_id"))
     # Licence Ouverte 1.0 stays only on datasets that already had it; the

@@ -15,7 +15,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import gate
+from ckanext.metropole.logic import external, gate
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 
 Invalid = tk.Invalid
@@ -113,6 +113,8 @@ def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -
 # ---------------------------------------------------------------- dataset
 
 def metropole_licence(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    if external.is_external(flat_dataset(data)):
+        return  # the source's licence, kept as harvested (logic/external.py)
     value = as_text(data.get(key)) or vocab.LICENCE_ETALAB
     data[key] = value
     if value in vocab.ALLOWED_LICENCES:
@@ -179,6 +181,8 @@ def metropole_resource_format(key: tuple, data: dict, errors: dict, context: dic
     if not value:
         return
     code = vocab.file_type_code(value)
+    if code is None and external.is_external(flat_dataset(data)):
+        return  # a harvested dataset keeps the source's format
     if code is None:
         errors[key].append(tk._("Format: {format} is not in the EU file-type list "
                                 "(e.g. CSV, JSON, GEOJSON, XLSX, PDF)").format(format=value))
@@ -213,6 +217,9 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
     def add(field: str, message: str) -> None:
         errors.setdefault((field,), []).append(message)
 
+    marker_error = external.marker_error(pkg, context)
+    if marker_error:
+        add(external.MARKER, marker_error)
     start, end = _date(pkg.get("temporal_start")), _date(pkg.get("temporal_end"))
     if start and end and end < start:
         add("temporal_end", tk._("Temporal coverage: the end date must not be "

@@ -1,0 +1,63 @@
+"""Harvest tests: ckanext-harvest's tables, our harvester, a local fixture server."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.metropole.tests.harvest.server import FixtureServer
+
+PLUGINS = ("metropole_search metropole scheming_datasets scheming_organizations dcat "
+           "metropole_dcat_rdf harvest")
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    marks = (pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+             pytest.mark.ckan_config("ckanext.metropole.harvest.allow_loopback", "true"),
+             pytest.mark.ckan_config("ckanext.metropole.harvest.connect_timeout", "2"),
+             pytest.mark.ckan_config("ckanext.metropole.harvest.read_timeout", "1"),
+             pytest.mark.ckan_config("ckanext.metropole.harvest.total_timeout", "5"),
+             pytest.mark.ckan_config("ckan.harvest.mq.type", "redis"),
+             pytest.mark.ckan_config("ckan.harvest.mq.hostname", "127.0.0.1"),
+             pytest.mark.ckan_config("ckan.harvest.mq.port", "63799"),
+             pytest.mark.ckan_config("ckan.harvest.mq.redis_db", "9"))
+    for item in items:
+        if "/tests/harvest/" in str(item.fspath):
+            for mark in marks:
+                # closest marks win: a test's own ckan_config overrides these
+                item.add_marker(mark, append=False)
+
+
+@pytest.fixture
+def clean_db(reset_db, migrate_db_for, with_plugins):
+    """A clean database with ckanext-harvest's tables (its own migrations)."""
+    reset_db()
+    migrate_db_for("harvest")
+
+
+@pytest.fixture
+def server():
+    fixture = FixtureServer().start()
+    yield fixture
+    fixture.stop()
+
+
+@pytest.fixture
+def producer(clean_db, clean_index) -> dict[str, Any]:
+    """The organization of a national producer."""
+    return factories.Organization(name="insee", title="INSEE", kind="producteur_national")
+
+
+def make_source(url: str, owner_org: str, name: str = "insee-dcat",
+                config: str = "") -> dict[str, Any]:
+    return helpers.call_action(
+        "harvest_source_create", context={"user": _site_user(), "ignore_auth": True},
+        name=name, title="INSEE (DCAT)", url=url, source_type="metropole_dcat_rdf",
+        owner_org=owner_org, frequency="MANUAL", config=config)
+
+
+def _site_user() -> str:
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
