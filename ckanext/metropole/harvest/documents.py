@@ -31,9 +31,16 @@ class HostileDocument(FetchError):
     """A document refused before parsing (the message says why)."""
 
 
+_NOT_RDF = ("text/html", "application/xhtml+xml", "application/pdf", "image/")
+
+
 def rdf_format(configured: str | None, content_type: str, content: bytes) -> str:
     """The rdflib format of a page: the source's setting, its content type, its start."""
-    for hint in (configured, content_type.split(";", 1)[0].strip().lower()):
+    media = content_type.split(";", 1)[0].strip().lower()
+    if not configured and media.startswith(_NOT_RDF):
+        # an error or maintenance page: never read as an empty catalogue
+        raise HostileDocument(f"The server sent {media[:60]}, not an RDF document")
+    for hint in (configured, media):
         if hint:
             name = _ALIASES.get(hint, hint)
             if name in FORMATS:

@@ -10,7 +10,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.harvest.server import FixtureServer
 
-PLUGINS = ("metropole_search metropole scheming_datasets scheming_organizations dcat "
+PLUGINS = ("activity metropole_search metropole scheming_datasets scheming_organizations dcat "
            "metropole_dcat_rdf harvest")
 
 
@@ -33,8 +33,10 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for, with_plugins):
-    """A clean database with ckanext-harvest's tables (its own migrations)."""
+    """A clean database with the activity and ckanext-harvest tables (their
+    own migrations: the suite's reset only re-creates CKAN's and ours)."""
     reset_db()
+    migrate_db_for("activity")
     migrate_db_for("harvest")
 
 
@@ -61,3 +63,9 @@ def make_source(url: str, owner_org: str, name: str = "insee-dcat",
 
 def _site_user() -> str:
     return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+def patch_source(source_id: str, **fields: Any) -> dict[str, Any]:
+    return helpers.call_action("harvest_source_patch",
+                               context={"user": _site_user(), "ignore_auth": True},
+                               id=source_id, **fields)
