@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ckanext.metropole import committee_cli
+from ckanext.metropole.harvest import cli as harvest_cli
 
 __all__ = ["metropole"]
 
@@ -77,3 +78,4 @@ def territory_load(dry_run: bool) -> None:
 
 metropole.add_command(committee_cli.committee)
 metropole.add_command(committee_cli.report)
+metropole.add_command(harvest_cli.harvest_sources)
