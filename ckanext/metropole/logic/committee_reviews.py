@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import signals
-from ckanext.metropole.logic import committee_members, committee_state, gate
+from ckanext.metropole.logic import committee_members, committee_state, external, gate
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 
@@ -211,6 +211,11 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
     stored = _package(package_id)
     pkg = _show(stored.id)
     comment = check_text("comment", tk._("Comment"), comment, required=False)
+    if external.is_harvested(pkg):
+        # another producer's data (logic/external.py): not the committee's to review
+        raise tk.ValidationError({"state": [tk._(
+            "Review: a harvested dataset is published by its producer, not reviewed "
+            "by the committee")]})
     if open_review(stored.id) is not None:
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already under review")]})

@@ -86,3 +86,13 @@ def test_only_the_harvester_sets_the_flag():
             name="faux", title="Faux", owner_org=org["id"], license_id=f.CC_BY,
             extras=[{"key": external.MARKER, "value": "insee-dcat"}])
     assert external.MARKER in err.value.error_dict
+
+
+def test_harvested_datasets_never_enter_the_committee_workflow(server, producer):
+    server.routes["/catalog.ttl"] = Reply(f.catalog([f.ABOUT_DIJON]))
+    run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
+    pkg = harvested()["pop-dijon"]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("metropole_review_propose",
+                            context={"user": factories.Sysadmin()["name"]}, id=pkg["id"])
+    assert "harvested dataset" in err.value.error_dict["state"][0]
