@@ -7,6 +7,8 @@ shown as the source's licence; our forms never offer them.
 """
 from __future__ import annotations
 
+import csv
+import os
 import re
 
 from ckanext.metropole import vocab
@@ -34,7 +36,19 @@ def _key(value: str) -> str:
     return text.rstrip("/")
 
 
-_INDEX = {_key(name): licence for licence, names in _KNOWN.items() for name in names}
+def _index() -> dict[str, str]:
+    index = {_key(name): licence for licence, names in _KNOWN.items() for name in names}
+    # and every URI, title and SPDX id of the shipped licence list
+    with open(os.path.join(vocab.DATA_DIR, "licences.csv"), encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            licence = {"lov2": vocab.LICENCE_ETALAB}.get(row["id"], row["id"])
+            names = [row["uri"], row["title_fr"], row["title_en"], row["spdx"]]
+            names += row["alternate_uris"].split("|")
+            index.update({_key(n): licence for n in names if n.strip()})
+    return index
+
+
+_INDEX = _index()
 
 
 def portal_licence(value: str) -> str | None:
