@@ -35,6 +35,7 @@ setup(
             "harvest/config_declaration.yaml",
             "harvest/sources.yaml",
             "harvest/templates/**/*",
+            "harvest/demo/*",
         ],
         "ckanext.metropole.schemas": ["*.yaml", "*.json"],
     },

@@ -22,7 +22,24 @@ CKAN=(.venv/bin/ckan -c "$INI")
 "${CKAN[@]}" db upgrade >/dev/null
 "${CKAN[@]}" db upgrade -p metropole_search >/dev/null
 "${CKAN[@]}" db upgrade -p metropole >/dev/null
-"${CKAN[@]}" metropole demo seed --token-file .local/demo-token
+"${CKAN[@]}" db upgrade -p harvest >/dev/null
+# the demo harvest source: a fixture DCAT catalogue on 127.0.0.1 (stops with the portal)
+HARVEST_PORT=${DEMO_HARVEST_PORT:-5010}
+.venv/bin/python -m http.server --bind 127.0.0.1 --directory ckanext/metropole/harvest/demo \
+    "$HARVEST_PORT" >>.local/demo-harvest.log 2>&1 </dev/null &
+PIDS=($!)
+trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
+sleep 1
+"${CKAN[@]}" metropole demo seed --token-file .local/demo-token \
+    --harvest-url "http://127.0.0.1:$HARVEST_PORT/catalogue.ttl"
+# ckanext-harvest's consumers run the jobs of /harvest ("Reharvest"), and
+# `harvester run` marks finished jobs as such (a cron on a real site)
+"${CKAN[@]}" harvester gather-consumer >>.local/demo-harvest.log 2>&1 </dev/null &
+PIDS+=($!)
+"${CKAN[@]}" harvester fetch-consumer >>.local/demo-harvest.log 2>&1 </dev/null &
+PIDS+=($!)
+(while sleep 60; do "${CKAN[@]}" harvester run; done) >>.local/demo-harvest.log 2>&1 </dev/null &
+PIDS+=($!)
 # xloader's token (a sysadmin's API token), kept out of the ini file
 if [ ! -s .local/xloader-token ]; then
     (umask 077; "${CKAN[@]}" user token add admin xloader | tail -1 | tr -d '[:space:]' \
@@ -30,7 +47,6 @@ if [ ! -s .local/xloader-token ]; then
 fi
 # the xloader worker loads uploaded CSV files into the DataStore; it stops with the portal
 "${CKAN[@]}" jobs worker >>.local/demo-worker.log 2>&1 </dev/null &
-WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null || true' EXIT
+PIDS+=($!)
 echo "[demo] portal on http://$HOST:$PORT (Ctrl-C stops it; services run until 'make stop')" >&2
 "${CKAN[@]}" run -H "$HOST" -p "$PORT" --disable-reloader </dev/null

@@ -22,7 +22,9 @@ def demo() -> None:
 @demo.command("seed")
 @click.option("--token-file", default=".local/demo-token", show_default=True,
               help="Where to write an API token of the demo sysadmin (mode 600).")
-def demo_seed(token_file: str) -> None:
+@click.option("--harvest-url", default="http://127.0.0.1:5010/catalogue.ttl",
+              show_default=True, help="Fixture DCAT catalogue of the demo harvest source.")
+def demo_seed(token_file: str, harvest_url: str) -> None:
     """Create the demo sysadmin, its API token and sample datasets (idempotent)."""
     from ckanext.metropole import demo as demo_data
 
@@ -47,6 +49,10 @@ def demo_seed(token_file: str) -> None:
     reviews = demo_committee.ensure_reviews(admin["name"])
     click.echo(f"Datasets under review: {len(reviews)} created, "
                f"{len(demo_committee.REVIEWS) - len(reviews)} already there")
+    from ckanext.metropole.harvest import demo as harvest_demo
+
+    if harvest_demo.enabled():
+        click.echo(harvest_demo.seed(harvest_url))
 
 
 @metropole.group()

@@ -6,26 +6,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.harvest import queue
-from ckanext.harvest.model import HarvestJob, HarvestObject
+from ckanext.metropole.harvest import jobs
 
 
 def run_job(source_id: str) -> dict[str, Any]:
     """Create a job, gather, fetch and import it, then close it; the job report."""
-    context = {"ignore_auth": True, "user": ""}
-    job_dict = tk.get_action("harvest_job_create")(
-        context, {"source_id": source_id, "run": False})
-    job = HarvestJob.get(job_dict["id"])
-    job.status = "Running"
-    job.save()
-    harvester = queue.get_harvester(job.source.type)
-    ids = queue.gather_stage(harvester, job) or []
-    for obj_id in ids:
-        queue.fetch_and_import_stages(harvester, HarvestObject.get(obj_id))
-    tk.get_action("harvest_jobs_run")(context, {"source_id": source_id})
-    model.Session.remove()
-    return tk.get_action("harvest_job_report")(context, {"id": job_dict["id"]}) | {
-        "job": tk.get_action("harvest_job_show")(context, {"id": job_dict["id"]})}
+    return jobs.run_now(source_id)
 
 
 def gather_errors(report: dict[str, Any]) -> list[str]:
