@@ -96,3 +96,21 @@ def test_harvested_datasets_never_enter_the_committee_workflow(server, producer)
         helpers.call_action("metropole_review_propose",
                             context={"user": factories.Sysadmin()["name"]}, id=pkg["id"])
     assert "harvested dataset" in err.value.error_dict["state"][0]
+
+
+def test_the_flag_is_indexed_and_the_feeds_leave_them_out(server, producer, app):
+    server.routes["/catalog.ttl"] = Reply(f.catalog([f.ABOUT_DIJON, f.NAMED]))
+    run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
+    found = helpers.call_action("package_search", fq="metropole_harvest_source:insee-dcat")
+    assert found["count"] == 2
+    assert helpers.call_action("package_search",
+                               fq=f"-{external.MARKER}:* +dataset_type:dataset")["count"] == 0
+    feed = app.get("/catalog.ttl").body
+    assert "pop-dijon" not in feed and "Écoles de Chenôve" not in feed
+
+
+@pytest.mark.ckan_config("ckanext.metropole.feeds.include_harvested", "true")
+def test_the_feeds_include_them_on_demand(server, producer, app):
+    server.routes["/catalog.ttl"] = Reply(f.catalog([f.NAMED]))
+    run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
+    assert "Écoles de Chenôve" in app.get("/catalog.ttl").body
