@@ -105,6 +105,28 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
         run.seen_urls.update((url, page_.url))
         return text, fmt
 
+    def _read_datasets_from_db(self, guid: str) -> list[Any]:
+        """Datasets with this guid, active first, then withdrawn ones: a dataset
+        the source lists again comes back instead of being created twice
+        (ckanext-dcat looks for active ones only on CKAN 2.11, for any on 2.12)."""
+        if tk.check_ckan_version(max_version="2.11.99"):
+            query = (model.Session.query(model.Package.id, model.Package.state)
+                     .join(model.PackageExtra)
+                     .filter(model.PackageExtra.key == "guid",
+                             model.PackageExtra.value == guid))
+        else:
+            query = model.Session.query(model.Package.id, model.Package.state).filter(
+                model.Package.extras["guid"] == f'"{guid}"')
+        rows = query.filter(model.Package.state.in_(("active", "deleted"))).all()
+        return sorted(rows, key=lambda row: row[1] != "active")
+
+    def _get_existing_dataset(self, guid: str) -> dict[str, Any] | None:
+        rows = self._read_datasets_from_db(guid)
+        if not rows:
+            return None
+        # a withdrawn dataset is readable by the harvester only
+        return tk.get_action("package_show")({"ignore_auth": True}, {"id": rows[0][0]})
+
     def _mark_datasets_for_deletion(self, guids_in_source: list[str],
                                     harvest_job: Any) -> list[str]:
         run = self._runs.get(harvest_job.id)
@@ -133,6 +155,8 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
         stored = {"state": existing.state,
                   "extras": [{"key": k, "value": v} for k, v in existing.extras.items()]} \
             if existing is not None else None
+        if existing is not None and existing.state == "deleted":
+            dataset_dict["state"] = "active"  # listed again by the source
         if not harvester.prepare(dataset_dict, stored):
             # unchanged at the source: no new revision ("not modified")
             harvest_object.package_id = dataset_dict["id"]

@@ -130,6 +130,17 @@ def _sync_producer(producer: Producer) -> tuple[str, str]:
     return "updated", org["id"]
 
 
+def source_field(source: dict[str, Any], key: str) -> str:
+    """A field of ``harvest_source_show``: at the top, or in the extras (as
+    CKAN 2.12 sometimes returns the source's own fields)."""
+    if source.get(key):
+        return str(source[key])
+    for extra in source.get("extras") or []:
+        if extra.get("key") == key:
+            return str(extra.get("value") or "")
+    return ""
+
+
 def _sync_source(source: Source, owner_org: str) -> str:
     config = json.dumps(source.config, sort_keys=True) if source.config else ""
     wanted = {"title": source.title, "url": source.url, "frequency": source.frequency,
@@ -139,9 +150,8 @@ def _sync_source(source: Source, owner_org: str) -> str:
     except tk.ObjectNotFound:
         tk.get_action("harvest_source_create")(_context(), dict(wanted, name=source.name))
         return "created"
-    current_config = current.get("config") or ""
-    same = all((current.get(k) or "") == v for k, v in wanted.items() if k != "config") \
-        and _same_config(current_config, config)
+    same = all(source_field(current, k) == v for k, v in wanted.items() if k != "config") \
+        and _same_config(source_field(current, "config"), config)
     if same:
         return "unchanged"
     tk.get_action("harvest_source_update")(

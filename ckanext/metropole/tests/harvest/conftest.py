@@ -8,6 +8,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.metropole.harvest import sources
 from ckanext.metropole.tests.harvest.server import FixtureServer
 
 PLUGINS = ("activity metropole_search metropole scheming_datasets scheming_organizations dcat "
@@ -66,6 +67,10 @@ def _site_user() -> str:
 
 
 def patch_source(source_id: str, **fields: Any) -> dict[str, Any]:
-    return helpers.call_action("harvest_source_patch",
-                               context={"user": _site_user(), "ignore_auth": True},
-                               id=source_id, **fields)
+    """harvest_source_update with the source's fields (ckanext-harvest's
+    harvest_source_patch fails on CKAN 2.12: it sends back extras)."""
+    context = {"user": _site_user(), "ignore_auth": True}
+    current = helpers.call_action("harvest_source_show", context=dict(context), id=source_id)
+    keep = ("id", "name", "title", "url", "source_type", "owner_org", "frequency", "config")
+    data = {key: sources.source_field(current, key) for key in keep} | fields
+    return helpers.call_action("harvest_source_update", context=dict(context), **data)

@@ -62,8 +62,10 @@ def test_removed_at_the_source_is_withdrawn_not_purged(server, producer):
     # recoverable: still there, and back when the source lists it again
     assert model.Package.get(gone["id"]).state == "deleted"
     server.routes["/catalog.ttl"] = Reply(f.catalog(f.MIXED))
-    run_job(source["id"])
+    report = run_job(source["id"])
     assert set(harvested()) == {"pop-dijon", "bruit", "chenove-ecoles"}
+    assert harvested()["bruit"]["id"] == gone["id"]  # the same dataset, back
+    assert report["job"]["stats"]["updated"] == 1 and harvested(state="deleted") == {}
 
 
 def test_an_empty_catalogue_withdraws_only_when_configured(server, producer):
