@@ -114,3 +114,12 @@ def test_the_feeds_include_them_on_demand(server, producer, app):
     server.routes["/catalog.ttl"] = Reply(f.catalog([f.NAMED]))
     run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
     assert "Écoles de Chenôve" in app.get("/catalog.ttl").body
+
+
+def test_the_job_report_page_shows_the_counts(server, producer, app):
+    server.routes["/catalog.ttl"] = Reply(f.catalog(f.MIXED))
+    report = run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
+    sysadmin = factories.Sysadmin()
+    page = app.get(f"/harvest/insee-dcat/job/{report['job']['id']}",
+                   extra_environ={"REMOTE_USER": sysadmin["name"]}).body
+    assert "Filtre territorial : 3 jeux de données retenus, 2 écartés" in page
