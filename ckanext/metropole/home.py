@@ -11,7 +11,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import publication
+from ckanext.metropole.logic import external, publication
 
 PLANNED_STATUS = "planifie"
 
@@ -22,7 +22,8 @@ def _search(**params: Any) -> dict[str, Any]:
 
 def figures() -> dict[str, Any]:
     """Datasets opened, communes publishing, planned openings, entry points."""
-    published = _search(fq=publication.published_fq(),
+    # the portal's own datasets: harvested ones are the national producers'
+    published = _search(fq=f"{publication.published_fq()} -{external.MARKER}:*",
                         **{"facet.field": ["producing_commune", "theme"], "facet.limit": -1})
     facets = published.get("facets") or {}
     terr = territory.current()

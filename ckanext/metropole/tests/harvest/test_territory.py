@@ -123,3 +123,13 @@ def test_the_job_report_page_shows_the_counts(server, producer, app):
     page = app.get(f"/harvest/insee-dcat/job/{report['job']['id']}",
                    extra_environ={"REMOTE_USER": sysadmin["name"]}).body
     assert "Filtre territorial : 3 jeux de données retenus, 2 écartés" in page
+
+
+def test_home_figures_count_the_portals_own_datasets_only(server, producer, app):
+    from ckanext.metropole import home
+
+    server.routes["/catalog.ttl"] = Reply(f.catalog([f.ABOUT_DIJON, f.NAMED]))
+    run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
+    assert home.figures()["opened"] == 0
+    page = app.get(f"/dataset/{harvested()['pop-dijon']['name']}").body
+    assert "Avis du comité" not in page
