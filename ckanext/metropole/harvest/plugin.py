@@ -13,7 +13,7 @@ harvest-sources sync`` creates them) go through it; the stock
 """
 from __future__ import annotations
 
-import traceback
+import logging
 from typing import Any
 
 import ckan.plugins as p
@@ -27,6 +27,7 @@ from ckanext.harvest.model import HarvestGatherError
 from ckanext.metropole.harvest import documents, fetch, harvester, settings
 
 NAME = "metropole_dcat_rdf"
+log = logging.getLogger(__name__)
 
 
 @tk.blanket.config_declarations
@@ -73,7 +74,7 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
             model.Session.rollback()
             self._save_gather_error(f"Error reading the catalogue: {type(e).__name__}",
                                     harvest_job)
-            _log_exception()
+            log.exception("Harvest job %s: the gather stage failed", harvest_job.id)
             run.failed, ids = True, []
         finally:
             self._runs.pop(harvest_job.id, None)
@@ -170,9 +171,3 @@ def _ours(harvest_object: Any) -> bool:
 
 def _has_gather_errors(job: Any) -> bool:
     return model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job.id).count() > 0
-
-
-def _log_exception() -> None:
-    import logging
-
-    logging.getLogger(__name__).error("Harvest gather failed:\n%s", traceback.format_exc())

@@ -66,6 +66,12 @@ def _unchanged(before):
     ("malformed turtle", Reply(b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<a> dcat:x ;;; ."),
      "Error parsing the RDF file"),
     ("not found", Reply(b"gone", status=404, content_type="text/plain"), "404"),
+    # rdflib errors ckanext-dcat does not catch: still a job error
+    ("malformed n-triples", Reply(b"<a> <b> .", content_type="application/n-triples"),
+     "Error reading the catalogue"),
+    ("json-ld with a bad @base", Reply(b'{"@context": {"@base": 5}, "@id": "x"}',
+                                       content_type="application/ld+json"),
+     "Error reading the catalogue"),
     ("empty catalogue", Reply(f.catalog([])), "lists no dataset"),
     ("html page", Reply(b"<html><body>Maintenance</body></html>", content_type="text/html"),
      "not an RDF document"),
