@@ -151,7 +151,8 @@ def test_errors_do_not_echo_secrets(server, harvested_before):
 # ---------------------------------------------------------------- addresses
 
 @pytest.mark.ckan_config("ckanext.metropole.harvest.allow_loopback", "false")
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.1", "2130706433",
+                                  "[::ffff:127.0.0.1]"])
 def test_loopback_refused_unless_allowed(server, producer, host):
     """A literal address, and a name that resolves to it (checked after DNS)."""
     server.routes["/catalog.ttl"] = Reply(f.catalog(f.MIXED))
