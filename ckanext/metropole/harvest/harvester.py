@@ -220,8 +220,14 @@ def discard_job_objects(job: Any) -> None:
     model.Session.commit()
 
 
-def job_counts(job_id: str) -> dict[str, int]:
-    """Datasets the territory filter kept and skipped in a job."""
+def job_counts(job_id: str) -> dict[str, int] | None:
+    """Datasets the territory filter kept and skipped in a job (None: not a
+    job of a ``metropole_dcat_rdf`` source)."""
+    from ckanext.harvest.model import HarvestJob
+
+    job = HarvestJob.get(job_id)
+    if job is None or job.source is None or job.source.type != "metropole_dcat_rdf":
+        return None
     deletion = sa.select(HarvestObjectExtra.harvest_object_id).where(
         HarvestObjectExtra.key == "status", HarvestObjectExtra.value == "delete")
     rows = model.Session.execute(

@@ -15,6 +15,10 @@ from ckanext.metropole.tests.harvest.jobs import gather_errors, harvested, run_j
 from ckanext.metropole.tests.harvest.server import Reply
 
 
+def _as(user):
+    return {"Authorization": factories.APIToken(user=user["name"])["token"]}
+
+
 def test_keeps_the_datasets_about_the_territory(server, producer):
     server.routes["/catalog.ttl"] = Reply(f.catalog(f.MIXED))
     source = make_source(server.url("/catalog.ttl"), producer["id"])
@@ -70,7 +74,7 @@ def test_harvested_dataset_is_external_with_provenance(server, producer, app):
     assert f.CC_BY in page and "Licence de la source" in page
     # our forms never offer the source's licence
     sysadmin = factories.Sysadmin()
-    form = app.get("/dataset/new", extra_environ={"REMOTE_USER": sysadmin["name"]}).body
+    form = app.get("/dataset/new", headers=_as(sysadmin)).body
     assert f.CC_BY not in form
 
 
@@ -121,7 +125,7 @@ def test_the_job_report_page_shows_the_counts(server, producer, app):
     report = run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
     sysadmin = factories.Sysadmin()
     page = app.get(f"/harvest/insee-dcat/job/{report['job']['id']}",
-                   extra_environ={"REMOTE_USER": sysadmin["name"]}).body
+                   headers=_as(sysadmin)).body
     assert "Filtre territorial : 3 jeux de données retenus, 2 écartés" in page
 
 
