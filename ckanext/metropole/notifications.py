@@ -36,7 +36,8 @@ def _send(users: Iterable[model.User], subject: str, body: str) -> int:
         try:
             mailer.mail_recipient(user.fullname or user.name, user.email, subject, body)
             sent += 1
-        except mailer.MailerException:
+        except (mailer.MailerException, OSError):
+            # an unreachable mail server must not undo the workflow step
             log.exception("Committee email to %s failed", user.name)
     return sent
 
