@@ -54,6 +54,9 @@ def full(i: int, owner: str, tag: str) -> dict[str, Any]:
         opening_status="ouvert", temporal_start="2020-01-01", temporal_end="2025-12-31",
         contact_name="Mission open data", contact_email="opendata@metropole.localhost",
         owning_service="Direction des sports", conforms_to="etalab/schema-bal",
+        # public at creation: a recorded sysadmin override of the committee
+        # review, so the whole publication gate runs and records it
+        committee_override="Reprise du catalogue existant (benchmark)",
     )
 
 
