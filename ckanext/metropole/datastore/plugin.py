@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.xloader.interfaces import IXloader
 
-from ckanext.metropole.datastore import guard, helpers, loads, precheck, settings
+from ckanext.metropole.datastore import guard, helpers, loads, precheck, settings, views
 
 
 @tk.blanket.config_declarations
@@ -21,6 +21,7 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
     p.implements(p.IActions)
     p.implements(p.ITemplateHelpers)
     p.implements(IXloader, inherit=True)
@@ -40,6 +41,11 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
 
     def get_auth_functions(self) -> dict[str, Any]:
         return guard.auth_functions()
+
+    # IBlueprint
+
+    def get_blueprint(self) -> list[Any]:
+        return [views.blueprint]
 
     # IActions
 

@@ -128,15 +128,79 @@ def test_views_and_dump_of_a_table_under_review(app: Any, people: People,
             assert datatables_rows(app, view[0]["id"], headers) == (2 if allowed else None)
 
 
+# what a refusal must not show: the table, its dataset, its data, a traceback
+SECRETS = ("en-examen", "examen.csv", "Chenôve", "Équipements", "Traceback")
+
+
+@datastore_marks
+def test_table_view_endpoints_refuse_cleanly(app: Any, people: People,
+                                             tables: dict[str, str]) -> None:
+    """Issue 9: the view's data endpoints on a dataset under review answer a
+    plain 404 (view not visible: anonymous, another commune's editor) or 403
+    (view visible, data not: the committee's member and secretary), never an
+    error."""
+    view_id = helpers.call_action("resource_view_list", id=tables["reviewed"])[0]["id"]
+    expected = {None: 404, "user": 404, "other_editor": 404, "member": 403,
+                "secretary": 403}
+    for who, status in expected.items():
+        headers = token(people, who)
+        page = app.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
+        assert page.status_code == status, (who, page.status_code)
+        body = page.get_data(as_text=True)
+        # in the site's language (French), saying why without naming anything
+        assert json.loads(body)["error"] == MESSAGES[status], body
+        assert not any(secret in body for secret in SECRETS), body
+        assert tables["reviewed"] not in body
+        download = app.post(f"/datatables/filtered-download/{view_id}", headers=headers,
+                            data={"params": json.dumps(DOWNLOAD_PARAMS), "format": "csv"})
+        assert download.status_code == status, (who, download.status_code)
+        assert not any(secret in download.get_data(as_text=True) for secret in SECRETS)
+    # a missing view is the same 404
+    assert app.post("/datatables/ajax/no-such-view", data=AJAX_FORM).status_code == 404
+    # the producers still page through their table under review
+    for who in ("editor", "sysadmin"):
+        assert datatables_rows(app, view_id, token(people, who)) == 2
+
+
+@datastore_marks
+def test_table_view_of_a_published_table_serves_rows_to_everyone(
+        app: Any, people: People, tables: dict[str, str]) -> None:
+    view_id = helpers.call_action("resource_view_list", id=tables["published"])[0]["id"]
+    for who in READERS:
+        page = app.post(f"/datatables/ajax/{view_id}", headers=token(people, who), data=AJAX_FORM)
+        assert page.status_code == 200, (who, page.status_code)
+        served = json.loads(page.get_data(as_text=True))
+        assert served["recordsTotal"] == 2
+        assert sorted(row["Commune"] for row in served["data"]) == ["Chenôve", "Dijon"]
+        download = app.post(f"/datatables/filtered-download/{view_id}", headers=token(people, who),
+                            data={"params": json.dumps(DOWNLOAD_PARAMS), "format": "csv"},
+                            follow_redirects=False)
+        assert download.status_code == 302, (who, download.status_code)
+        assert f"/datastore/dump/{tables['published']}" in download.headers["Location"]
+
+
+MESSAGES = {404: "Cette vue en tableau est introuvable.",
+            403: "Les données de cette ressource ne sont pas publiées."}
+AJAX_FORM = {"draw": "1", "start": "0", "length": "10", "search[value]": "",
+             "order[0][column]": "0", "order[0][dir]": "asc"}
+DOWNLOAD_PARAMS = {"search": {"value": ""}, "order": [{"column": 0, "dir": "asc"}],
+                   "visible": [True, True, True], "columns": []}
+
+
+def token(people: People, who: str | None) -> dict[str, str]:
+    """Headers of a request made by ``who`` (None: anonymous)."""
+    if who is None:
+        return {}
+    user = getattr(people, who)["name"]
+    return {"Authorization": helpers.call_action(
+        "api_token_create", context={"user": user, "ignore_auth": True},
+        user=user, name="t")["token"]}
+
+
 def datatables_rows(app: Any, view_id: str, headers: dict[str, str]) -> int | None:
-    """Rows the table view's data endpoint serves (None: refused)."""
-    try:
-        page = app.post(f"/datatables/ajax/{view_id}", headers=headers,
-                        data={"draw": "1", "start": "0", "length": "10",
-                              "search[value]": "", "order[0][column]": "0",
-                              "order[0][dir]": "asc"})
-    except tk.NotAuthorized:
-        return None  # CKAN's view lets the refusal through (a 500 outside tests)
+    """Rows the table view's data endpoint serves (None: refused, cleanly)."""
+    page = app.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
     if page.status_code != 200:
+        assert page.status_code in (403, 404), page.status_code
         return None
     return json.loads(page.get_data(as_text=True))["recordsTotal"]
