@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ckanext.metropole.harvest.fetch import FetchError
+from ckanext.metropole.harvest.messages import N_
 
 # rdflib parser names accepted from a source's rdf_format or a content type
 FORMATS = {"xml", "turtle", "nt", "n3", "json-ld", "trig", "nquads"}
@@ -39,7 +40,8 @@ def rdf_format(configured: str | None, content_type: str, content: bytes) -> str
     media = content_type.split(";", 1)[0].strip().lower()
     if not configured and media.startswith(_NOT_RDF):
         # an error or maintenance page: never read as an empty catalogue
-        raise HostileDocument(f"The server sent {media[:60]}, not an RDF document")
+        raise HostileDocument(N_("The server sent {media}, not an RDF document"),
+                              media=media[:60])
     for hint in (configured, media):
         if hint:
             name = _ALIASES.get(hint, hint)
@@ -56,17 +58,17 @@ def rdf_format(configured: str | None, content_type: str, content: bytes) -> str
 def check(content: bytes, fmt: str) -> str:
     """The document as text, or :class:`HostileDocument`."""
     if fmt not in FORMATS:
-        raise HostileDocument(f"Unsupported format {fmt[:40]}: expected RDF "
-                              "(Turtle, RDF/XML, JSON-LD, N-Triples)")
+        raise HostileDocument(N_("Unsupported format {format}: expected RDF "
+                                 "(Turtle, RDF/XML, JSON-LD, N-Triples)"), format=fmt[:40])
     if fmt == "xml" or content.lstrip()[:1] == b"<":
         # DTDs are never needed in RDF/XML; their entities are the attack
         if _DECLARATION.search(content):
-            raise HostileDocument("XML document with a DOCTYPE or entity declarations "
-                                  "refused (entity expansion, external entities)")
+            raise HostileDocument(N_("XML document with a DOCTYPE or entity declarations "
+                                     "refused (entity expansion, external entities)"))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise HostileDocument("The document is not UTF-8 text") from None
+        raise HostileDocument(N_("The document is not UTF-8 text")) from None
     if fmt == "json-ld":
         _check_json_ld(text)
     return text
@@ -76,11 +78,11 @@ def _check_json_ld(text: str) -> None:
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
-        raise HostileDocument("The JSON-LD document is not valid JSON") from None
+        raise HostileDocument(N_("The JSON-LD document is not valid JSON")) from None
     try:
         _walk(doc)
     except RecursionError:
-        raise HostileDocument("The JSON-LD document is nested too deeply") from None
+        raise HostileDocument(N_("The JSON-LD document is nested too deeply")) from None
 
 
 def _walk(node: Any) -> None:
@@ -106,5 +108,5 @@ def _check_context(context: Any) -> None:
 
 
 def _remote_context() -> HostileDocument:
-    return HostileDocument("JSON-LD document with a remote @context or @import refused: "
-                           "contexts must be inline")
+    return HostileDocument(N_("JSON-LD document with a remote @context or @import refused: "
+                              "contexts must be inline"))

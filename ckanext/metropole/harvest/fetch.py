@@ -18,7 +18,10 @@ own network. Every request here
 - ignores proxies and ``.netrc`` from the environment.
 
 Errors are :class:`FetchError` whose message is safe to show in a job
-report: URLs in it lose their user, password and query string.
+report: URLs in it lose their user, password and query string. The message
+is kept as its English text and its values, so that the job report gets it
+in the site's language (:mod:`ckanext.metropole.harvest.messages`) and the
+log in English.
 """
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from ckanext.metropole.harvest.messages import N_, site_text
 
 ACCEPT = ("text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.9, "
           "application/n-triples;q=0.8, */*;q=0.1")
@@ -50,7 +55,18 @@ _LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"
 
 
 class FetchError(Exception):
-    """The page could not be fetched; the message is safe to show."""
+    """The page could not be fetched; the message is safe to show.
+
+    ``msgid`` is the English message with ``{placeholders}`` for ``params``:
+    ``str()`` gives it in English, :meth:`in_site_language` translated."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
+
+    def in_site_language(self) -> str:
+        return site_text(self.msgid, **self.params)
 
 
 class ForbiddenAddress(FetchError):
@@ -103,19 +119,21 @@ def check_url(url: str, allow_loopback: bool = False) -> None:
         host = parts.hostname
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        raise FetchError(f"Not a valid URL: {redact(url)}") from None
+        raise FetchError(N_("Not a valid URL: {url}"), url=redact(url)) from None
+    if not parts.scheme:
+        raise FetchError(N_("Only http and https URLs are harvested, not a path"))
     if parts.scheme not in ("http", "https"):
-        raise FetchError(
-            f"Only http and https URLs are harvested, not {parts.scheme or 'a path'}:")
+        raise FetchError(N_("Only http and https URLs are harvested, not {scheme}:"),
+                         scheme=parts.scheme[:20])
     if not host:
-        raise FetchError(f"URL without a host: {redact(url)}")
+        raise FetchError(N_("URL without a host: {url}"), url=redact(url))
     try:
         literal = ipaddress.ip_address(host)
     except ValueError:
         return
     if not address_allowed(str(literal), allow_loopback):
-        raise ForbiddenAddress(f"Refused address {host} (private, loopback, "
-                               f"link-local or metadata network): {redact(url)}")
+        raise ForbiddenAddress(N_("Refused address {host} (private, loopback, link-local "
+                                  "or metadata network): {url}"), host=host, url=redact(url))
 
 
 def resolve(host: str, port: int, allow_loopback: bool) -> str:
@@ -123,12 +141,15 @@ def resolve(host: str, port: int, allow_loopback: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise FetchError(f"Unknown host {host}") from None
+        raise FetchError(N_("Unknown host {host}"), host=host) from None
     addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise FetchError(N_("Unknown host {host}"), host=host)
     refused = [a for a in addresses if not address_allowed(a, allow_loopback)]
-    if refused or not addresses:
-        raise ForbiddenAddress(f"Refused address: {host} resolves to {refused[0] if refused else 'nothing'}"
-                               " (private, loopback, link-local or metadata network)")
+    if refused:
+        raise ForbiddenAddress(N_("Refused address: {host} resolves to {address} (private, "
+                                  "loopback, link-local or metadata network)"),
+                               host=host, address=refused[0])
     return addresses[0]
 
 
@@ -147,7 +168,7 @@ class _Guarded:
         peer = sock.getpeername()[0]
         if not address_allowed(peer, self.allow_loopback):
             sock.close()
-            raise ForbiddenAddress(f"Refused address {peer}")
+            raise ForbiddenAddress(N_("Refused address {address}"), address=peer)
         return sock
 
 
@@ -193,39 +214,42 @@ def fetch(url: str, limits: Limits) -> Page:
                 response = s.get(url, stream=True, allow_redirects=False,
                                  timeout=(limits.connect_timeout, limits.read_timeout))
             except requests.exceptions.ConnectTimeout:
-                raise FetchError(f"Connection timed out: {redact(url)}") from None
+                raise FetchError(N_("Connection timed out: {url}"), url=redact(url)) from None
             except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError) as e:
                 if isinstance(e.__context__, FetchError):
                     raise e.__context__ from None
-                kind = "No answer in time" if isinstance(
-                    e, requests.exceptions.ReadTimeout) else "Connection failed"
-                raise FetchError(f"{kind}: {redact(url)}") from None
+                if isinstance(e, requests.exceptions.ReadTimeout):
+                    raise FetchError(N_("No answer in time: {url}"), url=redact(url)) from None
+                raise FetchError(N_("Connection failed: {url}"), url=redact(url)) from None
             except requests.exceptions.RequestException:
-                raise FetchError(f"Request failed: {redact(url)}") from None
+                raise FetchError(N_("Request failed: {url}"), url=redact(url)) from None
             with response:
                 if response.is_redirect:
                     location = response.headers.get("Location") or ""
                     url = urljoin(url, location)
                     continue
                 if response.status_code != 200:
-                    raise FetchError(f"The server answered {response.status_code} "
-                                     f"{response.reason or ''}: {redact(url)}".replace("  ", " "))
+                    # the reason phrase is the server's own (HTTP's English)
+                    raise FetchError(N_("The server answered {status}: {url}"),
+                                     status=f"{response.status_code} {response.reason or ''}"
+                                     .strip()[:80], url=redact(url))
                 content = _read(response, limits, deadline, url)
                 return Page(url=url, content=content,
                             content_type=response.headers.get("Content-Type") or "")
-        raise FetchError(f"More than {MAX_REDIRECTS} redirects: {redact(url)}")
+        raise FetchError(N_("More than {count} redirects: {url}"), count=MAX_REDIRECTS,
+                         url=redact(url))
 
 
 def _read(response: requests.Response, limits: Limits, deadline: float, url: str) -> bytes:
     declared = response.headers.get("Content-Length") or ""
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise FetchError(_too_big(limits, url))
+        raise _too_big(limits, url)
     chunks, size = [], 0
     try:
         while True:
             if time.monotonic() > deadline:
-                raise FetchError(f"The document took more than {limits.total_seconds:g} s "
-                                 f"to arrive: {redact(url)}")
+                raise FetchError(N_("The document took more than {seconds} s to arrive: {url}"),
+                                 seconds=f"{limits.total_seconds:g}", url=redact(url))
             # read1 returns what has arrived (a slow server cannot hold a
             # whole chunk past the deadline) and decodes in bounded steps
             chunk = response.raw.read1(CHUNK, decode_content=True)
@@ -233,15 +257,15 @@ def _read(response: requests.Response, limits: Limits, deadline: float, url: str
                 break
             size += len(chunk)
             if size > limits.max_bytes:
-                raise FetchError(_too_big(limits, url))
+                raise _too_big(limits, url)
             chunks.append(chunk)
     except (TimeoutError, urllib3.exceptions.ReadTimeoutError):
-        raise FetchError(f"No answer in time: {redact(url)}") from None
+        raise FetchError(N_("No answer in time: {url}"), url=redact(url)) from None
     except (urllib3.exceptions.HTTPError, OSError):
-        raise FetchError(f"The download was interrupted: {redact(url)}") from None
+        raise FetchError(N_("The download was interrupted: {url}"), url=redact(url)) from None
     return b"".join(chunks)
 
 
-def _too_big(limits: Limits, url: str) -> str:
-    return (f"The document is larger than the limit of "
-            f"{limits.max_bytes / 1024 / 1024:g} MB: {redact(url)}")
+def _too_big(limits: Limits, url: str) -> FetchError:
+    return FetchError(N_("The document is larger than the limit of {size} MB: {url}"),
+                      size=f"{limits.max_bytes / 1024 / 1024:g}", url=redact(url))

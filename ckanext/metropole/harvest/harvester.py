@@ -18,6 +18,7 @@ import hashlib
 import json
 from typing import Any, Iterator
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from rdflib import BNode, Literal, URIRef
@@ -28,6 +29,7 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.metropole import vocab
 from ckanext.metropole.harvest import licences, territory_filter
+from ckanext.metropole.harvest.messages import N_, site_text
 from ckanext.metropole.logic import external
 
 SKIPPED = "skipped"  # report_status of the job's records of skipped datasets
@@ -59,11 +61,12 @@ def source_config(raw: str | None) -> dict[str, Any]:
 def validate_config(raw: str | None) -> None:
     """Raise ValueError for a source configuration the harvester cannot honour."""
     config = source_config(raw)
+    # checked in the request of the source's form: the user's language
     if raw and not config and raw.strip() not in ("{}", ""):
-        raise ValueError("The configuration must be a JSON object")
+        raise ValueError(tk._("The configuration must be a JSON object"))
     for key in ("keep_all", "allow_empty"):
         if key in config and not isinstance(config[key], bool):
-            raise ValueError(f"{key} must be true or false")
+            raise ValueError(tk._("{key} must be true or false").format(key=key))
 
 
 def _identifier(g: Any, ref: Any) -> str:
@@ -159,9 +162,9 @@ def filtered(parsed: RDFParser, run: Run) -> tuple[RDFParser | None, list[str]]:
     last_page = parsed.next_page() in (None, *run.seen_urls)
     if last_page and run.datasets == 0 and not run.allow_empty:
         run.failed = True
-        return None, ["The catalogue lists no dataset: nothing was changed "
-                      "(set \"allow_empty\": true in the source's configuration "
-                      "if it may be empty)"]
+        return None, [site_text(N_(
+            "The catalogue lists no dataset: nothing was changed (set \"allow_empty\": "
+            "true in the source's configuration if it may be empty)"))]
     return FilteredParser(parsed, kept, run), []
 
 

@@ -25,6 +25,7 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestGatherError
 
 from ckanext.metropole.harvest import documents, fetch, harvester, settings
+from ckanext.metropole.harvest.messages import N_, site_text
 
 NAME = "metropole_dcat_rdf"
 log = logging.getLogger(__name__)
@@ -51,9 +52,10 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
     # IHarvester
 
     def info(self) -> dict[str, str]:
-        return {"name": NAME, "title": "DCAT RDF (territoire de la métropole)",
-                "description": "DCAT catalogues of national producers, kept to the "
-                               "datasets about the territory, fetched safely"}
+        # shown on the harvest source form (a request: the user's language)
+        return {"name": NAME, "title": tk._("DCAT RDF (territory of the métropole)"),
+                "description": tk._("DCAT catalogues of national producers, kept to the "
+                                    "datasets about the territory, fetched safely")}
 
     def validate_config(self, source_config: str) -> str:
         source_config = super().validate_config(source_config)
@@ -72,8 +74,9 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
             ids = super().gather_stage(harvest_job)
         except Exception as e:  # rdflib raises more than RDFParserException
             model.Session.rollback()
-            self._save_gather_error(f"Error reading the catalogue: {type(e).__name__}",
-                                    harvest_job)
+            # the exception's name only: its text may quote the document
+            self._save_gather_error(site_text(N_("Error reading the catalogue: {error}"),
+                                              error=type(e).__name__), harvest_job)
             log.exception("Harvest job %s: the gather stage failed", harvest_job.id)
             run.failed, ids = True, []
         finally:
@@ -91,9 +94,9 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
         run.pages += 1
         if run.pages > settings.max_pages():
             run.failed = True
-            self._save_gather_error(
-                f"More than {settings.max_pages()} pages: the harvest stopped, nothing "
-                "was changed", harvest_job)
+            self._save_gather_error(site_text(
+                N_("More than {count} pages: the harvest stopped, nothing was changed"),
+                count=settings.max_pages()), harvest_job)
             return None, None
         try:
             page_ = fetch.fetch(url, settings.limits())
@@ -101,7 +104,8 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
             text = documents.check(page_.content, fmt)
         except fetch.FetchError as e:
             run.failed = True
-            self._save_gather_error(str(e), harvest_job)
+            # stored as text and shown as stored by the job report page
+            self._save_gather_error(e.in_site_language(), harvest_job)
             return None, None
         run.seen_urls.update((url, page_.url))
         return text, fmt

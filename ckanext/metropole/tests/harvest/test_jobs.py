@@ -73,7 +73,7 @@ def test_an_empty_catalogue_withdraws_only_when_configured(server, producer):
     source = make_source(server.url("/catalog.ttl"), producer["id"])
     run_job(source["id"])
     server.routes["/catalog.ttl"] = Reply(f.catalog([]))
-    assert "lists no dataset" in gather_errors(run_job(source["id"]))[0]
+    assert "ne liste aucun jeu de données" in gather_errors(run_job(source["id"]))[0]
     assert len(harvested()) == 3
     patch_source(source["id"], config='{"allow_empty": true}')
     report = run_job(source["id"])
@@ -112,7 +112,7 @@ def test_too_many_pages_change_nothing(server, producer):
                                            this_page=server.url("/p2")))
     server.routes["/p3"] = Reply(f.catalog([f.NAMED]))
     report = run_job(make_source(server.url("/p1"), producer["id"])["id"])
-    assert "More than 2 pages" in gather_errors(report)[0]
+    assert "Plus de 2 pages : le moissonnage s'est arrêté" in gather_errors(report)[0]
     assert harvested() == {}
     assert report["job"]["status"] == "Finished"
 

@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from ckan.tests import factories
 
 from ckanext.metropole.harvest import fetch
 from ckanext.metropole.tests.harvest import feeds as f
@@ -68,13 +69,13 @@ def _unchanged(before):
     ("not found", Reply(b"gone", status=404, content_type="text/plain"), "404"),
     # rdflib errors ckanext-dcat does not catch: still a job error
     ("malformed n-triples", Reply(b"<a> <b> .", content_type="application/n-triples"),
-     "Error reading the catalogue"),
+     "Erreur à la lecture du catalogue"),
     ("json-ld with a bad @base", Reply(b'{"@context": {"@base": 5}, "@id": "x"}',
                                        content_type="application/ld+json"),
-     "Error reading the catalogue"),
-    ("empty catalogue", Reply(f.catalog([])), "lists no dataset"),
+     "Erreur à la lecture du catalogue"),
+    ("empty catalogue", Reply(f.catalog([])), "ne liste aucun jeu de données"),
     ("html page", Reply(b"<html><body>Maintenance</body></html>", content_type="text/html"),
-     "not an RDF document"),
+     "pas un document RDF"),
 ])
 def test_hostile_or_failing_pages_change_nothing(server, harvested_before, name, reply,
                                                  message):
@@ -95,7 +96,7 @@ def test_remote_json_ld_context_is_never_fetched(server, harvested_before):
     server.routes["/context.jsonld"] = Reply(b'{"@context": {}}',
                                              content_type="application/ld+json")
     report = run_job(source["id"])
-    assert "remote @context" in gather_errors(report)[0]
+    assert "@context ou un @import distant" in gather_errors(report)[0]
     assert "/context.jsonld" not in server.requests
     _unchanged(before)
 
@@ -106,7 +107,7 @@ def test_a_server_that_never_answers(server, harvested_before):
     started = time.monotonic()
     report = run_job(source["id"])
     assert time.monotonic() - started < 10
-    assert "No answer in time" in gather_errors(report)[0]
+    assert "Pas de réponse dans le délai" in gather_errors(report)[0]
     _unchanged(before)
 
 
@@ -120,7 +121,7 @@ def test_a_server_that_answers_byte_by_byte(server, harvested_before):
     started = time.monotonic()
     report = run_job(source["id"])
     assert time.monotonic() - started < 10
-    assert "took more than 2 s" in gather_errors(report)[0]
+    assert "a mis plus de 2 s à arriver" in gather_errors(report)[0]
     _unchanged(before)
 
 
@@ -132,7 +133,7 @@ def test_documents_over_the_size_limit(server, harvested_before, declared):
     server.routes["/catalog.ttl"] = Reply(big) if declared else \
         Reply(chunks=[big[i:i + 65536] for i in range(0, len(big), 65536)])
     report = run_job(source["id"])
-    assert "larger than the limit of 1 MB" in gather_errors(report)[0]
+    assert "dépasse la taille maximale de 1 Mo" in gather_errors(report)[0]
     _unchanged(before)
 
 
@@ -158,7 +159,7 @@ def test_loopback_refused_unless_allowed(server, producer, host):
     server.routes["/catalog.ttl"] = Reply(f.catalog(f.MIXED))
     url = server.url("/catalog.ttl").replace("127.0.0.1", host)
     report = run_job(make_source(url, producer["id"])["id"])
-    assert "Refused address" in gather_errors(report)[0]
+    assert "Adresse refusée" in gather_errors(report)[0]
     assert server.requests == [] and harvested() == {}
 
 
@@ -174,15 +175,15 @@ def test_redirects_are_checked(server, producer, target):
     server.routes["/catalog.ttl"] = Reply(status=302, headers={"Location": target})
     report = run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
     errors = gather_errors(report)
-    assert errors and ("Refused address" in errors[0]
-                       or "Only http and https" in errors[0]), errors
+    assert errors and ("Adresse refusée" in errors[0]
+                       or "Seules les adresses http et https" in errors[0]), errors
     assert harvested() == {}
 
 
 @pytest.mark.usefixtures("clean_db")
 def test_file_paths_are_not_sources(producer):
     report = run_job(make_source("file:///etc/passwd", producer["id"])["id"])
-    assert "Only http and https" in gather_errors(report)[0]
+    assert "Seules les adresses http et https" in gather_errors(report)[0]
 
 
 @pytest.mark.parametrize("address", [
@@ -200,3 +201,41 @@ def test_loopback_switch_allows_loopback_only():
     assert not fetch.address_allowed("10.0.0.1", allow_loopback=True)
     assert not fetch.address_allowed("169.254.169.254", allow_loopback=True)
     assert fetch.address_allowed("193.51.24.1") and fetch.address_allowed("2a01:e0a::1")
+
+
+# ------------------------------------------------------------- job report
+
+@pytest.mark.ckan_config("ckanext.metropole.harvest.max_document_size", "1")
+@pytest.mark.parametrize("case, french, english", [
+    ("forbidden", "Adresse refusée 10.1.2.3 (réseau privé, de bouclage, lien local ou de "
+                  "métadonnées) : http://10.1.2.3/catalog.ttl", "Refused address"),
+    ("oversized", "Le document dépasse la taille maximale de 1 Mo : http://127.0.0.1:",
+     "larger than the limit"),
+])
+def test_the_job_report_page_shows_the_error_in_french(server, producer, app, case, french,
+                                                       english):
+    """Issue 7: ckanext-harvest shows a job's errors as they were stored: they
+    are stored in the site's language (French), whoever ran the job."""
+    if case == "forbidden":
+        server.routes["/catalog.ttl"] = Reply(status=302, headers={
+            "Location": "http://10.1.2.3/catalog.ttl"})
+    else:
+        big = f.catalog(f.MIXED) + b"# " + b"x" * (1024 * 1024 + 1) + b"\n"
+        server.routes["/catalog.ttl"] = Reply(chunks=[big[i:i + 65536]
+                                                      for i in range(0, len(big), 65536)])
+    report = run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
+    sysadmin = {"Authorization": factories.APIToken(user=factories.Sysadmin()["name"])["token"]}
+    page = app.get(f"/harvest/insee-dcat/job/{report['job']['id']}", headers=sysadmin)
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert french in body
+    assert english not in body
+
+
+def test_errors_in_english_for_the_log_in_the_sites_language_for_the_report(ckan_config,
+                                                                            monkeypatch):
+    error = fetch.FetchError("Connection failed: {url}", url="https://x.example/c.ttl")
+    assert str(error) == "Connection failed: https://x.example/c.ttl"
+    assert error.in_site_language() == "Échec de la connexion : https://x.example/c.ttl"
+    monkeypatch.setitem(ckan_config, "ckan.locale_default", "en")
+    assert error.in_site_language() == str(error)
