@@ -1,4 +1,5 @@
 """The schemas resolve from a wheel, not only from this checkout."""
+import shutil
 import subprocess
 import sys
 import venv
@@ -19,10 +20,15 @@ print(path)
 
 
 def test_schemas_resolve_after_a_plain_wheel_install(tmp_path):
+    # built from a copy: setuptools writes build/ into the source tree, and the
+    # CKAN series' suites run side by side
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", ".local", "build", "*.egg-info", "node_modules", "__pycache__"))
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(dist), str(ROOT)],
+         "-q", "-w", str(dist), str(source)],
         check=True, cwd=tmp_path,
     )
     wheel = next(dist.glob("ckanext_metropole-*.whl"))

@@ -23,12 +23,21 @@ import requests
 ROOT = Path(__file__).resolve().parents[4]
 BUILD = ROOT / "build" / "browser"
 SERIES = "".join(ckan.__version__.split(".")[:2])  # "211", "212"
-DATABASE = f"metropole_browser_{SERIES}"
+# A second run on the same machine (another engineer's, next to make test's)
+# names itself: its own database, build folder and file storage.
+RUN = os.environ.get("METROPOLE_TEST_BROWSER_RUN") or SERIES
+OUT = BUILD / RUN
+DATABASE = f"metropole_browser_{RUN}"
 PGPORT = os.environ.get("METROPOLE_PGPORT", "54329")
 REDIS_PORT = os.environ.get("METROPOLE_REDIS_PORT", "63799")
+# scripts/test.sh gives each CKAN series its own Redis database (the series run side by side)
+REDIS_DB = os.environ.get("METROPOLE_TEST_BROWSER_REDIS_DB", "3")
 DB_URL = f"postgresql://metropole:metropole@127.0.0.1:{PGPORT}/{DATABASE}"
 CKAN = Path(sys.executable).with_name("ckan")
 ADMIN = ("admin", "metropole-browser")
+# The committee's secretary (a plain user, named in the portal's config): the
+# workflow journeys create them and open the review as them.
+SECRETARY = "sophie-leroy"
 
 
 def free_port() -> int:
@@ -46,8 +55,9 @@ debug = false
 use = config:{root}/test.ini
 ckan.site_url = {url}
 sqlalchemy.url = {db}
-ckan.redis.url = redis://127.0.0.1:{redis}/3
+ckan.redis.url = redis://127.0.0.1:{redis}/{redis_db}
 ckan.storage_path = {storage}
+ckanext.metropole.committee.secretaries = {secretary}
 
 [loggers]
 keys = root
@@ -140,17 +150,17 @@ def _run(args: list[str], env: dict[str, str], log: Path) -> str:
 
 def start() -> Portal:
     """Fresh database, migrations, demo seed, then ``ckan run`` on a free port."""
-    workdir = BUILD / SERIES
+    workdir = OUT
     workdir.mkdir(parents=True, exist_ok=True)
     setup_log = workdir / "setup.log"
     setup_log.write_text("")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    storage = ROOT / ".local" / f"browser-storage-{SERIES}"
+    storage = ROOT / ".local" / f"browser-storage-{RUN}"
     storage.mkdir(parents=True, exist_ok=True)
     ini = workdir / "portal.ini"
-    ini.write_text(INI.format(root=ROOT, url=url, db=DB_URL, redis=REDIS_PORT,
-                              storage=storage))
+    ini.write_text(INI.format(root=ROOT, url=url, db=DB_URL, redis=REDIS_PORT, redis_db=REDIS_DB,
+                              storage=storage, secretary=SECRETARY))
     env = dict(os.environ, CKAN_INI=str(ini), CKAN_SQLALCHEMY_URL=DB_URL,
                CKAN_SITE_URL=url, CKAN_STORAGE_PATH=str(storage))
     env.pop("CKAN_REDIS_URL", None)

@@ -1,6 +1,7 @@
 """Harvest tests: ckanext-harvest's tables, our harvester, a local fixture server."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ from ckan.tests import factories, helpers
 from ckanext.metropole.harvest import sources
 from ckanext.metropole.tests.harvest.server import FixtureServer
 
+# scripts/test.sh gives each CKAN series its own Redis database (the series run side by side)
+REDIS_PORT = os.environ.get("METROPOLE_REDIS_PORT", "63799")
+REDIS_DB = os.environ.get("METROPOLE_TEST_HARVEST_REDIS_DB", "9")
 PLUGINS = ("activity metropole_search metropole scheming_datasets scheming_organizations dcat "
            "metropole_dcat_rdf harvest")
 
@@ -23,8 +27,8 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
              pytest.mark.ckan_config("ckanext.metropole.harvest.total_timeout", "5"),
              pytest.mark.ckan_config("ckan.harvest.mq.type", "redis"),
              pytest.mark.ckan_config("ckan.harvest.mq.hostname", "127.0.0.1"),
-             pytest.mark.ckan_config("ckan.harvest.mq.port", "63799"),
-             pytest.mark.ckan_config("ckan.harvest.mq.redis_db", "9"))
+             pytest.mark.ckan_config("ckan.harvest.mq.port", REDIS_PORT),
+             pytest.mark.ckan_config("ckan.harvest.mq.redis_db", REDIS_DB))
     for item in items:
         if "/tests/harvest/" in str(item.fspath):
             for mark in marks:
