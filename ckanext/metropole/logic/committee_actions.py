@@ -313,6 +313,16 @@ def package_update(original_action: Any, context: Context, data_dict: DataDict) 
     return original_action(context, data_dict)
 
 
+def _saved(data: DataDict) -> DataDict:
+    """The validated dict an action saved, custom fields back at the top
+    (scheming moved them to ``extras`` for storage)."""
+    out = dict(data)
+    for extra in data.get("extras") or []:
+        if isinstance(extra, dict) and "key" in extra and not extra.get("deleted"):
+            out.setdefault(extra["key"], extra.get("value"))
+    return out
+
+
 def after_dataset_saved(context: Context, data: DataDict) -> None:
     """IPackageController hook: record an override, re-open a review."""
     package_id = data.get("id")
@@ -324,7 +334,7 @@ def after_dataset_saved(context: Context, data: DataDict) -> None:
             and committee_state.subject({"owner_org": data.get("owner_org")}) \
             and not committee_state.cleared(package_id):
         reviews.record_override(package_id, user.id if user else None,
-                                override)
+                                override, pkg=_saved(data))
     before = context.pop("metropole_before", None)
     if before is not None:
         reviews.reopen_if_changed(package_id, before, user)

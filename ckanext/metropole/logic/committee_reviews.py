@@ -430,9 +430,14 @@ def override(package_id: str, user: model.User, justification: str) -> dict[str,
     return row
 
 
-def record_override(package_id: str, user_id: str | None, justification: str) -> dict[str, Any]:
-    """The *publié* row of an override (inside the caller's transaction)."""
-    pkg = _show(package_id)
+def record_override(package_id: str, user_id: str | None, justification: str,
+                    pkg: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The *publié* row of an override (inside the caller's transaction).
+
+    ``pkg``: the dataset as just validated by the action that saved it, when
+    the caller has it (saves a second ``package_show`` on every creation).
+    """
+    pkg = pkg if pkg is not None else _show(package_id)
     row = open_review(package_id, lock="update")
     at = now()
     values = dict(state="publie", decision="publie", decision_kind="override",

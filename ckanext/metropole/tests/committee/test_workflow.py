@@ -11,7 +11,9 @@ from ckan.tests import helpers
 
 from ckanext.metropole.logic import publication
 from ckanext.metropole.model import review, review_event
+from ckanext.metropole.logic import committee_reviews as reviews
 from ckanext.metropole.tests.committee.conftest import act, draft
+from ckanext.metropole.tests.data import complete_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -229,6 +231,20 @@ def test_override_is_recorded(people):
     events = act(people, None, "metropole_review_show", id=pkg["id"])["events"]
     assert events[-1]["kind"] == "override"
     assert events[-1]["user_name"] == "sysadmin"
+
+
+def test_override_at_creation_records_what_was_published(people):
+    created = helpers.call_action(
+        "package_create", context=people.ctx("sysadmin"),
+        **complete_dataset(people.dijon["id"], name="budget-urgent", private=False,
+                           committee_override="Reprise du catalogue existant"))
+    assert publication.is_published(_show(created["id"]))
+    (row,) = reviews.history(created["id"])
+    assert row["decision_kind"] == "override"
+    assert row["decision_justification"] == "Reprise du catalogue existant"
+    # the committee's record of the dataset is the dataset as shown
+    assert row["snapshot"] == reviews.snapshot(_show(created["id"]))
+    assert row["snapshot"]["criteria"] and row["snapshot"]["theme"]
 
 
 def test_only_sysadmins_override_through_package_update(people):
