@@ -59,7 +59,7 @@ def test_start_is_idempotent_and_stop_stops_exactly_what_started(stack):
     assert stopped.returncode == 0, stopped.stderr
     assert not listening(pg) and not listening(redis)
     # the suite's own services were not touched
-    assert listening(54329)
+    assert listening(int(os.environ.get("METROPOLE_PGPORT", "54329")))
 
 
 def test_start_survives_stale_pid_files(stack):
