@@ -40,7 +40,7 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
 @pytest.fixture(scope="package")
 def portal() -> Iterator[portal_mod.Portal]:
     # failures of an earlier run would be mistaken for this one's
-    shutil.rmtree(portal_mod.BUILD / portal_mod.SERIES / "failures", ignore_errors=True)
+    shutil.rmtree(portal_mod.OUT / "failures", ignore_errors=True)
     running = portal_mod.start()
     try:
         yield running
@@ -72,7 +72,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="package")
 def axe_results() -> Iterator[axe.Results]:
-    results = axe.Results(portal_mod.BUILD / portal_mod.SERIES)
+    results = axe.Results(portal_mod.OUT)
     yield results
     results.write()
 
@@ -116,13 +116,13 @@ def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]
     context.route("**/*", route)
     tab = context.new_page()
     tab.requested = requested
-    tab.shots = Shots(tab, portal_mod.BUILD / portal_mod.SERIES / _slug(request.node.name))
+    tab.shots = Shots(tab, portal_mod.OUT / _slug(request.node.name))
     yield tab
     failed = any(getattr(request.node, f"metropole_rep_{when}", None) is not None
                  and getattr(request.node, f"metropole_rep_{when}").failed
                  for when in ("setup", "call"))
     if failed:
-        folder = portal_mod.BUILD / portal_mod.SERIES / "failures"
+        folder = portal_mod.OUT / "failures"
         folder.mkdir(parents=True, exist_ok=True)
         name = _slug(request.node.name)
         try:

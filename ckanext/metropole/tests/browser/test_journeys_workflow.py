@@ -12,6 +12,7 @@ import re
 import pytest
 
 from ckanext.metropole.tests.browser import catalogue as data
+from ckanext.metropole.tests.browser.portal import SECRETARY
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +24,8 @@ PEOPLE = {
     "admin-chenove": ("Admin-Chenove-2026", "Marc Petit"),
     "claire-martin": ("Presidente-2026", "Claire Martin"),
     "paul-durand": ("Membre-2026", "Paul Durand"),
+    # named secretary in the portal's configuration (portal.py)
+    SECRETARY: ("Secretaire-2026", "Sophie Leroy"),
 }
 
 
@@ -126,11 +129,26 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
 
 def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_results):
     name = _need("proposed")
-    # the secretary (here the sysadmin) opens the review
-    login(page, "admin")
-    page.goto(f"/dataset/{name}/comite")
+    # the committee's secretary, a plain user (no sysadmin, no organization),
+    # finds the proposal in the queue and opens the review
+    secretary = portal.action("user_show", id=SECRETARY)
+    assert not secretary["sysadmin"]
+    assert portal.action("organization_list_for_user", id=SECRETARY) == []
+    login(page, SECRETARY)
+    page.goto("/comite/examens")
+    page.get_by_role("link", name=TITLE).click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/dataset/{name}/comite")
+    assert "Proposé" in page.locator(".metropole-committee-state").inner_text()
+    axe_results.assert_clean(page, "review page, secretary")
     _submit(page, "form[action$='/comite/ouvrir'] button[type=submit]")
+    assert "Enregistré" in _flash(page)
     assert "En examen" in page.locator(".metropole-committee-state").inner_text()
+    page.shots("the secretary opened the review")
+    review = portal.action("metropole_review_show", id=name)
+    assert review["state"] == "en_examen"
+    # the audit trail names the secretary as who opened it
+    assert [e["user_name"] for e in review["events"] if e["kind"] == "opened"] == [SECRETARY]
     page.context.clear_cookies()
 
     login(page, "paul-durand")
