@@ -55,12 +55,16 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
     {
         "name": "budget-primitif-2026",
         "title": "Budget primitif 2026",
-        "notes": "Budget primitif voté par le conseil métropolitain, par fonction.",
+        "notes": "Budget primitif voté par le conseil métropolitain, par fonction "
+                 "(montants fictifs de démonstration).",
         "owner": "dijon-metropole",
         "tags": ["finances", "budget"],
         "fields": dict(_OPEN, theme=["ECON", "GOVE"], criteria=["transparence", "valorisation"],
                        temporal_start="2026-01-01", temporal_end="2026-12-31"),
         "resource": ("budget-primitif-2026.csv", "CSV", "Budget primitif 2026"),
+        # uploaded: the xloader worker of the demo loads it into the DataStore
+        # (a French CSV: ';', decimal commas, JJ/MM/AAAA dates, UTF-8 with BOM)
+        "upload": "budget-primitif-2026.csv",
     },
     {
         "name": "qualite-de-l-air",
@@ -157,6 +161,17 @@ def load_territory() -> list[Any]:
     return territory_load.load(territory.current())
 
 
+def _upload(package_id: str, filename: str, resource: dict[str, Any]) -> None:
+    """A file shipped in ``data/demo/`` uploaded as the dataset's resource."""
+    from werkzeug.datastructures import FileStorage
+
+    path = os.path.join(os.path.dirname(__file__), "data", "demo", filename)
+    with open(path, "rb") as stream:
+        tk.get_action("resource_create")(_context(), dict(
+            resource, package_id=package_id,
+            upload=FileStorage(stream, filename=filename, content_type="text/csv")))
+
+
 def ensure_datasets() -> list[str]:
     created = []
     for sample in SAMPLE_DATASETS:
@@ -169,7 +184,9 @@ def ensure_datasets() -> list[str]:
         # Public samples go public the portal's way: a private draft, then
         # the committee's review and a "publié" decision.
         public = not sample["fields"].get("private")
-        tk.get_action("package_create")(
+        resource = {"url": f"https://data.example.invalid/{filename}", "format": fmt,
+                    "name": res_name}
+        created_pkg = tk.get_action("package_create")(
             _context(),
             dict(
                 sample["fields"],
@@ -179,13 +196,11 @@ def ensure_datasets() -> list[str]:
                 notes=sample["notes"],
                 owner_org=sample["owner"],
                 tags=[{"name": t} for t in sample["tags"]],
-                resources=[{
-                    "url": f"https://data.example.invalid/{filename}",
-                    "format": fmt,
-                    "name": res_name,
-                }],
+                resources=[] if sample.get("upload") else [resource],
             ),
         )
+        if sample.get("upload"):
+            _upload(created_pkg["id"], sample["upload"], dict(resource, url=filename))
         if public:
             from ckanext.metropole import demo_committee
 

@@ -27,6 +27,10 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path)
     assert len(public) == 5 and len(drafts) == 2 + len(demo_committee.REVIEWS)
     for pkg in public:  # public through the committee's decision
         assert publication.is_published(pkg), pkg["name"]
+    # the budget's CSV is an upload (the demo's xloader worker loads it)
+    (budget,) = helpers.call_action("package_show", id="budget-primitif-2026")["resources"]
+    assert budget["url_type"] == "upload" and budget["url"].endswith("/budget-primitif-2026.csv")
+    assert budget["format"] == "CSV" and budget["size"] > 500
     members = helpers.call_action("metropole_committee_member_list")
     assert len(members) == 26
     assert {m["college"] for m in members if m["role"] == "president"} == {"associations"}
