@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from ckanext.metropole import territory
@@ -71,10 +71,12 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
 
     Every consumer finds a geometry: udata reads the literals of the location
     and only knows GeoJSON typed with its IANA media type, so the bbox is
-    written that way. The contour goes in ``locn:geometry`` for DCAT-AP 2
-    only: DCAT-AP 2.1.1 wants a literal there, the DCAT-AP 3.0 shapes a
-    ``locn:Geometry`` node, which ckanext-dcat's parser (another CKAN
-    harvesting us) cannot read.
+    written that way. The contour goes in ``locn:geometry``, the way each
+    DCAT-AP version wants it: a WKT literal for 2.1.1, a ``locn:Geometry``
+    node holding the WKT (``gsp:asWKT``, as GeoSPARQL words it) for 3.0,
+    whose shapes refuse a literal there. ckanext-dcat's parser only reads the
+    literal form: a harvester reading a 3.0 feed first goes through
+    ``read.geometry_literals``.
     """
     if place.kind == "metropole":
         node = URIRef(EPCI_URI.format(siren=place.siren))
@@ -86,8 +88,14 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
     g.add((node, RDF.type, DCT.Location))
     g.add((node, SKOS.prefLabel, Literal(place.name, lang="fr")))
     g.add((node, DCT.identifier, Literal(place.code)))
+    contour = Literal(geometry, datatype=GSP.wktLiteral)
     if dcat_ap < 3:
-        g.add((node, LOCN.geometry, Literal(geometry, datatype=GSP.wktLiteral)))
+        g.add((node, LOCN.geometry, contour))
+    else:
+        shape = BNode()
+        g.add((shape, RDF.type, LOCN.Geometry))
+        g.add((shape, GSP.asWKT, contour))
+        g.add((node, LOCN.geometry, shape))
     g.add((node, DCAT.bbox, Literal(box, datatype=GEOJSON)))
     g.add((node, DCAT.centroid, Literal(centroid, datatype=GSP.wktLiteral)))
     return node

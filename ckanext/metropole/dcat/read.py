@@ -9,14 +9,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.dcat import places, terms
-from ckanext.metropole.dcat.terms import DCAT, DCT
+from ckanext.metropole.dcat.terms import DCAT, DCT, GSP, LOCN
 
 # Keys the stock parsers add that the portal's schema has no field for.
 STOCK_ONLY_KEYS = ("publisher", "creator", "contact", "qualified_relation", "spatial")
+
+
+def geometry_literals(g: Graph) -> Graph:
+    """Each ``locn:Geometry`` node of a parsed feed turned into the literal it holds.
+
+    DCAT-AP 3.0 (our default feed, and any portal following its shapes) puts
+    a location's geometry in a node (``locn:geometry [ gsp:asWKT "…" ]``);
+    ckanext-dcat 2.4's parser reads ``locn:geometry`` as a literal only and
+    fails on a node, before any later profile can step in. Harvesters call
+    this between parsing a page and reading its datasets: the WKT (or
+    GeoJSON) then sits where the parser reads it, as in a DCAT-AP 2 feed.
+    A node without a usable value is dropped from the location (the bbox and
+    centroid literals still describe it). Returns ``g``, changed in place.
+    """
+    for location, node in list(g.subject_objects(LOCN.geometry)):
+        if isinstance(node, Literal):
+            continue
+        g.remove((location, LOCN.geometry, node))
+        wkt = next((o for o in g.objects(node, GSP.asWKT) if isinstance(o, Literal)), None)
+        if wkt is not None:
+            g.add((location, LOCN.geometry, Literal(str(wkt), datatype=GSP.wktLiteral)))
+            continue
+        geojson = next((o for o in g.objects(node, GSP.asGeoJSON)
+                        if isinstance(o, Literal)), None)
+        if geojson is not None:
+            # typed the way ckanext-dcat recognises GeoJSON
+            g.add((location, LOCN.geometry, Literal(str(geojson), datatype=places.GEOJSON)))
+    return g
 
 
 def _codes(g: Graph, ref: Any, predicate: URIRef, entries: dict[str, Any]) -> list[str]:

@@ -24,6 +24,7 @@ from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestGatherError
 
+from ckanext.metropole.dcat import read
 from ckanext.metropole.harvest import documents, fetch, harvester, settings
 from ckanext.metropole.harvest.messages import N_, site_text
 
@@ -142,8 +143,13 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
     # IDCATRDFHarvester
 
     def after_parsing(self, rdf_parser: Any, harvest_job: Any) -> tuple[Any, list[str]]:
+        if rdf_parser is None:
+            return rdf_parser, []
+        # DCAT-AP 3 geometry nodes (another métropole portal's feed) made
+        # readable by ckanext-dcat's parser, for the stock dcat_rdf jobs too
+        read.geometry_literals(rdf_parser.g)
         run = self._runs.get(harvest_job.id)
-        if run is None or rdf_parser is None:
+        if run is None:
             return rdf_parser, []
         return harvester.filtered(rdf_parser, run)
 

@@ -7,13 +7,13 @@ import pathlib
 
 import pytest
 from ckan.tests import helpers
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.processors import RDFParser
 
 from ckanext.metropole import territory
-from ckanext.metropole.dcat import build, serialize
+from ckanext.metropole.dcat import build, places, read, serialize
 from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF, GSP, LOCN, SPDX, VCARD
 from ckanext.metropole.tests.data import CHENOVE, DIJON
 from ckanext.metropole.tests.dcat import seed
@@ -136,11 +136,48 @@ def test_spatial_is_each_covered_commune_with_a_geometry(catalog, seeded):
         centroid = one(catalog, place, DCAT.centroid)
         assert centroid.datatype == GSP.wktLiteral
         assert str(centroid) == "POINT ({:.5f} {:.5f})".format(*commune.centroid)
+        # the contour, in a locn:Geometry node as the DCAT-AP 3.0 shapes want it
+        assert _contour(catalog, place).startswith(
+            "POLYGON (({:.5f} {:.5f},".format(*commune.contour["coordinates"][0][0]))
     # whole territory: the métropole itself, with its geometry
     whole = dataset_ref(catalog, seeded["published"]["pub-chenove-odbl"]["id"])
     metropole = one(catalog, whole, DCT.spatial)
     assert metropole == URIRef("https://geo.api.gouv.fr/epcis/242100410")
     assert one(catalog, metropole, DCAT.bbox)
+    assert _contour(catalog, metropole).startswith(("POLYGON ((", "MULTIPOLYGON ((("))
+    catalog_place = one(catalog, next(catalog.subjects(RDF.type, DCAT.Catalog)), DCT.spatial)
+    assert catalog_place == metropole
+
+
+def _contour(g: Graph, place: URIRef) -> str:
+    """The WKT of the place's ``locn:geometry`` node (never a literal in DCAT-AP 3)."""
+    node = one(g, place, LOCN.geometry)
+    assert isinstance(node, BNode), node
+    assert (node, RDF.type, LOCN.Geometry) in g
+    wkt = one(g, node, GSP.asWKT)
+    assert wkt.datatype == GSP.wktLiteral
+    return str(wkt)
+
+
+def test_geometry_literals_make_dcat_ap_3_geometries_readable():
+    """What harvesters run between parsing a page and reading its datasets."""
+    g, place = Graph(), URIRef("https://geo.api.gouv.fr/communes/21231")
+    node, other, empty = BNode(), URIRef("https://example.invalid/l"), BNode()
+    wkt = "POLYGON ((5 47, 5.1 47, 5.1 47.1, 5 47))"
+    g.add((place, LOCN.geometry, node))
+    g.add((node, RDF.type, LOCN.Geometry))
+    g.add((node, GSP.asWKT, Literal(wkt, datatype=GSP.wktLiteral)))
+    geojson = '{"type": "Point", "coordinates": [5, 47]}'
+    g.add((other, LOCN.geometry, URIRef("https://example.invalid/g")))
+    g.add((URIRef("https://example.invalid/g"), GSP.asGeoJSON, Literal(geojson)))
+    kept = Literal("POINT (1 2)", datatype=GSP.wktLiteral)
+    g.add((URIRef("https://example.invalid/k"), LOCN.geometry, kept))
+    g.add((URIRef("https://example.invalid/e"), LOCN.geometry, empty))
+    read.geometry_literals(g)
+    assert one(g, place, LOCN.geometry) == Literal(wkt, datatype=GSP.wktLiteral)
+    assert one(g, other, LOCN.geometry) == Literal(geojson, datatype=places.GEOJSON)
+    assert one(g, URIRef("https://example.invalid/k"), LOCN.geometry) == kept
+    assert list(g.objects(URIRef("https://example.invalid/e"), LOCN.geometry)) == []
 
 
 def test_dcat_ap_2_writes_the_contour_in_locn_geometry(seeded):
@@ -273,30 +310,51 @@ def test_stock_profile_fails_the_shapes(seeded):
 
 # ---------------------------------------------------------------- round trip
 
+def test_stock_parser_reads_the_contour_after_geometry_literals(app):
+    """ckanext-dcat's parser gets the commune's contour out of the DCAT-AP 3
+    node (the portal's profile then keeps the communes' codes, its schema has
+    no geometry field)."""
+    parser = RDFParser(profiles=["euro_dcat_ap_3"])
+    parser.parse(app.get("/catalog.ttl").body, _format="ttl")
+    read.geometry_literals(parser.g)
+    velo = {d["title"]: d for d in parser.datasets()}["Aménagements cyclables"]
+    geometry = json.loads(velo["spatial"])
+    assert geometry["type"] in ("Polygon", "MultiPolygon")
+    ring = geometry["coordinates"][0] if geometry["type"] == "Polygon" \
+        else geometry["coordinates"][0][0]
+    assert len(ring) > 5  # the contour, not the bounding box
+    firsts = {tuple(round(v, 5) for v in territory.current().commune(code).contour[
+        "coordinates"][0][0][:2]) for code in (DIJON, CHENOVE)}
+    assert tuple(ring[0][:2]) in firsts
+
+
 def test_round_trip_through_ckanext_dcat_parser(app, seeded):
     body = app.get("/catalog.ttl").body
     parser = RDFParser(profiles=["euro_dcat_ap_3", "metropole_dcat_ap"])
     parser.parse(body, _format="ttl")
+    # ckanext-dcat 2.4 reads locn:geometry as a literal only: our harvester
+    # (metropole_dcat_rdf) runs this on every page it parses
+    read.geometry_literals(parser.g)
     parsed = {d["title"]: d for d in parser.datasets()}
     assert set(parsed) == {"Aménagements cyclables", "Adresses de Chenôve",
                            "Budget de la métropole"}
     for name in seeded["published"]:
         shown = helpers.call_action("package_show", id=name)
-        read = parsed[shown["title"]]
-        assert sorted(read["theme"]) == sorted(shown["theme"])
+        got = parsed[shown["title"]]
+        assert sorted(got["theme"]) == sorted(shown["theme"])
         for field in ("title", "notes", "frequency", "license_id",
                       "producing_commune", "spatial_coverage"):
-            assert read.get(field) == shown.get(field), field
+            assert got.get(field) == shown.get(field), field
         for field in ("temporal_start", "temporal_end", "contact_name", "contact_email",
                       "conforms_to"):
-            assert (read.get(field) or None) == (shown.get(field) or None), field
-        assert sorted(read.get("spatial_communes") or []) == \
+            assert (got.get(field) or None) == (shown.get(field) or None), field
+        assert sorted(got.get("spatial_communes") or []) == \
             sorted(shown.get("spatial_communes") or [])
-        assert sorted(t["name"] for t in read["tags"]) == \
+        assert sorted(t["name"] for t in got["tags"]) == \
             sorted(t["name"] for t in shown["tags"])
         pairs = lambda resources: sorted(  # noqa: E731
             (r["url"], r["format"], r.get("mimetype")) for r in resources)
-        assert pairs(read["resources"]) == pairs(shown["resources"])
+        assert pairs(got["resources"]) == pairs(shown["resources"])
 
     # another portal with the same schema accepts what it read
     copy = dict(parsed["Aménagements cyclables"], name="copie-velo", private=True,
