@@ -93,6 +93,10 @@ def feeds_include_harvested() -> bool:
     return tk.asbool(tk.config.get("ckanext.metropole.feeds.include_harvested"))
 
 
+def feeds_content_negotiation() -> bool:
+    return tk.asbool(tk.config.get("ckanext.metropole.feeds.content_negotiation", True))
+
+
 def feed_page_size() -> int:
     """Datasets per page of the DCAT feeds (ckanext-dcat's option, 100 by default)."""
     size = tk.asint(tk.config.get("ckanext.dcat.datasets_per_page") or 100)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from importlib.metadata import entry_points
 from typing import Any, Optional
 from urllib.parse import urlencode
 
@@ -26,7 +27,8 @@ from ckanext.metropole.logic import publication
 HARVEST_MARKERS = ("harvest_source_id", "metropole_harvest_source")
 MAX_PAGE = 100_000
 MAX_QUERY_LENGTH = 1000
-FORWARDED_PARAMS = ("modified_since", "q", "fq")
+FORWARDED_PARAMS = ("modified_since", "q", "fq", "profiles")
+MAX_PROFILES = 5
 
 
 class FeedError(ValueError):
@@ -101,6 +103,26 @@ def query_param(name: str, raw: Optional[str]) -> Optional[str]:
     return raw
 
 
+def profiles_param(raw: Optional[str]) -> Optional[list[str]]:
+    """The RDF profiles asked for with ``?profiles=`` (as ckanext-dcat reads it).
+
+    Comma-separated names of ``ckan.rdf.profiles`` entry points; a stock
+    DCAT-AP profile alone is followed by ours, as in the configuration, so
+    ``?profiles=euro_dcat_ap_2`` is the portal's feed the DCAT-AP 2.1.1 way
+    (what a CKAN without this extension harvests: see ``read.geometry_literals``).
+    """
+    if raw is None or not raw.strip():
+        return None
+    names = [n for n in raw.replace(" ", ",").split(",") if n]
+    known = {ep.name for ep in entry_points(group="ckan.rdf.profiles")}
+    unknown = [n for n in names if n not in known]
+    if not names or len(names) > MAX_PROFILES or unknown:
+        raise FeedError(tk._('Parameter "profiles": comma-separated RDF profiles among '
+                             '{known} are expected, not "{value}"').format(
+                                 known=", ".join(sorted(known)), value=raw[:80]))
+    return metropole_config.DCAT_PROFILES.get(" ".join(names), " ".join(names)).split()
+
+
 def read_params(args: Any) -> dict[str, Any]:
     """Checked feed parameters from the query string."""
     return {
@@ -108,6 +130,7 @@ def read_params(args: Any) -> dict[str, Any]:
         "modified_since": modified_since_param(args.get("modified_since")),
         "q": query_param("q", args.get("q")),
         "fq": query_param("fq", args.get("fq")),
+        "profiles": profiles_param(args.get("profiles")),
     }
 
 

@@ -3,6 +3,13 @@
 ``/catalog.<fmt>`` and ``/dataset/<id>.<fmt>`` are also ckanext-dcat's
 routes: :func:`take_over` points ckanext-dcat's endpoints at these views, so
 that whatever the order of the plugins only published datasets are served.
+
+Content negotiation: a client whose ``Accept`` header asks for RDF (read by
+ckanext-dcat's own parser of the header) gets the feed on ``/dataset/<id>``,
+``/`` and ``/catalog``; browsers keep the HTML pages. :func:`negotiate` does
+it before CKAN's own views run rather than through ckanext-dcat's
+``enable_content_negotiation``, which re-registers CKAN's dataset and home
+URLs under its own endpoints (the navigation then loses its current tab).
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from flask import Blueprint, Response, request
 
 from ckanext.dcat.utils import catalog_uri, check_access_header
 
+from ckanext.metropole import config as metropole_config
 from ckanext.metropole.dcat import feeds, places, serialize
 from ckanext.metropole.logic.values import as_text
 
@@ -45,7 +53,8 @@ def _catalog_response(fmt: str, owner_org: Optional[str],
     paging = feeds.pagination(catalog_uri().rstrip("/") + request.path, request.args,
                               params["page"], result)
     body = serialize.catalog(result["results"], fmt, catalog_dict=catalog_dict,
-                             catalog_ref=catalog_ref, paging=paging)
+                             catalog_ref=catalog_ref, paging=paging,
+                             profiles=params["profiles"])
     return _document(body, fmt)
 
 
@@ -85,15 +94,54 @@ def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
         return read(pkg.type if pkg else "dataset", _id)
     fmt = _check_format(fmt)
     try:
+        profiles = feeds.profiles_param(request.args.get("profiles"))
+    except feeds.FeedError as e:
+        return _bad_request(e)
+    try:
         # as an anonymous reader, whoever asks: feeds are the same for everyone
         pkg = tk.get_action("package_show")({"user": "", "auth_user_obj": None}, {"id": _id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         pkg = None
     if pkg is None or not feeds.in_feed(pkg):
         tk.abort(404, tk._("Dataset not found"))
-    return _document(serialize.dataset(pkg, fmt), fmt)
+    return _document(serialize.dataset(pkg, fmt, profiles=profiles), fmt)
 
 
+def negotiated_catalog() -> Any:
+    """``/catalog``: the feed for an RDF client, the dataset search for a browser."""
+    fmt = check_access_header() if metropole_config.feeds_content_negotiation() else None
+    if not fmt:
+        return tk.redirect_to("dataset.search")
+    return _catalog_response(_check_format(fmt), None, {}, catalog_uri())
+
+
+# CKAN's endpoints whose URL also serves a feed to an RDF client
+NEGOTIATED = ("dataset.read", "home.index")
+VARY_ON_ACCEPT = NEGOTIATED + ("metropole_dcat.negotiated_catalog",)
+
+
+def negotiate() -> Any:
+    """``before_request``: the feed instead of CKAN's HTML page when RDF is asked for."""
+    if request.endpoint not in NEGOTIATED or request.method not in ("GET", "HEAD") \
+            or not metropole_config.feeds_content_negotiation():
+        return None
+    fmt = check_access_header()
+    if not fmt:
+        return None
+    if request.endpoint == "dataset.read":
+        return dataset((request.view_args or {}).get("id", ""), fmt)
+    return catalog(fmt)
+
+
+def vary_on_accept(response: Response) -> Response:
+    """``after_request``: caches keep the HTML page and the feed of a URL apart."""
+    if request.endpoint in VARY_ON_ACCEPT and metropole_config.feeds_content_negotiation():
+        response.vary.add("Accept")
+    return response
+
+
+metropole_dcat.add_url_rule("/catalog", view_func=negotiated_catalog,
+                            endpoint="negotiated_catalog")
 metropole_dcat.add_url_rule("/catalog.<_format>", view_func=catalog, endpoint="catalog")
 metropole_dcat.add_url_rule("/organization/<id>/catalog.<_format>",
                             view_func=commune_catalog, endpoint="commune_catalog")
@@ -109,3 +157,6 @@ def take_over(app: Any) -> None:
     for endpoint, view in TAKEN_OVER.items():
         if endpoint in getattr(app, "view_functions", {}):
             app.view_functions[endpoint] = view
+    if hasattr(app, "before_request"):
+        app.before_request(negotiate)
+        app.after_request(vary_on_accept)

@@ -1,11 +1,17 @@
 """The feed endpoints as an anonymous harvester sees them."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from ckan.tests import factories
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF
+from ckanext.dcat.processors import RDFParser
+
+from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF, GSP, LOCN
+from ckanext.metropole.tests.data import CHENOVE
 from ckanext.metropole.tests.dcat.graphs import get, next_pages, one, parse
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -164,3 +170,60 @@ def test_unpublished_datasets_have_no_document(app, seeded):
         for fmt in ("ttl", "rdf", "jsonld"):
             assert app.get(f"/dataset/{name}.{fmt}").status_code == 404
             assert app.get(f"/dataset/{name}.{fmt}", headers=admin).status_code == 404
+
+
+# ---------------------------------------------------------------- ?profiles=
+
+def test_profiles_parameter_gives_the_dcat_ap_2_form(app, seeded):
+    """``?profiles=euro_dcat_ap_2``: geometries as literals, which the parser
+    of a CKAN without this extension (ckanext-dcat alone) reads."""
+    velo = seeded["published"]["pub-dijon-velo"]
+    chenove = URIRef(f"https://geo.api.gouv.fr/communes/{CHENOVE}")
+    for url in ("/catalog.ttl?profiles=euro_dcat_ap_2",
+                "/dataset/pub-dijon-velo.ttl?profiles=euro_dcat_ap_2"):
+        response = app.get(url)
+        assert response.status_code == 200, response.body
+        g = parse(response.body)
+        assert one(g, chenove, LOCN.geometry).datatype == GSP.wktLiteral
+        # still the portal's profile after the stock one (publisher SIREN)
+        ref = next(d for d in g.subjects(RDF.type, DCAT.Dataset)
+                   if str(one(g, d, DCT.identifier)) == velo["id"])
+        assert str(one(g, one(g, ref, DCT.publisher), DCT.identifier)) == "212102313"
+        stock = RDFParser(profiles=["euro_dcat_ap_2"])
+        stock.parse(response.body, _format="ttl")
+        read = {d["title"]: d for d in stock.datasets()}["Aménagements cyclables"]
+        spatial = [e["value"] for e in read["extras"] if e["key"] == "spatial"]
+        assert json.loads(spatial[0])["type"] in ("Polygon", "MultiPolygon")
+    # the default (DCAT-AP 3) feed writes a node there
+    node = one(get(app, "/catalog.ttl"), chenove, LOCN.geometry)
+    assert not isinstance(node, Literal)
+
+
+def test_profiles_parameter_explicit_chain(app):
+    g = get(app, "/catalog.ttl?profiles=euro_dcat_ap_3,metropole_dcat_ap")
+    chenove = URIRef(f"https://geo.api.gouv.fr/communes/{CHENOVE}")
+    assert not isinstance(one(g, chenove, LOCN.geometry), Literal)
+    # the stock profile alone is followed by the portal's, as in the configuration
+    g = get(app, "/catalog.ttl?profiles=euro_dcat_ap_3")
+    assert not isinstance(one(g, chenove, LOCN.geometry), Literal)
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "1")
+def test_profiles_parameter_kept_on_every_page(app, seeded):
+    published = {p["id"] for p in seeded["published"].values()}
+    seen, pages = _walk(app, "/catalog.ttl?profiles=euro_dcat_ap_2", "ttl")
+    assert seen == published and pages == 3
+    g = get(app, "/catalog.ttl?profiles=euro_dcat_ap_2")
+    nxt, _ = next_pages(g)
+    assert "profiles=euro_dcat_ap_2" in nxt
+
+
+def test_bad_profiles_are_a_400_and_hidden_datasets_stay_hidden(app):
+    for url in ("/catalog.ttl?profiles=nothing", "/catalog.ttl?profiles=" + ",".join(
+            ["euro_dcat_ap_3"] * 6), "/dataset/pub-dijon-velo.ttl?profiles=x,y",
+                "/organization/dijon/catalog.ttl?profiles=euro_dcat_ap_9"):
+        response = app.get(url)
+        assert response.status_code == 400, url
+        assert '"profiles"' in response.body
+    for name in ("draft-private", "under-review", "harvested"):
+        assert app.get(f"/dataset/{name}.ttl?profiles=euro_dcat_ap_2").status_code == 404
