@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import email
+import smtplib
+import socket
 from email.header import decode_header, make_header
 
 import pytest
@@ -10,6 +12,9 @@ from ckan import model
 from ckanext.metropole import notifications
 from ckanext.metropole.model import review
 from ckanext.metropole.tests.committee.conftest import act, draft
+
+# kept before CKAN's ``mail_server`` fixture replaces it
+REAL_SMTP = smtplib.SMTP
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index",
                                      "with_request_context")
@@ -90,3 +95,27 @@ def test_no_pending_review_no_digest(people, mail_server):
     draft(people)  # a draft nobody proposed
     assert notifications.digest() == 0
     assert mail_server.get_smtp_messages() == []
+
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_mail_server_leaves_the_step_done(people, caplog, monkeypatch,
+                                                         ckan_config):
+    # the real SMTP client (``people`` catches mail) towards a port nobody listens on
+    monkeypatch.setattr(smtplib, "SMTP", REAL_SMTP)
+    monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{_closed_port()}")
+    pkg = draft(people)
+    with caplog.at_level("WARNING", logger="ckanext.metropole.notifications"):
+        proposed = act(people, "editor", "metropole_review_propose", id=pkg["id"])
+    assert proposed["state"] == "propose"
+    assert act(people, "editor", "metropole_review_show", id=pkg["id"])["state"] == "propose"
+    failures = [r for r in caplog.records
+                if r.name == "ckanext.metropole.notifications"]
+    assert {r.getMessage().split()[3] for r in failures} >= {"membre", "presidente"}
+    # one line per email, no traceback
+    assert all(r.exc_info is None for r in failures)
