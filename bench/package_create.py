@@ -1,6 +1,6 @@
 """Benchmark of ``package_create``: the métropole's full schema vs bare CKAN.
 
-    .venv/bin/python bench/package_create.py [--count 60] [--rounds 3]
+    .venv/bin/python bench/package_create.py [--count 60] [--rounds 3] [--drafts]
 
 Uses a dedicated database (``metropole_bench_create``, dropped and created
 again by scripts/stack.sh). Each round runs two child processes on the same
@@ -12,6 +12,10 @@ resource. Separate processes give both sides the same engine and pool (CKAN
 rebuilds its engine when plugins are reloaded in one process), and rounds
 alternate which side goes first. Prints the median time per creation and the
 ratio. Target: ratio <= 1.3.
+
+``--drafts``: both sides create private datasets instead, the way a commune
+agent starts one (the committee publishes it later): scheming and the
+validators run, the publication gate's conditions do not apply yet.
 """
 from __future__ import annotations
 
@@ -60,13 +64,16 @@ def full(i: int, owner: str, tag: str) -> dict[str, Any]:
     )
 
 
-def run(count: int, make: Any, owner: str, tag: str) -> list[float]:
+def run(count: int, make: Any, owner: str, tag: str, drafts: bool = False) -> list[float]:
     import ckan.plugins.toolkit as tk
 
     create = tk.get_action("package_create")
     times = []
     for i in range(count):
         data = make(i, owner, tag)
+        if drafts:
+            data.pop("committee_override", None)
+            data["private"] = True
         start = time.perf_counter()
         create({"ignore_auth": True, "user": "bench"}, data)
         times.append(time.perf_counter() - start)
@@ -104,15 +111,15 @@ def setup() -> None:
         territory_load.load(territory.current())
 
 
-def child(side: str, count: int, tag: str) -> None:
+def child(side: str, count: int, tag: str, drafts: bool) -> None:
     from ckan import model
 
     plugins = None if side == "full" else "metropole_search"
     with _app(plugins).test_request_context():
         owner = model.Group.get("dijon").id
         make = full if side == "full" else bare
-        run(3, make, owner, f"warm-{tag}")
-        times = run(count, make, owner, tag)
+        run(3, make, owner, f"warm-{tag}", drafts)
+        times = run(count, make, owner, tag, drafts)
         if side == "full":
             # the full side must really have gone through the portal's schema
             import ckan.plugins.toolkit as tk
@@ -126,10 +133,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--drafts", action="store_true",
+                        help="private drafts on both sides (no publication)")
     parser.add_argument("--child", nargs=2, metavar=("SIDE", "TAG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.count, args.child[1])
+        child(args.child[0], args.count, args.child[1], args.drafts)
         return 0
 
     stack = str(ROOT / "scripts" / "stack.sh")
@@ -141,13 +150,15 @@ def main() -> int:
         for side in (("full", "bare") if r % 2 == 0 else ("bare", "full")):
             out = subprocess.run(
                 [sys.executable, __file__, "--count", str(args.count),
-                 "--child", side, f"{side}-{r}"],
+                 "--child", side, f"{side}-{r}"] + (["--drafts"] if args.drafts else []),
                 check=True, capture_output=True, text=True).stdout
             sides[side] += json.loads(out.strip().splitlines()[-1])
 
     med = {k: statistics.median(v) * 1000 for k, v in sides.items()}
     p95 = {k: statistics.quantiles(v, n=20)[18] * 1000 for k, v in sides.items()}
-    print(f"package_create, {args.rounds} x {args.count} per side, {os.cpu_count()} cores")
+    kind = "private drafts" if args.drafts else "public datasets"
+    print(f"package_create of {kind}, {args.rounds} x {args.count} per side,"
+          f" {os.cpu_count()} cores")
     print(f"  full schema (scheming + validators + gate): median {med['full']:.1f} ms,"
           f" p95 {p95['full']:.1f} ms")
     print(f"  bare CKAN schema:                           median {med['bare']:.1f} ms,"
