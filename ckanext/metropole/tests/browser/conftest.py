@@ -84,6 +84,8 @@ class Shots:
         self.page = page
         self.folder = folder
         self.taken: list[Path] = []
+        # only this run's steps: a journey that changed leaves no stale shots
+        shutil.rmtree(folder, ignore_errors=True)
 
     def __call__(self, step: str) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
