@@ -29,6 +29,11 @@ HARVEST_PORT=${DEMO_HARVEST_PORT:-5010}
     "$HARVEST_PORT" >>.local/demo-harvest.log 2>&1 </dev/null &
 PIDS=($!)
 trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
+# a mail sink on 127.0.0.1:2525 (smtp.server of config/demo.ini): the committee's
+# emails are written to .local/demo-mail.log instead of failing (stops with the portal)
+.venv/bin/python -u -W ignore -m smtpd -n -c DebuggingServer 127.0.0.1:2525 \
+    >>.local/demo-mail.log 2>&1 </dev/null &
+PIDS+=($!)
 sleep 1
 "${CKAN[@]}" metropole demo seed --token-file .local/demo-token \
     --harvest-url "http://127.0.0.1:$HARVEST_PORT/catalogue.ttl"
