@@ -54,7 +54,7 @@ def apply_plugin_migrations() -> None:
 
     for plugin in migration.PLUGINS:
         current, head = _revisions(plugin)
-        if current is None or current != head:
+        if current != head:
             migration.upgrade(plugin)
 
 
