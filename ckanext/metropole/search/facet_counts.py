@@ -17,7 +17,7 @@ import dataclasses
 from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from . import lucene
@@ -137,6 +137,28 @@ def current_rows(conn: sa.engine.Connection, index_ids: list[str]) -> list[Any]:
         .where(document.c.index_id.in_(index_ids))))
 
 
+_NAMES = ("site_id", "state", "capacity", "dataset_type", "labels", "field", "value", "n")
+_KEY = ("site_id", "field", "state", "capacity", "dataset_type", "labels", "value")
+
+
+def _upsert() -> Any:
+    """One statement adding a JSON list of count changes, whatever its length.
+
+    psycopg2 runs an executemany of an ``INSERT … ON CONFLICT`` one row per
+    round trip (SQLAlchemy 1.4 cannot batch it): a document carries dozens of
+    terms, and a rebuild thousands of changes.
+    """
+    source = sa.func.jsonb_to_recordset(sa.bindparam("changes", type_=JSONB)).table_valued(
+        *(sa.column(name, facet_count.c[name].type) for name in _NAMES)
+    ).render_derived(name="change", with_types=True)
+    stmt = pg_insert(facet_count).from_select(
+        list(_NAMES), sa.select(*(source.c[name] for name in _NAMES)))
+    return stmt.on_conflict_do_update(
+        index_elements=[facet_count.c[c] for c in _KEY],
+        set_={"n": facet_count.c.n + stmt.excluded.n},
+    )
+
+
 def apply(conn: sa.engine.Connection, removed: Iterable[Any], added: Iterable[Any]) -> None:
     """Move the counts from the removed rows to the added ones."""
     delta: collections.Counter = collections.Counter()
@@ -147,17 +169,11 @@ def apply(conn: sa.engine.Connection, removed: Iterable[Any], added: Iterable[An
     changes = sorted((k, n) for k, n in delta.items() if n)
     if not changes:
         return
-    names = ("site_id", "state", "capacity", "dataset_type", "labels", "field", "value")
-    values = [dict(zip(names, (*k[:4], list(k[4]), k[5], k[6]), strict=True), n=n) for k, n in changes]
-    stmt = pg_insert(facet_count)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[facet_count.c[c] for c in
-                        ("site_id", "field", "state", "capacity", "dataset_type", "labels",
-                         "value")],
-        set_={"n": facet_count.c.n + stmt.excluded.n},
-    )
+    values = [dict(zip(_NAMES, (*k[:4], list(k[4]), k[5], k[6], n), strict=True))
+              for k, n in changes]
+    stmt = _upsert()
     for start in range(0, len(values), 5000):
-        conn.execute(stmt, values[start:start + 5000])
+        conn.execute(stmt, {"changes": values[start:start + 5000]})
     # rows that fall to zero stay: counts() skips them, optimize() drops them
 
 
