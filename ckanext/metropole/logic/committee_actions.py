@@ -107,7 +107,17 @@ def metropole_committee_member_list(context: Context,
 
 
 def _user_or_none(context: Context) -> model.User | None:
-    return context.get("auth_user_obj") or members.user_object(context.get("user"))
+    user = context.get("auth_user_obj")
+    if user is None:
+        # with ignore_auth CKAN looks nobody up; the override and the hooks
+        # after the save would each ask again
+        name = context.get("user")
+        cached = context.get("metropole_user")
+        if cached is not None and cached[0] == name:
+            return cached[1]
+        user = members.user_object(name)
+        context["metropole_user"] = (name, user)
+    return user
 
 
 # ---------------------------------------------------------------- reviews
@@ -286,8 +296,7 @@ def take_override(context: Context, data_dict: DataDict) -> None:
     text = data_dict.pop("committee_override", None)
     if not text or not str(text).strip():
         return
-    user = _user_or_none(context)
-    if not (context.get("ignore_auth") or members.is_sysadmin(user)):
+    if not (context.get("ignore_auth") or members.is_sysadmin(_user_or_none(context))):
         raise tk.ValidationError({"committee_override": [tk._(
             "Committee override: only sysadmins may publish without the committee")]})
     context["metropole_override"] = reviews.check_text(
@@ -328,13 +337,15 @@ def after_dataset_saved(context: Context, data: DataDict) -> None:
     package_id = data.get("id")
     if not package_id:
         return
-    user = _user_or_none(context)
     override = context.pop("metropole_override", None)
-    if override and not data.get("private") \
-            and committee_state.subject({"owner_org": data.get("owner_org")}) \
-            and not committee_state.cleared(package_id):
-        reviews.record_override(package_id, user.id if user else None,
-                                override, pkg=_saved(data))
+    if override and not data.get("private"):
+        subject, latest = committee_state.status(
+            {"owner_org": data.get("owner_org"), "id": package_id})
+        if subject and latest != committee_state.CLEARED:
+            user = _user_or_none(context)
+            # no review at all (a new dataset): none is open to take over
+            reviews.record_override(package_id, user.id if user else None,
+                                    override, pkg=_saved(data), first=latest is None)
     before = context.pop("metropole_before", None)
     if before is not None:
-        reviews.reopen_if_changed(package_id, before, user)
+        reviews.reopen_if_changed(package_id, before, _user_or_none(context))

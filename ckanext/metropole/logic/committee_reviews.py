@@ -431,14 +431,15 @@ def override(package_id: str, user: model.User, justification: str) -> dict[str,
 
 
 def record_override(package_id: str, user_id: str | None, justification: str,
-                    pkg: dict[str, Any] | None = None) -> dict[str, Any]:
+                    pkg: dict[str, Any] | None = None, first: bool = False) -> dict[str, Any]:
     """The *publié* row of an override (inside the caller's transaction).
 
     ``pkg``: the dataset as just validated by the action that saved it, when
     the caller has it (saves a second ``package_show`` on every creation).
+    ``first``: the caller knows the dataset has no review yet.
     """
     pkg = pkg if pkg is not None else _show(package_id)
-    row = open_review(package_id, lock="update")
+    row = None if first else open_review(package_id, lock="update")
     at = now()
     values = dict(state="publie", decision="publie", decision_kind="override",
                   decision_justification=justification, decision_by=user_id,

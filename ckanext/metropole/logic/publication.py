@@ -27,9 +27,8 @@ def is_published(pkg_dict: dict[str, Any]) -> bool:
         return False
     if as_text(pkg_dict.get("opening_status")) != OPEN_STATUS:
         return False
-    if committee_state.subject(pkg_dict):
-        return committee_state.cleared(pkg_dict.get("id"))
-    return True
+    subject, latest = committee_state.status(pkg_dict)
+    return latest == committee_state.CLEARED if subject else True
 
 
 def index_field(pkg_dict: dict[str, Any]) -> dict[str, Any]:
