@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.metropole.logic import organizations
 from ckanext.metropole.logic.values import as_text
 from ckanext.metropole.model import review
 
@@ -22,30 +23,13 @@ WATCHED_FIELDS = ("license_id", "screening_personal_data", "screening_secret",
                   "screening_third_party")
 
 
-def _kind_of_group() -> Any:
-    """The ``kind`` extra of a group as a column expression.
-
-    CKAN 2.12 keeps group extras in a JSONB column, 2.11 in ``group_extra``
-    rows. One query either way: the gate and the index ask for each saved
-    dataset, and loading the group with its extras took two.
-    """
-    group = model.group_table
-    if "extras" in group.c:
-        return group.c.extras["kind"].astext
-    extra = model.group_extra_table
-    return (sa.select(extra.c.value)
-            .where(extra.c.group_id == group.c.id, extra.c.key == "kind")
-            .limit(1).scalar_subquery())
-
-
 def _owner(pkg: dict[str, Any]) -> str:
     return as_text(pkg.get("owner_org") or (pkg.get("organization") or {}).get("id"))
 
 
 def _kind_where(ref: str) -> Any:
-    group = model.group_table
-    return (sa.select(_kind_of_group())
-            .where(sa.or_(group.c.id == ref, group.c.name == ref)).limit(1).scalar_subquery())
+    return (sa.select(organizations.extra_column("kind"))
+            .where(organizations.matching(ref)).limit(1).scalar_subquery())
 
 
 def _latest_state(package_id: str) -> Any:

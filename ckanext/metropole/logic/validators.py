@@ -11,11 +11,10 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import external, gate
+from ckanext.metropole.logic import external, gate, organizations
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 
 Invalid = tk.Invalid
@@ -164,11 +163,9 @@ def metropole_default_producing_commune(key: tuple, data: dict, errors: dict,
     """Default: the commune (or métropole) of the owner organization."""
     if as_text(data.get(key)):
         return
-    owner = as_text(data.get(("owner_org",)))
-    group = model.Group.get(owner) if owner else None
-    if group is None:
+    extras = organizations.extras(data.get(("owner_org",)), ("kind", "siren", "insee_code"))
+    if extras is None:
         return
-    extras = group.extras
     if extras.get("kind") == "metropole":
         data[key] = extras.get("siren") or territory.current().metropole.code
     elif extras.get("kind") == "commune" and extras.get("insee_code"):
