@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+from ckan import model
+
 from ckanext.metropole.logic import committee_state
 from ckanext.metropole.logic.values import as_text
 
@@ -31,10 +34,38 @@ def is_published(pkg_dict: dict[str, Any]) -> bool:
     return latest == committee_state.CLEARED if subject else True
 
 
+# Session.info key of the flags computed by index passes of this transaction
+_MEMO = "metropole_published"
+_MEMO_SIZE = 1000
+
+
 def index_field(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """Add the published flag to a dataset's search document."""
-    pkg_dict[INDEX_FIELD] = "true" if is_published(pkg_dict) else "false"
+    """Add the published flag to a dataset's search document.
+
+    CKAN indexes a new dataset twice in the same commit (for itself, then
+    for its resources). Nothing is written while CKAN indexes, so the flag
+    computed for a version of the dataset is kept until the transaction
+    ends instead of being asked from the database again.
+    """
+    memo = model.Session.info.setdefault(_MEMO, {})
+    key = (pkg_dict.get("id"), pkg_dict.get("metadata_modified"), bool(pkg_dict.get("private")),
+           pkg_dict.get("state"), as_text(pkg_dict.get("opening_status")))
+    published = memo.get(key) if key[0] and key[1] else None
+    if published is None:
+        published = is_published(pkg_dict)
+        if len(memo) >= _MEMO_SIZE:  # a rebuild indexes outside any commit
+            memo.clear()
+        memo[key] = published
+    pkg_dict[INDEX_FIELD] = "true" if published else "false"
     return pkg_dict
+
+
+def _forget(session: Any, *_: Any) -> None:
+    session.info.pop(_MEMO, None)
+
+
+for _event in ("after_commit", "after_rollback", "after_soft_rollback"):
+    sa.event.listen(model.Session, _event, _forget)
 
 
 def published_fq() -> str:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.logic import publication
+from ckanext.metropole.model import review
 from ckanext.metropole.tests.data import DIJON, complete_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -32,3 +34,14 @@ def test_published_fq_finds_only_published_datasets():
     assert [d["name"] for d in found["results"]] == ["ouvert"]
     everything = helpers.call_action("package_search", include_private=True)
     assert everything["count"] == 2
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_the_index_asks_the_committee_again_in_the_next_transaction():
+    org = factories.Organization(name="dijon", insee_code=DIJON, kind="commune")
+    pkg = helpers.call_action("package_create", **complete_dataset(org["id"], name="ouvert"))
+    assert publication.index_field(dict(pkg))[publication.INDEX_FIELD] == "true"
+    # a review opens again while the dataset's own row stays as it was
+    model.Session.execute(review.insert().values(package_id=pkg["id"], state="en_examen"))
+    model.Session.commit()
+    assert publication.index_field(dict(pkg))[publication.INDEX_FIELD] == "false"
