@@ -77,7 +77,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
-        committee_actions.after_dataset_saved(context, pkg_dict)
+        committee_actions.after_dataset_saved(context, pkg_dict, created=True)
 
     def after_dataset_update(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:

@@ -332,7 +332,15 @@ def _saved(data: DataDict) -> DataDict:
     return out
 
 
-def after_dataset_saved(context: Context, data: DataDict) -> None:
+def _actor_id(context: Context, data: DataDict, created: bool) -> str | None:
+    # package_create has just looked the acting user up for creator_user_id
+    if created and context.get("user") and data.get("creator_user_id"):
+        return str(data["creator_user_id"])
+    user = _user_or_none(context)
+    return user.id if user else None
+
+
+def after_dataset_saved(context: Context, data: DataDict, created: bool = False) -> None:
     """IPackageController hook: record an override, re-open a review."""
     package_id = data.get("id")
     if not package_id:
@@ -342,9 +350,8 @@ def after_dataset_saved(context: Context, data: DataDict) -> None:
         subject, latest = committee_state.status(
             {"owner_org": data.get("owner_org"), "id": package_id})
         if subject and latest != committee_state.CLEARED:
-            user = _user_or_none(context)
             # no review at all (a new dataset): none is open to take over
-            reviews.record_override(package_id, user.id if user else None,
+            reviews.record_override(package_id, _actor_id(context, data, created),
                                     override, pkg=_saved(data), first=latest is None)
     before = context.pop("metropole_before", None)
     if before is not None:

@@ -242,6 +242,8 @@ def test_override_at_creation_records_what_was_published(people):
     (row,) = reviews.history(created["id"])
     assert row["decision_kind"] == "override"
     assert row["decision_justification"] == "Reprise du catalogue existant"
+    # the override is signed by the sysadmin who created the dataset
+    assert row["decision_by"] == model.User.get(people.ctx("sysadmin")["user"]).id
     # the committee's record of the dataset is the dataset as shown
     assert row["snapshot"] == reviews.snapshot(_show(created["id"]))
     assert row["snapshot"]["criteria"] and row["snapshot"]["theme"]
