@@ -1,16 +1,17 @@
 """Benchmark of ``package_create``: the métropole's full schema vs bare CKAN.
 
-    .venv/bin/python bench/package_create.py [--count 60] [--rounds 3] [--drafts]
+    .venv/bin/python bench/package_create.py [--count 60] [--rounds 4] [--batch 5] [--drafts]
 
 Uses a dedicated database (``metropole_bench_create``, dropped and created
-again by scripts/stack.sh). Each round runs two child processes on the same
-test.ini: one times ``--count`` creations with every plugin loaded (scheming
-schema, validators, publication gate, coverage geometry), the other
-``--count`` creations of the same dataset with only the search backend
-loaded (CKAN's default schema, no custom fields); both public, with one
-resource. Separate processes give both sides the same engine and pool (CKAN
-rebuilds its engine when plugins are reloaded in one process), and rounds
-alternate which side goes first. Prints the median time per creation and the
+again by scripts/stack.sh). Two child processes stay loaded on the same
+test.ini: one creates datasets with every plugin loaded (scheming schema,
+validators, publication gate, coverage geometry), the other the same
+dataset with only the search backend loaded (CKAN's default schema, no
+custom fields); both public, with one resource. Separate processes give
+both sides the same engine and pool (CKAN rebuilds its engine when plugins
+are reloaded in one process). The sides take turns every ``--batch``
+creations (``--rounds`` x ``--count`` each), so a change of the machine's
+load falls on both alike. Prints the median time per creation and the
 ratio. Target: ratio <= 1.3.
 
 ``--drafts``: both sides create private datasets instead, the way a commune
@@ -64,12 +65,13 @@ def full(i: int, owner: str, tag: str) -> dict[str, Any]:
     )
 
 
-def run(count: int, make: Any, owner: str, tag: str, drafts: bool = False) -> list[float]:
+def run(count: int, make: Any, owner: str, tag: str, drafts: bool = False,
+        first: int = 0) -> list[float]:
     import ckan.plugins.toolkit as tk
 
     create = tk.get_action("package_create")
     times = []
-    for i in range(count):
+    for i in range(first, first + count):
         data = make(i, owner, tag)
         if drafts:
             data.pop("committee_override", None)
@@ -111,7 +113,8 @@ def setup() -> None:
         territory_load.load(territory.current())
 
 
-def child(side: str, count: int, tag: str, drafts: bool) -> None:
+def child(side: str, tag: str, drafts: bool) -> None:
+    """Serve the parent: each line read is a number of creations to time."""
     from ckan import model
 
     plugins = None if side == "full" else "metropole_search"
@@ -119,40 +122,60 @@ def child(side: str, count: int, tag: str, drafts: bool) -> None:
         owner = model.Group.get("dijon").id
         make = full if side == "full" else bare
         run(3, make, owner, f"warm-{tag}", drafts)
-        times = run(count, make, owner, tag, drafts)
+        done = 0
+        for line in sys.stdin:
+            if not line.strip():
+                break
+            count = int(line)
+            times = run(count, make, owner, tag, drafts, first=done)
+            done += count
+            print(json.dumps(times), flush=True)
         if side == "full":
             # the full side must really have gone through the portal's schema
             import ckan.plugins.toolkit as tk
             shown = tk.get_action("package_show")({"ignore_auth": True}, {"id": f"{tag}-0"})
             if shown.get("producing_commune") != "21231" or shown.get("criteria") != ["transparence"]:
                 raise SystemExit("the full side did not use the metropole schema")
-        print(json.dumps(times))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=60)
+    parser.add_argument("--count", type=int, default=60,
+                        help="creations per round and side")
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=5,
+                        help="creations a side runs before handing over to the other")
     parser.add_argument("--drafts", action="store_true",
                         help="private drafts on both sides (no publication)")
     parser.add_argument("--child", nargs=2, metavar=("SIDE", "TAG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.count, args.child[1], args.drafts)
+        child(args.child[0], args.child[1], args.drafts)
         return 0
 
     stack = str(ROOT / "scripts" / "stack.sh")
     subprocess.run([stack, "dropdb", DB], check=False, capture_output=True)
     subprocess.run([stack, "createdb", DB], check=True, capture_output=True)
     setup()
+    # Both sides stay loaded and take turns every --batch creations, so a
+    # change of the machine's load falls on both alike.
+    procs = {side: subprocess.Popen(
+        [sys.executable, __file__, "--child", side, side] + (["--drafts"] if args.drafts else []),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for side in ("full", "bare")}
     sides: dict[str, list[float]] = {"full": [], "bare": []}
-    for r in range(args.rounds):
-        for side in (("full", "bare") if r % 2 == 0 else ("bare", "full")):
-            out = subprocess.run(
-                [sys.executable, __file__, "--count", str(args.count),
-                 "--child", side, f"{side}-{r}"] + (["--drafts"] if args.drafts else []),
-                check=True, capture_output=True, text=True).stdout
-            sides[side] += json.loads(out.strip().splitlines()[-1])
+    total = args.rounds * args.count
+    for n in range(0, total, args.batch):
+        order = ("full", "bare") if (n // args.batch) % 2 == 0 else ("bare", "full")
+        for side in order:
+            proc = procs[side]
+            proc.stdin.write(f"{min(args.batch, total - n)}\n")
+            proc.stdin.flush()
+            sides[side] += json.loads(proc.stdout.readline())
+    for proc in procs.values():
+        proc.stdin.write("\n")
+        proc.stdin.close()
+        if proc.wait() != 0:
+            raise SystemExit("a benchmark process failed")
 
     med = {k: statistics.median(v) * 1000 for k, v in sides.items()}
     p95 = {k: statistics.quantiles(v, n=20)[18] * 1000 for k, v in sides.items()}

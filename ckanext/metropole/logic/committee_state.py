@@ -7,6 +7,7 @@ committee existed) as the latest review of the dataset.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,22 +28,28 @@ def _owner(pkg: dict[str, Any]) -> str:
     return as_text(pkg.get("owner_org") or (pkg.get("organization") or {}).get("id"))
 
 
-def _kind_where(ref: str) -> Any:
-    return (sa.select(organizations.extra_column("kind"))
-            .where(organizations.matching(ref)).limit(1).scalar_subquery())
-
-
-def _latest_state(package_id: str) -> Any:
+def _latest_state(package_id: Any) -> Any:
     return (sa.select(review.c.state).where(review.c.package_id == package_id)
             .order_by(review.c.id.desc()).limit(1).scalar_subquery())
+
+
+@functools.cache
+def _statements() -> dict[str, Any]:
+    # built once (see ckanext.metropole.logic.organizations)
+    ref, package_id = sa.bindparam("ref"), sa.bindparam("package_id")
+    return {
+        "kind": sa.select(organizations.kind_of(ref)),
+        "state": sa.select(_latest_state(package_id)),
+        "both": sa.select(organizations.kind_of(ref), _latest_state(package_id)),
+    }
 
 
 def organization_kind(owner_org: Any) -> str:
     ref = as_text(owner_org)
     if not ref:
         return ""
-    # a Query, like Group.get: it flushes an organization saved in this session
-    return as_text(model.Session.query(_kind_where(ref)).scalar())
+    organizations.flush_pending()
+    return as_text(model.Session.execute(_statements()["kind"], {"ref": ref}).scalar())
 
 
 def subject(pkg: dict[str, Any]) -> bool:
@@ -53,15 +60,15 @@ def subject(pkg: dict[str, Any]) -> bool:
 def status(pkg: dict[str, Any]) -> tuple[bool, str | None]:
     """:func:`subject` and the state of the latest review, in one query.
 
-    Each save of a dataset asks both (its hooks, then each of CKAN's two
-    index passes); with them one round trip each instead of two.
+    Each save of a dataset asks both (its hooks, then CKAN's index pass);
+    with them one round trip instead of two.
     """
     ref, package_id = _owner(pkg), as_text(pkg.get("id"))
     if not ref:
         return False, None
-    kind, state = model.Session.query(
-        _kind_where(ref),
-        _latest_state(package_id) if package_id else sa.null()).one()
+    organizations.flush_pending()
+    kind, state = model.Session.execute(
+        _statements()["both"], {"ref": ref, "package_id": package_id}).one()
     return as_text(kind) in SUBJECT_KINDS, state
 
 
@@ -87,7 +94,8 @@ def cleared(package_id: str | None) -> bool:
     """Has the latest review of the dataset ended with a *publié* decision?"""
     if not package_id:
         return False
-    return model.Session.query(_latest_state(package_id)).scalar() == CLEARED
+    return model.Session.execute(
+        _statements()["state"], {"package_id": package_id}).scalar() == CLEARED
 
 
 def fingerprint(pkg: dict[str, Any]) -> dict[str, str]:
