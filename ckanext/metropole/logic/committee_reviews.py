@@ -147,7 +147,7 @@ def is_late(row: dict[str, Any], at: datetime.datetime | None = None) -> bool:
 def _event(row: dict[str, Any], user_id: str | None, kind: str,
            from_state: str | None, to_state: str | None, text: str = "",
            public: bool = True) -> None:
-    model.Session.execute(review_event.insert().values(
+    model.Session.execute(review_event.insert(), dict(
         review_id=row["id"], package_id=row["package_id"], user_id=user_id,
         kind=kind, from_state=from_state, to_state=to_state, text=text, public=public))
     _activity(row["package_id"], user_id, kind, to_state, text if public else "")
@@ -445,9 +445,9 @@ def record_override(package_id: str, user_id: str | None, justification: str,
                   decision_justification=justification, decision_by=user_id,
                   decision_at=at)
     if row is None:
-        row_id = model.Session.execute(review.insert().values(
+        row_id = model.Session.execute(review.insert().returning(review.c.id), dict(
             package_id=package_id, proposed_by=user_id, proposed_at=at,
-            snapshot=snapshot(pkg), **values).returning(review.c.id)).scalar_one()
+            snapshot=snapshot(pkg), **values)).scalar_one()
         row = dict(values, id=row_id, package_id=package_id, state=None)
     else:
         model.Session.execute(review.update().where(review.c.id == row["id"]).values(
