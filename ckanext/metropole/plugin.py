@@ -11,14 +11,14 @@ from ckanext.metropole import config as metropole_config
 from ckanext.metropole import committee_views, facets, notifications, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import committee_actions, publication, visibility
+from ckanext.metropole.logic import action, committee_actions, publication, visibility
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.cli
 @tk.blanket.validators
-@tk.blanket.actions
+@tk.blanket.actions(action.actions)
 @tk.blanket.auth_functions
 class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.metropole.logic import gate
@@ -68,3 +69,15 @@ def bulk_update_public(original_action: Any, context: dict[str, Any],
     if errors:
         raise tk.ValidationError(errors)
     return original_action(context, data_dict)
+
+
+def actions() -> dict[str, Any]:
+    """The plugin's actions; ckanext-dcat's API actions chained when it runs."""
+    found = {name: globals()[name] for name in __all__}
+    from ckanext.metropole.dcat import api
+
+    loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
+    for plugin, chained in api.ACTIONS.items():
+        if plugin in loaded:
+            found.update(chained)
+    return found
