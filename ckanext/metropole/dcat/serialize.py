@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, Namespace
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import url_to_rdflib_format
 
-from ckanext.metropole.dcat import provenance
+from ckanext.metropole.dcat import fused, provenance
 from ckanext.metropole.dcat.terms import DCAT
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -55,20 +55,32 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
             catalog_dict: Optional[dict[str, Any]] = None,
             catalog_ref: Optional[str] = None,
             paging: Optional[dict[str, Any]] = None,
-            profiles: Optional[list[str]] = None) -> str:
-    """A catalog document listing ``datasets`` (the profiles of the config by default)."""
+            profiles: Optional[list[str]] = None, fuse: bool = True) -> str:
+    """A catalog document listing ``datasets`` (the profiles of the config by default).
+
+    ``fuse=False``: every profile gets the whole dataset (see ``fused``).
+    """
     serializer = RDFSerializer(profiles=profiles)
+    add = fused.graph_from_dataset if fuse else RDFSerializer.graph_from_dataset
     ref = serializer.graph_from_catalog(catalog_dict)
     if catalog_ref and catalog_ref != str(ref):
         _rename(serializer, ref, URIRef(catalog_ref))
         ref = URIRef(catalog_ref)
     with provenance.prefetched([pkg["id"] for pkg in datasets if pkg.get("id")]):
         for pkg in datasets:
-            serializer.g.add((ref, DCAT.dataset, serializer.graph_from_dataset(pkg)))
+            serializer.g.add((ref, DCAT.dataset, add(serializer, pkg)))
     if paging:
         _add_paging(serializer, paging)
     return serializer.g.serialize(format=url_to_rdflib_format(fmt))
 
 
-def dataset(pkg: dict[str, Any], fmt: str, profiles: Optional[list[str]] = None) -> str:
-    return RDFSerializer(profiles=profiles).serialize_dataset(pkg, _format=fmt)
+def dataset(pkg: dict[str, Any], fmt: str, profiles: Optional[list[str]] = None,
+            fuse: bool = True) -> str:
+    serializer = RDFSerializer(profiles=profiles)
+    if not fuse:
+        return serializer.serialize_dataset(pkg, _format=fmt)
+    fused.graph_from_dataset(serializer, pkg)
+    rdflib_format = url_to_rdflib_format(fmt)
+    if rdflib_format == "json-ld":  # as RDFSerializer.serialize_dataset writes it
+        return serializer.g.serialize(format=rdflib_format, auto_compact=True)
+    return serializer.g.serialize(format=rdflib_format)
