@@ -105,8 +105,11 @@ def catalog(g: Graph, catalog_dict: dict[str, Any] | None, ref: URIRef,
 
 # ---------------------------------------------------------------- dataset
 
-def _replace(g: Graph, ref: URIRef, predicate: URIRef, nodes: Iterable[Any]) -> None:
-    drop(g, ref, predicate)
+def _replace(g: Graph, ref: URIRef, predicate: URIRef, nodes: Iterable[Any],
+             fresh: bool = False) -> None:
+    """``predicate`` of ``ref`` becomes ``nodes``; ``fresh``: nothing wrote it yet."""
+    if not fresh:
+        drop(g, ref, predicate)
     for node in nodes:
         if node is not None:
             g.add((ref, predicate, node))
@@ -123,12 +126,13 @@ def _publisher(g: Graph, pkg: dict[str, Any], ref: URIRef,
     g.add((ref, DCT.publisher, places.add_publisher(g, place)))
 
 
-def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef) -> None:
+def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef, fresh: bool = False) -> None:
     start, end = _date(pkg.get("temporal_start")), _date(pkg.get("temporal_end"))
-    for period in g.objects(ref, DCT.temporal):
-        if g.value(period, DCAT.startDate) == start and g.value(period, DCAT.endDate) == end:
-            return  # the stock DCAT-AP 2/3 profile wrote it from the same fields
-    drop(g, ref, DCT.temporal)
+    if not fresh:
+        for period in g.objects(ref, DCT.temporal):
+            if g.value(period, DCAT.startDate) == start and g.value(period, DCAT.endDate) == end:
+                return  # the stock DCAT-AP 2/3 profile wrote it from the same fields
+        drop(g, ref, DCT.temporal)
     if start is None and end is None:
         return
     period = BNode()
@@ -140,26 +144,31 @@ def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef) -> None:
     g.add((ref, DCT.temporal, period))
 
 
-def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3) -> None:
+def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
+            lean: bool = False) -> None:
+    """``lean``: the stock profiles got the dataset without the fields written
+    again here (see ``fused``), so they wrote none of these properties."""
     current = territory.current()
     if next(g.objects(ref, DCT.description), None) is None and pkg.get("title"):
         g.add((ref, DCT.description, Literal(pkg["title"])))
-    _replace(g, ref, DCAT.theme, (terms.add_theme(g, c) for c in as_list(pkg.get("theme"))))
+    _replace(g, ref, DCAT.theme, (terms.add_theme(g, c) for c in as_list(pkg.get("theme"))),
+             fresh=lean)
     _replace(g, ref, DCT.accrualPeriodicity,
-             [terms.add_frequency(g, as_text(pkg.get("frequency")))])
-    _temporal(g, pkg, ref)
+             [terms.add_frequency(g, as_text(pkg.get("frequency")))], fresh=lean)
+    _temporal(g, pkg, ref, fresh=lean)
     for contact in g.objects(ref, DCAT.contactPoint):
         g.add((contact, RDF.type, VCARD.Kind))
     _publisher(g, pkg, ref, current)
     _replace(g, ref, DCT.spatial, (places.add_location(g, p, dcat_ap)
-                                   for p in places.covered_places(pkg, current)))
+                                   for p in places.covered_places(pkg, current)), fresh=lean)
     _replace(g, ref, DCT.conformsTo,
-             [terms.add_standard(g, v) for v in as_list(pkg.get("conforms_to"))[:1]])
+             [terms.add_standard(g, v) for v in as_list(pkg.get("conforms_to"))[:1]],
+             fresh=lean)
     _replace(g, ref, DCT.accessRights, [terms.add_access_rights(g)])
     _replace(g, ref, DCT.language, [terms.add_language(g)])
     landing = URIRef("{}/dataset/{}".format(catalog_uri().rstrip("/"),
                                               pkg.get("name") or pkg.get("id")))
-    _replace(g, ref, DCAT.landingPage, [landing])
+    _replace(g, ref, DCAT.landingPage, [landing], fresh=lean)
     g.add((landing, RDF.type, FOAF.Document))
     drop(g, ref, DCT.provenance)
     avis = provenance.committee_avis(pkg)
@@ -175,10 +184,11 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3) -> Non
     written = {str(d).rsplit("/", 1)[-1]: d for d in g.objects(ref, DCAT.distribution)}
     for res in pkg.get("resources", []):
         node = written.get(as_text(res.get("id"))) or URIRef(resource_uri(res))
-        distribution(g, res, licence, node)
+        distribution(g, res, licence, node, lean)
 
 
-def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef) -> None:
+def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
+                 lean: bool = False) -> None:
     url = as_text(res.get("url"))
     link = URIRef(url) if url.startswith(("http://", "https://")) else None
     for predicate in (DCAT.accessURL, DCAT.downloadURL):
@@ -193,10 +203,11 @@ def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef) -> No
     if node is not None:
         g.add((ref, DCT.license, node))
     fmt, media = terms.add_file_type(g, as_text(res.get("format")))
-    _replace(g, ref, DCT["format"], [fmt])
-    _replace(g, ref, DCAT.mediaType, [media])
+    _replace(g, ref, DCT["format"], [fmt], fresh=lean)
+    _replace(g, ref, DCAT.mediaType, [media], fresh=lean)
     _replace(g, ref, DCT.conformsTo,
-             [terms.add_standard(g, v) for v in as_list(res.get("conforms_to"))[:1]])
+             [terms.add_standard(g, v) for v in as_list(res.get("conforms_to"))[:1]],
+             fresh=lean)
     # dcat:byteSize stays as the stock profile of each DCAT-AP version types
     # it; udata refuses checksums typed xsd:hexBinary: none is written.
     drop(g, ref, SPDX.checksum)

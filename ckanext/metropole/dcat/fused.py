@@ -52,5 +52,7 @@ def graph_from_dataset(serializer: RDFSerializer, pkg: dict[str, Any]) -> URIRef
     lean = _lean(pkg)
     for cls in serializer._profiles:
         profile = cls(serializer.g, compatibility_mode=serializer.compatibility_mode)
+        if isinstance(profile, MetropoleDCATAPProfile):
+            profile.lean = True  # nothing to remove before writing
         profile.graph_from_dataset(lean if cls in STOCK else pkg, ref)
     return ref

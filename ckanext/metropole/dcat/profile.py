@@ -18,6 +18,8 @@ from ckanext.metropole.dcat import build, read
 
 class MetropoleDCATAPProfile(RDFProfile):
     dcat_ap = 3
+    # set by ``fused`` when the stock profiles got the lean dataset
+    lean = False
 
     def __init__(self, graph: Any, dataset_type: str = "dataset",
                  compatibility_mode: bool = False) -> None:
@@ -31,7 +33,7 @@ class MetropoleDCATAPProfile(RDFProfile):
         build.catalog(self.g, catalog_dict, catalog_ref, self.dcat_ap)
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
-        build.dataset(self.g, dataset_dict, dataset_ref, self.dcat_ap)
+        build.dataset(self.g, dataset_dict, dataset_ref, self.dcat_ap, lean=self.lean)
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> dict[str, Any]:
         return read.dataset(self.g, dataset_dict, dataset_ref)
