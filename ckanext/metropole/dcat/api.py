@@ -28,25 +28,20 @@ def _restricted(data_dict: dict[str, Any]) -> dict[str, Any]:
     return dict(data_dict, fq=query)
 
 
-@tk.side_effect_free
-@tk.chained_action
-def dcat_catalog_show(original_action: Any, context: dict[str, Any],
-                      data_dict: dict[str, Any]) -> Any:
-    return original_action(context, _restricted(data_dict))
+def _narrowed(name: str) -> Any:
+    """A chained ``name`` that searches within the feeds' datasets only."""
+    def action(original_action: Any, context: dict[str, Any],
+               data_dict: dict[str, Any]) -> Any:
+        return original_action(context, _restricted(data_dict))
+
+    action.__name__ = action.__qualname__ = name
+    action.__doc__ = f"ckanext-dcat's ``{name}``, within the feeds' datasets."
+    return tk.side_effect_free(tk.chained_action(action))
 
 
-@tk.side_effect_free
-@tk.chained_action
-def dcat_catalog_search(original_action: Any, context: dict[str, Any],
-                        data_dict: dict[str, Any]) -> Any:
-    return original_action(context, _restricted(data_dict))
-
-
-@tk.side_effect_free
-@tk.chained_action
-def dcat_datasets_list(original_action: Any, context: dict[str, Any],
-                       data_dict: dict[str, Any]) -> Any:
-    return original_action(context, _restricted(data_dict))
+dcat_catalog_show = _narrowed("dcat_catalog_show")
+dcat_catalog_search = _narrowed("dcat_catalog_search")
+dcat_datasets_list = _narrowed("dcat_datasets_list")
 
 
 @tk.side_effect_free
