@@ -38,18 +38,13 @@ def _statements() -> dict[str, Any]:
     # built once (see ckanext.metropole.logic.organizations)
     ref, package_id = sa.bindparam("ref"), sa.bindparam("package_id")
     return {
-        "kind": sa.select(organizations.kind_of(ref)),
         "state": sa.select(_latest_state(package_id)),
         "both": sa.select(organizations.kind_of(ref), _latest_state(package_id)),
     }
 
 
 def organization_kind(owner_org: Any) -> str:
-    ref = as_text(owner_org)
-    if not ref:
-        return ""
-    organizations.flush_pending()
-    return as_text(model.Session.execute(_statements()["kind"], {"ref": ref}).scalar())
+    return (organizations.extras(owner_org, ("kind",)) or {}).get("kind", "")
 
 
 def subject(pkg: dict[str, Any]) -> bool:
