@@ -5,12 +5,13 @@ a plain CKAN dataset; our fields hold codes (themes, frequency, file types,
 INSEE codes) that they would write as bare literals or relative URIs. Each
 function here drops what the stock profile wrote for one property and writes
 the property the way the official shapes, data.gouv.fr and data.europa.eu
-expect it.
+expect it. In ``lean`` mode (see ``fused``) the stock profile got the dataset
+without those fields: nothing is looked up or dropped, only written.
 """
 from __future__ import annotations
 
 import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Optional
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -28,40 +29,52 @@ DATE_PREDICATES = (DCT.issued, DCT.modified)
 
 
 def drop(g: Graph, subject: Any, predicate: Any) -> None:
-    """Remove ``subject predicate ?o`` and the blank nodes only it used."""
-    for obj in list(g.objects(subject, predicate)):
+    """Remove ``subject predicate ?o`` and the description of each ``?o``
+    (blank node or URI) nothing points at any more: no stray node typed by
+    the stock profile stays behind what replaced it."""
+    objects = list(g.objects(subject, predicate))
+    for obj in objects:
         g.remove((subject, predicate, obj))
-        if isinstance(obj, BNode) and next(g.subjects(None, obj), None) is None:
-            for p in list(g.predicates(obj, None)):
-                drop(g, obj, p)
+    if predicate == RDF.type:
+        terms.forget(g, subject)
+    for obj in objects:
+        _drop_orphan(g, obj)
 
 
 def _drop_orphan(g: Graph, node: Any) -> None:
-    """Remove a URI node's description once nothing points at it any more."""
-    if isinstance(node, URIRef) and next(g.subjects(None, node), None) is None:
+    if isinstance(node, (BNode, URIRef)) and next(g.subjects(None, node), None) is None:
         for p in list(g.predicates(node, None)):
             drop(g, node, p)
 
 
-def clamp_dates(g: Graph, subject: Any) -> None:
-    """``dct:issued``/``dct:modified`` never in the future (udata refuses them)."""
+def _late(obj: Any, now: datetime.datetime) -> bool:
+    value = obj.toPython() if isinstance(obj, Literal) else None
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return value > now
+    if isinstance(value, datetime.date):
+        return value > now.date()
+    return False
+
+
+def clamp_dates(g: Graph, *subjects: Any) -> None:
+    """``dct:issued``/``dct:modified`` of ``subjects`` never in the future
+    (udata refuses them). For a page's datasets and distributions, one pass
+    over the graph's dates costs less than two lookups per subject."""
     now = terms.now()
-    for predicate in DATE_PREDICATES:
-        for obj in list(g.objects(subject, predicate)):
-            value = obj.toPython() if isinstance(obj, Literal) else None
-            if isinstance(value, datetime.datetime):
-                if value.tzinfo is not None:
-                    value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-                late = value > now
-            elif isinstance(value, datetime.date):
-                late = value > now.date()
-            else:
-                late = False
-            if late:
-                g.remove((subject, predicate, obj))
-                g.add((subject, predicate,
-                       Literal(now.replace(microsecond=0).isoformat(),
-                               datatype=XSD.dateTime)))
+    if len(subjects) == 1:
+        found = [(subjects[0], p, o) for p in DATE_PREDICATES
+                 for o in g.objects(subjects[0], p)]
+    else:
+        wanted = set(subjects)
+        found = [(s, p, o) for p in DATE_PREDICATES
+                 for s, o in g.subject_objects(p) if s in wanted]
+    for subject, predicate, obj in found:
+        if _late(obj, now):
+            g.remove((subject, predicate, obj))
+            g.add((subject, predicate,
+                   Literal(now.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)))
 
 
 def _date(value: Any) -> Literal | None:
@@ -105,21 +118,28 @@ def catalog(g: Graph, catalog_dict: dict[str, Any] | None, ref: URIRef,
 
 # ---------------------------------------------------------------- dataset
 
-def _replace(g: Graph, ref: URIRef, predicate: URIRef, nodes: Iterable[Any],
-             fresh: bool = False) -> None:
-    """``predicate`` of ``ref`` becomes ``nodes``; ``fresh``: nothing wrote it yet."""
-    if not fresh:
-        drop(g, ref, predicate)
+def _add(g: Graph, ref: URIRef, predicate: URIRef, nodes: Iterable[Any]) -> None:
     for node in nodes:
         if node is not None:
             g.add((ref, predicate, node))
 
 
+def _replace(g: Graph, ref: URIRef, predicate: URIRef, nodes: Callable[[], Iterable[Any]],
+             fresh: bool = False) -> None:
+    """``predicate`` of ``ref`` becomes ``nodes()``; ``fresh``: nothing wrote it yet.
+
+    The nodes are made after the drop: a term the stock profile wrote and
+    typed, left with no referrer, loses its description, which ours replaces.
+    """
+    if not fresh:
+        drop(g, ref, predicate)
+    _add(g, ref, predicate, nodes())
+
+
 def _publisher(g: Graph, pkg: dict[str, Any], ref: URIRef,
-               current: territory.Territory) -> None:
-    for old in list(g.objects(ref, DCT.publisher)):
-        g.remove((ref, DCT.publisher, old))
-        _drop_orphan(g, old)
+               current: territory.Territory, lean: bool) -> None:
+    if not lean:
+        drop(g, ref, DCT.publisher)
     place = places.place_of(as_text(pkg.get("producing_commune")), current)
     if place is None:
         place = current.metropole
@@ -145,70 +165,83 @@ def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef, fresh: bool = False) -
 
 
 def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
-            lean: bool = False) -> None:
+            lean: bool = False, dated: Optional[list[Any]] = None) -> None:
     """``lean``: the stock profiles got the dataset without the fields written
-    again here (see ``fused``), so they wrote none of these properties."""
+    again here (see ``fused``), so they wrote none of these properties.
+    ``dated``: the dataset and its distributions are appended to it instead
+    of having their dates clamped here; the caller clamps a whole page at once.
+    """
     current = territory.current()
     if next(g.objects(ref, DCT.description), None) is None and pkg.get("title"):
         g.add((ref, DCT.description, Literal(pkg["title"])))
-    _replace(g, ref, DCAT.theme, (terms.add_theme(g, c) for c in as_list(pkg.get("theme"))),
-             fresh=lean)
+    _replace(g, ref, DCAT.theme,
+             lambda: [terms.add_theme(g, c) for c in as_list(pkg.get("theme"))], fresh=lean)
     _replace(g, ref, DCT.accrualPeriodicity,
-             [terms.add_frequency(g, as_text(pkg.get("frequency")))], fresh=lean)
+             lambda: [terms.add_frequency(g, as_text(pkg.get("frequency")))], fresh=lean)
     _temporal(g, pkg, ref, fresh=lean)
     for contact in g.objects(ref, DCAT.contactPoint):
         g.add((contact, RDF.type, VCARD.Kind))
-    _publisher(g, pkg, ref, current)
-    _replace(g, ref, DCT.spatial, (places.add_location(g, p, dcat_ap)
-                                   for p in places.covered_places(pkg, current)), fresh=lean)
-    _replace(g, ref, DCT.conformsTo,
-             [terms.add_standard(g, v) for v in as_list(pkg.get("conforms_to"))[:1]],
+    _publisher(g, pkg, ref, current, lean)
+    _replace(g, ref, DCT.spatial, lambda: [places.add_location(g, p, dcat_ap)
+                                           for p in places.covered_places(pkg, current)],
              fresh=lean)
-    _replace(g, ref, DCT.accessRights, [terms.add_access_rights(g)])
-    _replace(g, ref, DCT.language, [terms.add_language(g)])
+    _replace(g, ref, DCT.conformsTo,
+             lambda: [terms.add_standard(g, v) for v in as_list(pkg.get("conforms_to"))[:1]],
+             fresh=lean)
+    _replace(g, ref, DCT.accessRights, lambda: [terms.add_access_rights(g)], fresh=lean)
+    _replace(g, ref, DCT.language, lambda: [terms.add_language(g)], fresh=lean)
     landing = URIRef("{}/dataset/{}".format(catalog_uri().rstrip("/"),
                                               pkg.get("name") or pkg.get("id")))
-    _replace(g, ref, DCAT.landingPage, [landing], fresh=lean)
+    _replace(g, ref, DCAT.landingPage, lambda: [landing], fresh=lean)
     g.add((landing, RDF.type, FOAF.Document))
-    drop(g, ref, DCT.provenance)
+    if not lean:
+        drop(g, ref, DCT.provenance)
     avis = provenance.committee_avis(pkg)
     if avis:
         statement = BNode()
         g.add((statement, RDF.type, DCT.ProvenanceStatement))
         g.add((statement, RDFS.label, Literal(avis, lang="fr")))
         g.add((ref, DCT.provenance, statement))
-    clamp_dates(g, ref)
     licence = as_text(pkg.get("license_id"))
     # the stock profile named the distributions: find them rather than ask
     # every URI plugin again
     written = {str(d).rsplit("/", 1)[-1]: d for d in g.objects(ref, DCAT.distribution)}
+    subjects = [ref]
     for res in pkg.get("resources", []):
         node = written.get(as_text(res.get("id"))) or URIRef(resource_uri(res))
         distribution(g, res, licence, node, lean)
+        subjects.append(node)
+    if dated is None:
+        for subject in subjects:
+            clamp_dates(g, subject)
+    else:
+        dated.extend(subjects)
 
 
 def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
                  lean: bool = False) -> None:
+    """Dates are the caller's (``dataset`` clamps them)."""
     url = as_text(res.get("url"))
     link = URIRef(url) if url.startswith(("http://", "https://")) else None
     for predicate in (DCAT.accessURL, DCAT.downloadURL):
-        if link is None or (ref, predicate, link) not in g:
-            _replace(g, ref, predicate, [link])
+        if lean:
+            _add(g, ref, predicate, [link])
+        elif link is None or (ref, predicate, link) not in g:
+            _replace(g, ref, predicate, lambda: [link])
     if link is not None:
         g.add((link, RDF.type, RDFS.Resource))
-    for old in list(g.objects(ref, DCT.license)):
-        g.remove((ref, DCT.license, old))
-        _drop_orphan(g, old)
-    node = terms.add_licence(g, licence)
-    if node is not None:
-        g.add((ref, DCT.license, node))
+    _replace(g, ref, DCT.license, lambda: [terms.add_licence(g, licence)], fresh=lean)
+    if not lean:
+        drop(g, ref, DCT["format"])
+        drop(g, ref, DCAT.mediaType)
     fmt, media = terms.add_file_type(g, as_text(res.get("format")))
-    _replace(g, ref, DCT["format"], [fmt], fresh=lean)
-    _replace(g, ref, DCAT.mediaType, [media], fresh=lean)
+    _add(g, ref, DCT["format"], [fmt])
+    _add(g, ref, DCAT.mediaType, [media])
     _replace(g, ref, DCT.conformsTo,
-             [terms.add_standard(g, v) for v in as_list(res.get("conforms_to"))[:1]],
+             lambda: [terms.add_standard(g, v) for v in as_list(res.get("conforms_to"))[:1]],
              fresh=lean)
     # dcat:byteSize stays as the stock profile of each DCAT-AP version types
-    # it; udata refuses checksums typed xsd:hexBinary: none is written.
-    drop(g, ref, SPDX.checksum)
-    clamp_dates(g, ref)
+    # it; udata refuses checksums typed xsd:hexBinary: none is written (the
+    # lean stock pass got no hash to write one from).
+    if not lean:
+        drop(g, ref, SPDX.checksum)

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from ckanext.metropole import territory
+from ckanext.metropole.dcat import terms
 from ckanext.metropole.dcat.terms import (
     DCAT, DCT, FOAF, GSP, LOCAL_AUTHORITY, LOCN, PUBLISHER_TYPE_SCHEME,
 )
@@ -82,10 +83,10 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
         node = URIRef(EPCI_URI.format(siren=place.siren))
     else:
         node = URIRef(COMMUNE_URI.format(code=place.code))
-    if (node, RDF.type, DCT.Location) in g:
+    if terms.typed(g, node, DCT.Location):
         return node
     geometry, box, centroid = _geometries(place)
-    g.add((node, RDF.type, DCT.Location))
+    terms.add_type(g, node, DCT.Location)
     g.add((node, SKOS.prefLabel, Literal(place.name, lang="fr")))
     g.add((node, DCT.identifier, Literal(place.code)))
     contour = Literal(geometry, datatype=GSP.wktLiteral)
@@ -104,15 +105,15 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
 def add_publisher(g: Graph, place: territory.Place) -> URIRef:
     """The métropole or a commune as a ``foaf:Organization`` with its SIREN."""
     node = URIRef(AGENT_URI.format(siren=place.siren))
-    if (node, RDF.type, FOAF.Organization) in g:
+    if terms.typed(g, node, FOAF.Organization):
         return node
     g.add((node, RDF.type, FOAF.Agent))
-    g.add((node, RDF.type, FOAF.Organization))
+    terms.add_type(g, node, FOAF.Organization)
     g.add((node, FOAF.name, Literal(place.name)))
     g.add((node, DCT.identifier, Literal(place.siren)))
     g.add((node, DCT.type, LOCAL_AUTHORITY))
-    if (LOCAL_AUTHORITY, RDF.type, SKOS.Concept) not in g:
-        g.add((LOCAL_AUTHORITY, RDF.type, SKOS.Concept))
+    if not terms.typed(g, LOCAL_AUTHORITY, SKOS.Concept):
+        terms.add_type(g, LOCAL_AUTHORITY, SKOS.Concept)
         g.add((LOCAL_AUTHORITY, SKOS.prefLabel, Literal("Local Authority", lang="en")))
         g.add((LOCAL_AUTHORITY, SKOS.prefLabel, Literal("Collectivité territoriale",
                                                         lang="fr")))

@@ -9,7 +9,7 @@ harvest every field (see ``build`` and ``read``). After ``euro_dcat_ap_2``,
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ckanext.dcat.profiles import RDFProfile
 
@@ -18,8 +18,10 @@ from ckanext.metropole.dcat import build, read
 
 class MetropoleDCATAPProfile(RDFProfile):
     dcat_ap = 3
-    # set by ``fused`` when the stock profiles got the lean dataset
+    # set by ``fused`` when the stock profiles got the lean dataset, with the
+    # list where the subjects whose dates it checks in one pass go
     lean = False
+    dated: Optional[list[Any]] = None
 
     def __init__(self, graph: Any, dataset_type: str = "dataset",
                  compatibility_mode: bool = False) -> None:
@@ -33,7 +35,8 @@ class MetropoleDCATAPProfile(RDFProfile):
         build.catalog(self.g, catalog_dict, catalog_ref, self.dcat_ap)
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
-        build.dataset(self.g, dataset_dict, dataset_ref, self.dcat_ap, lean=self.lean)
+        build.dataset(self.g, dataset_dict, dataset_ref, self.dcat_ap,
+                      lean=self.lean, dated=self.dated)
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> dict[str, Any]:
         return read.dataset(self.g, dataset_dict, dataset_ref)

@@ -61,14 +61,17 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
     ``fuse=False``: every profile gets the whole dataset (see ``fused``).
     """
     serializer = RDFSerializer(profiles=profiles)
-    add = fused.graph_from_dataset if fuse else RDFSerializer.graph_from_dataset
     ref = serializer.graph_from_catalog(catalog_dict)
     if catalog_ref and catalog_ref != str(ref):
         _rename(serializer, ref, URIRef(catalog_ref))
         ref = URIRef(catalog_ref)
     with provenance.prefetched([pkg["id"] for pkg in datasets if pkg.get("id")]):
-        for pkg in datasets:
-            serializer.g.add((ref, DCAT.dataset, add(serializer, pkg)))
+        if fuse:
+            refs = fused.graph_from_datasets(serializer, datasets)
+        else:
+            refs = [serializer.graph_from_dataset(pkg) for pkg in datasets]
+    for dataset_ref in refs:
+        serializer.g.add((ref, DCAT.dataset, dataset_ref))
     if paging:
         _add_paging(serializer, paging)
     return serializer.g.serialize(format=url_to_rdflib_format(fmt))
@@ -79,7 +82,7 @@ def dataset(pkg: dict[str, Any], fmt: str, profiles: Optional[list[str]] = None,
     serializer = RDFSerializer(profiles=profiles)
     if not fuse:
         return serializer.serialize_dataset(pkg, _format=fmt)
-    fused.graph_from_dataset(serializer, pkg)
+    fused.graph_from_datasets(serializer, [pkg])
     rdflib_format = url_to_rdflib_format(fmt)
     if rdflib_format == "json-ld":  # as RDFSerializer.serialize_dataset writes it
         return serializer.g.serialize(format=rdflib_format, auto_compact=True)

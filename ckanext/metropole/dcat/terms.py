@@ -3,11 +3,12 @@
 Each ``add_*`` function adds one term to a graph with the few triples
 harvesters need to use it without dereferencing it (type and label), and
 returns the term. Terms are URI nodes, so a page of 100 datasets carries
-each of them once.
+each of them once: ``typed`` remembers, per graph, which ones already are.
 """
 from __future__ import annotations
 
 import datetime
+import weakref
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -33,11 +34,50 @@ PUBLISHER_TYPE_SCHEME = URIRef("http://purl.org/adms/publishertype/1.0")
 IANA = "https://www.iana.org/assignments/media-types/"
 
 
+# (node, rdf:type) pairs known to be in a graph, by id of the live graph: a
+# page asks for the same few terms, places and publishers for each of its 100
+# datasets, and a lookup in ckanext-dcat's ConjunctiveGraph costs as much as
+# writing a triple. Only ``build.drop`` removes type triples of such nodes; it
+# calls ``forget``.
+_TYPED: dict[int, set[tuple[Any, Any]]] = {}
+
+
+def _known(g: Graph) -> set[tuple[Any, Any]]:
+    known = _TYPED.get(id(g))
+    if known is None:
+        known = _TYPED[id(g)] = set()
+        weakref.finalize(g, _TYPED.pop, id(g), None)
+    return known
+
+
+def typed(g: Graph, node: Any, rdf_type: URIRef) -> bool:
+    """``(node, rdf:type, rdf_type) in g``, asking the graph once per node."""
+    known = _known(g)
+    if (node, rdf_type) in known:
+        return True
+    if (node, RDF.type, rdf_type) in g:
+        known.add((node, rdf_type))
+        return True
+    return False
+
+
+def add_type(g: Graph, node: Any, rdf_type: URIRef) -> None:
+    g.add((node, RDF.type, rdf_type))
+    _known(g).add((node, rdf_type))
+
+
+def forget(g: Graph, node: Any) -> None:
+    """``node``'s type triples were removed from ``g``."""
+    known = _TYPED.get(id(g))
+    if known:
+        known.difference_update([k for k in known if k[0] == node])
+
+
 def _labelled(g: Graph, node: URIRef, rdf_type: URIRef, labels: dict[str, str],
               scheme: URIRef | None = None) -> URIRef:
-    if (node, RDF.type, rdf_type) in g:
+    if typed(g, node, rdf_type):
         return node
-    g.add((node, RDF.type, rdf_type))
+    add_type(g, node, rdf_type)
     for lang in ("fr", "en"):
         if labels.get(lang):
             g.add((node, SKOS.prefLabel, Literal(labels[lang], lang=lang)))
@@ -51,8 +91,8 @@ def add_theme(g: Graph, code: str) -> URIRef | None:
     if entry is None:
         return None
     node = _labelled(g, URIRef(entry["uri"]), SKOS.Concept, entry, THEME_SCHEME)
-    if (THEME_SCHEME, RDF.type, SKOS.ConceptScheme) not in g:
-        g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
+    if not typed(g, THEME_SCHEME, SKOS.ConceptScheme):
+        add_type(g, THEME_SCHEME, SKOS.ConceptScheme)
         g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
     return node
 
@@ -78,8 +118,8 @@ def add_licence(g: Graph, licence_id: str) -> URIRef | None:
     if entry is None:
         return None
     node = URIRef(entry["url"])
-    if (node, RDF.type, DCT.LicenseDocument) not in g:
-        g.add((node, RDF.type, DCT.LicenseDocument))
+    if not typed(g, node, DCT.LicenseDocument):
+        add_type(g, node, DCT.LicenseDocument)
         g.add((node, RDFS.label, Literal(entry["fr"], lang="fr")))
         g.add((node, RDFS.label, Literal(entry["en"], lang="en")))
     return node
@@ -98,13 +138,13 @@ def add_file_type(g: Graph, code: str) -> tuple[URIRef | None, URIRef | None]:
     if entry is None:
         return None, None
     fmt = URIRef(entry["uri"])
-    if (fmt, RDF.type, DCT.MediaTypeOrExtent) not in g:
-        g.add((fmt, RDF.type, DCT.MediaTypeOrExtent))
+    if not typed(g, fmt, DCT.MediaTypeOrExtent):
+        add_type(g, fmt, DCT.MediaTypeOrExtent)
     media = None
     if entry["media_type"]:
         media = URIRef(IANA + entry["media_type"])
-        if (media, RDF.type, DCT.MediaType) not in g:
-            g.add((media, RDF.type, DCT.MediaType))
+        if not typed(g, media, DCT.MediaType):
+            add_type(g, media, DCT.MediaType)
     return fmt, media
 
 
@@ -123,8 +163,8 @@ def add_standard(g: Graph, value: str) -> URIRef | None:
     if not url.startswith(("http://", "https://")):
         return None
     node = URIRef(url)
-    if (node, RDF.type, DCT.Standard) not in g:
-        g.add((node, RDF.type, DCT.Standard))
+    if not typed(g, node, DCT.Standard):
+        add_type(g, node, DCT.Standard)
         if schema:
             g.add((node, RDFS.label, Literal(schema["fr"], lang="fr")))
     return node
