@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, Namespace
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import url_to_rdflib_format
 
-from ckanext.metropole.dcat import fused, provenance
+from ckanext.metropole.dcat import fused, provenance, qnames
 from ckanext.metropole.dcat.terms import DCAT
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -28,6 +28,12 @@ _PAGING = (
     ("first", (HYDRA.first, HYDRA.firstPage)),
     ("last", (HYDRA.last, HYDRA.lastPage)),
 )
+
+
+def _serializer(profiles: Optional[list[str]]) -> RDFSerializer:
+    serializer = RDFSerializer(profiles=profiles)
+    qnames.install(serializer.g)
+    return serializer
 
 
 def _add_paging(serializer: RDFSerializer, info: dict[str, Any]) -> None:
@@ -60,7 +66,7 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
 
     ``fuse=False``: every profile gets the whole dataset (see ``fused``).
     """
-    serializer = RDFSerializer(profiles=profiles)
+    serializer = _serializer(profiles)
     ref = serializer.graph_from_catalog(catalog_dict)
     if catalog_ref and catalog_ref != str(ref):
         _rename(serializer, ref, URIRef(catalog_ref))
@@ -79,7 +85,7 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
 
 def dataset(pkg: dict[str, Any], fmt: str, profiles: Optional[list[str]] = None,
             fuse: bool = True) -> str:
-    serializer = RDFSerializer(profiles=profiles)
+    serializer = _serializer(profiles)
     if not fuse:
         return serializer.serialize_dataset(pkg, _format=fmt)
     fused.graph_from_datasets(serializer, [pkg])
