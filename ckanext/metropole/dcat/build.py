@@ -11,7 +11,7 @@ without those fields: nothing is looked up or dropped, only written.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -21,12 +21,9 @@ from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory
-from ckanext.metropole.dcat import places, provenance, terms
+from ckanext.metropole.dcat import dates, places, provenance, terms
 from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF, SPDX, VCARD
 from ckanext.metropole.logic.values import as_list, as_text
-
-DATE_PREDICATES = (DCT.issued, DCT.modified)
-
 
 def drop(g: Graph, subject: Any, predicate: Any) -> None:
     """Remove ``subject predicate ?o`` and the description of each ``?o``
@@ -45,36 +42,6 @@ def _drop_orphan(g: Graph, node: Any) -> None:
     if isinstance(node, (BNode, URIRef)) and next(g.subjects(None, node), None) is None:
         for p in list(g.predicates(node, None)):
             drop(g, node, p)
-
-
-def _late(obj: Any, now: datetime.datetime) -> bool:
-    value = obj.toPython() if isinstance(obj, Literal) else None
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        return value > now
-    if isinstance(value, datetime.date):
-        return value > now.date()
-    return False
-
-
-def clamp_dates(g: Graph, *subjects: Any) -> None:
-    """``dct:issued``/``dct:modified`` of ``subjects`` never in the future
-    (udata refuses them). For a page's datasets and distributions, one pass
-    over the graph's dates costs less than two lookups per subject."""
-    now = terms.now()
-    if len(subjects) == 1:
-        found = [(subjects[0], p, o) for p in DATE_PREDICATES
-                 for o in g.objects(subjects[0], p)]
-    else:
-        wanted = set(subjects)
-        found = [(s, p, o) for p in DATE_PREDICATES
-                 for s, o in g.subject_objects(p) if s in wanted]
-    for subject, predicate, obj in found:
-        if _late(obj, now):
-            g.remove((subject, predicate, obj))
-            g.add((subject, predicate,
-                   Literal(now.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)))
 
 
 def _date(value: Any) -> Literal | None:
@@ -113,7 +80,7 @@ def catalog(g: Graph, catalog_dict: dict[str, Any] | None, ref: URIRef,
         if catalog_dict["modified"]:
             g.add((ref, DCT.modified, Literal(catalog_dict["modified"],
                                               datatype=XSD.dateTime)))
-    clamp_dates(g, ref)
+    dates.clamp(g, ref)
 
 
 # ---------------------------------------------------------------- dataset
@@ -165,12 +132,9 @@ def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef, fresh: bool = False) -
 
 
 def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
-            lean: bool = False, dated: Optional[list[Any]] = None) -> None:
+            lean: bool = False) -> None:
     """``lean``: the stock profiles got the dataset without the fields written
-    again here (see ``fused``), so they wrote none of these properties.
-    ``dated``: the dataset and its distributions are appended to it instead
-    of having their dates clamped here; the caller clamps a whole page at once.
-    """
+    again here (see ``fused``), so they wrote none of these properties."""
     current = territory.current()
     if next(g.objects(ref, DCT.description), None) is None and pkg.get("title"):
         g.add((ref, DCT.description, Literal(pkg["title"])))
@@ -206,21 +170,25 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
     # the stock profile named the distributions: find them rather than ask
     # every URI plugin again
     written = {str(d).rsplit("/", 1)[-1]: d for d in g.objects(ref, DCAT.distribution)}
-    subjects = [ref]
+    now = terms.now()
+    _dates(g, ref, pkg, dates.DATASET, now, lean)
     for res in pkg.get("resources", []):
         node = written.get(as_text(res.get("id"))) or URIRef(resource_uri(res))
         distribution(g, res, licence, node, lean)
-        subjects.append(node)
-    if dated is None:
-        for subject in subjects:
-            clamp_dates(g, subject)
+        _dates(g, node, res, dates.DISTRIBUTION, now, lean)
+
+
+def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Any,
+           now: datetime.datetime, lean: bool) -> None:
+    if lean:
+        dates.add(g, ref, d, fields, now)
     else:
-        dated.extend(subjects)
+        dates.clamp(g, ref)
 
 
 def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
                  lean: bool = False) -> None:
-    """Dates are the caller's (``dataset`` clamps them)."""
+    """Dates are the caller's (see ``dataset``)."""
     url = as_text(res.get("url"))
     link = URIRef(url) if url.startswith(("http://", "https://")) else None
     for predicate in (DCAT.accessURL, DCAT.downloadURL):

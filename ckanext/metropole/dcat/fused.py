@@ -4,11 +4,11 @@ Chained after ``euro_dcat_ap_3`` (or ``euro_dcat_ap_2``), the
 ``metropole_dcat_ap`` profile removes what the stock profile wrote from the
 fields it writes again the portal's way: themes, frequency, temporal and
 spatial coverage, publisher, landing page, language, access rights,
-provenance, the URLs, formats, media types, licences, checksums and schemas
-of the distributions. The portal's feeds hand the stock profile the dataset
-without those fields instead, so it neither writes them nor asks for the
-owner organization, and ours writes its properties without looking for
-anything to remove; the dates of a whole page are then checked in one pass.
+provenance, dates (never in the future), the URLs, formats, media types,
+licences, checksums and schemas of the distributions. The portal's feeds
+hand the stock profile the dataset without those fields instead, so it
+neither writes them nor asks for the owner organization, and ours writes its
+properties without looking for anything to remove.
 The graph is the same (the tests compare them). Any other chain, or the
 same profiles called by ckanext-dcat's own code, goes the ordinary way.
 """
@@ -24,7 +24,6 @@ from ckanext.dcat.profiles import EuropeanDCATAP2Profile, EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.euro_dcat_ap_base import DISTRIBUTION_LICENSE_FALLBACK_CONFIG
 from ckanext.dcat.utils import dataset_uri
 
-from ckanext.metropole.dcat import build
 from ckanext.metropole.dcat.profile import MetropoleDCATAPProfile
 
 STOCK = (EuropeanDCATAP2Profile, EuropeanDCATAP3Profile)
@@ -34,10 +33,11 @@ REWRITTEN = frozenset((
     "theme", "frequency", "temporal_start", "temporal_end", "conforms_to", "spatial",
     "spatial_uri", "spatial_text", "spatial_bbox", "spatial_centroid", "url",
     "organization", "publisher", "publisher_uri", "publisher_name", "language",
-    "access_rights", "provenance"))
+    "access_rights", "provenance", "issued", "modified", "metadata_created",
+    "metadata_modified"))
 REWRITTEN_RESOURCE = frozenset((
     "format", "mimetype", "conforms_to", "license", "url", "access_url", "download_url",
-    "hash"))
+    "hash", "issued", "created", "modified", "metadata_modified"))
 
 
 def _kept(d: dict[str, Any], rewritten: frozenset[str]) -> dict[str, Any]:
@@ -72,17 +72,14 @@ def graph_from_datasets(serializer: RDFSerializer,
     given the lean dataset; the datasets' references."""
     if not fusable(serializer):
         return [serializer.graph_from_dataset(pkg) for pkg in pkgs]
-    refs, dated = [], []
+    refs = []
     for pkg in pkgs:
         ref = URIRef(dataset_uri(pkg))
         lean = _lean(pkg)
         for cls in serializer._profiles:
             profile = cls(serializer.g, compatibility_mode=serializer.compatibility_mode)
             if isinstance(profile, MetropoleDCATAPProfile):
-                # nothing to remove before writing; dates checked below
-                profile.lean, profile.dated = True, dated
+                profile.lean = True  # nothing to remove before writing
             profile.graph_from_dataset(lean if cls in STOCK else pkg, ref)
         refs.append(ref)
-    if dated:
-        build.clamp_dates(serializer.g, *dated)
     return refs

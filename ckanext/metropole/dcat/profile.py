@@ -9,7 +9,7 @@ harvest every field (see ``build`` and ``read``). After ``euro_dcat_ap_2``,
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ckanext.dcat.profiles import RDFProfile
 
@@ -18,10 +18,8 @@ from ckanext.metropole.dcat import build, read
 
 class MetropoleDCATAPProfile(RDFProfile):
     dcat_ap = 3
-    # set by ``fused`` when the stock profiles got the lean dataset, with the
-    # list where the subjects whose dates it checks in one pass go
+    # set by ``fused`` when the stock profiles got the lean dataset
     lean = False
-    dated: Optional[list[Any]] = None
 
     def __init__(self, graph: Any, dataset_type: str = "dataset",
                  compatibility_mode: bool = False) -> None:
@@ -36,7 +34,7 @@ class MetropoleDCATAPProfile(RDFProfile):
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
         build.dataset(self.g, dataset_dict, dataset_ref, self.dcat_ap,
-                      lean=self.lean, dated=self.dated)
+                      lean=self.lean)
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> dict[str, Any]:
         return read.dataset(self.g, dataset_dict, dataset_ref)

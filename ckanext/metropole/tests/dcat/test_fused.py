@@ -1,11 +1,18 @@
 """The portal's one-pass rendering gives the graph of the ordinary chain."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from ckan.tests import helpers
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic, graph_diff
+from rdflib.namespace import XSD
 
-from ckanext.metropole.dcat import serialize
+from ckanext.dcat.profiles import EuropeanDCATAP3Profile
+
+from ckanext.metropole.dcat import dates, serialize, terms
+from ckanext.metropole.dcat.terms import DCT
 from ckanext.metropole.tests.dcat.graphs import parse
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -42,3 +49,32 @@ def test_dataset_document_is_the_chained_graph(seeded, profiles):
     for pkg in _shown(seeded):
         _same(serialize.dataset(pkg, "ttl", profiles=profiles),
               serialize.dataset(pkg, "ttl", profiles=profiles, fuse=False), "ttl", 30)
+
+
+SHAPES = ["2019", "2021-03", "2020-06-15", "2024-02-29T08:15:00",
+          "2024-02-29T08:15:00.123456", "2024-02-29T08:15:00+02:00",
+          "15/06/2020 10:00", "pas une date"]
+
+
+@pytest.mark.parametrize("value", SHAPES)
+def test_a_date_is_the_literal_the_stock_profile_writes(value):
+    g, ref = Graph(), URIRef("http://example.invalid/d")
+    EuropeanDCATAP3Profile(g)._add_date_triple(ref, DCT.modified, value)
+    assert list(g.objects(ref, DCT.modified)) == [dates.literal(value)]
+
+
+@pytest.mark.parametrize("profiles", CHAINS)
+def test_dates_of_every_shape_give_the_chained_graph(seeded, profiles, monkeypatch):
+    # both renders correct future dates to the same "now"
+    monkeypatch.setattr(terms, "now", lambda: datetime.datetime(2026, 11, 23, 9, 0, 0))
+    pkg = _shown(seeded)[0]
+    assert len(pkg["resources"]) >= 2
+    pkg["metadata_created"], pkg["metadata_modified"] = "2019", "2031-01-01T00:00:00"
+    first, second = pkg["resources"][:2]
+    first["created"], first["metadata_modified"] = "2021-03", "2027-05-01"
+    second["created"], second["modified"] = "15/06/2020 10:00", "pas une date"
+    fused_doc = serialize.dataset(pkg, "ttl", profiles=profiles)
+    _same(fused_doc, serialize.dataset(pkg, "ttl", profiles=profiles, fuse=False), "ttl", 30)
+    g = parse(fused_doc, "ttl")
+    assert (None, DCT.modified, Literal("2026-11-23T09:00:00", datatype=XSD.dateTime)) in g
+    assert (None, DCT.issued, Literal("2019", datatype=XSD.gYear)) in g

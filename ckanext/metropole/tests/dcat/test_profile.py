@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from ckanext.dcat.processors import RDFParser
 
 from ckanext.metropole import territory
-from ckanext.metropole.dcat import build, places, read, serialize
+from ckanext.metropole.dcat import dates, places, read, serialize
 from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF, GSP, LOCN, SPDX, VCARD
 from ckanext.metropole.tests.data import CHENOVE, DIJON
 from ckanext.metropole.tests.dcat import seed
@@ -255,8 +255,8 @@ def test_dates_never_in_the_future():
     g.add((ref, DCT.issued, Literal("2999-01-01", datatype=XSD.date)))
     past = Literal("2020-05-01T10:00:00", datatype=XSD.dateTime)
     g.add((URIRef("http://example.invalid/e"), DCT.modified, past))
-    build.clamp_dates(g, ref)
-    build.clamp_dates(g, URIRef("http://example.invalid/e"))
+    dates.clamp(g, ref)
+    dates.clamp(g, URIRef("http://example.invalid/e"))
     assert not_in_future(one(g, ref, DCT.modified))
     assert not_in_future(one(g, ref, DCT.issued))
     assert one(g, URIRef("http://example.invalid/e"), DCT.modified) == past
