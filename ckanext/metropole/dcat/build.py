@@ -178,8 +178,9 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
         _dates(g, node, res, dates.DISTRIBUTION, now, lean)
 
 
-def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Any,
+def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Iterable[tuple[Any, str, str]],
            now: datetime.datetime, lean: bool) -> None:
+    """Lean: written from ``d``, corrected; otherwise the stock profile's corrected."""
     if lean:
         dates.add(g, ref, d, fields, now)
     else:
