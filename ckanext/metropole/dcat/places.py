@@ -83,10 +83,9 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
         node = URIRef(EPCI_URI.format(siren=place.siren))
     else:
         node = URIRef(COMMUNE_URI.format(code=place.code))
-    if terms.typed(g, node, DCT.Location):
+    if not terms.add_type(g, node, DCT.Location):
         return node
     geometry, box, centroid = _geometries(place)
-    terms.add_type(g, node, DCT.Location)
     g.add((node, SKOS.prefLabel, Literal(place.name, lang="fr")))
     g.add((node, DCT.identifier, Literal(place.code)))
     contour = Literal(geometry, datatype=GSP.wktLiteral)
@@ -105,15 +104,13 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
 def add_publisher(g: Graph, place: territory.Place) -> URIRef:
     """The métropole or a commune as a ``foaf:Organization`` with its SIREN."""
     node = URIRef(AGENT_URI.format(siren=place.siren))
-    if terms.typed(g, node, FOAF.Organization):
+    if not terms.add_type(g, node, FOAF.Organization):
         return node
     g.add((node, RDF.type, FOAF.Agent))
-    terms.add_type(g, node, FOAF.Organization)
     g.add((node, FOAF.name, Literal(place.name)))
     g.add((node, DCT.identifier, Literal(place.siren)))
     g.add((node, DCT.type, LOCAL_AUTHORITY))
-    if not terms.typed(g, LOCAL_AUTHORITY, SKOS.Concept):
-        terms.add_type(g, LOCAL_AUTHORITY, SKOS.Concept)
+    if terms.add_type(g, LOCAL_AUTHORITY, SKOS.Concept):
         g.add((LOCAL_AUTHORITY, SKOS.prefLabel, Literal("Local Authority", lang="en")))
         g.add((LOCAL_AUTHORITY, SKOS.prefLabel, Literal("Collectivité territoriale",
                                                         lang="fr")))

@@ -3,7 +3,7 @@
 Each ``add_*`` function adds one term to a graph with the few triples
 harvesters need to use it without dereferencing it (type and label), and
 returns the term. Terms are URI nodes, so a page of 100 datasets carries
-each of them once: ``typed`` remembers, per graph, which ones already are.
+each of them once: ``add_type`` remembers, per graph, which ones already are.
 """
 from __future__ import annotations
 
@@ -50,20 +50,17 @@ def _known(g: Graph) -> set[tuple[Any, Any]]:
     return known
 
 
-def typed(g: Graph, node: Any, rdf_type: URIRef) -> bool:
-    """``(node, rdf:type, rdf_type) in g``, asking the graph once per node."""
+def add_type(g: Graph, node: Any, rdf_type: URIRef) -> bool:
+    """Type ``node`` with ``rdf_type``; ``False`` when it already was, so its
+    description is in the graph too (the graph is asked once per node)."""
     known = _known(g)
     if (node, rdf_type) in known:
-        return True
+        return False
+    known.add((node, rdf_type))
     if (node, RDF.type, rdf_type) in g:
-        known.add((node, rdf_type))
-        return True
-    return False
-
-
-def add_type(g: Graph, node: Any, rdf_type: URIRef) -> None:
+        return False
     g.add((node, RDF.type, rdf_type))
-    _known(g).add((node, rdf_type))
+    return True
 
 
 def forget(g: Graph, node: Any) -> None:
@@ -75,9 +72,8 @@ def forget(g: Graph, node: Any) -> None:
 
 def _labelled(g: Graph, node: URIRef, rdf_type: URIRef, labels: dict[str, str],
               scheme: URIRef | None = None) -> URIRef:
-    if typed(g, node, rdf_type):
+    if not add_type(g, node, rdf_type):
         return node
-    add_type(g, node, rdf_type)
     for lang in ("fr", "en"):
         if labels.get(lang):
             g.add((node, SKOS.prefLabel, Literal(labels[lang], lang=lang)))
@@ -91,8 +87,7 @@ def add_theme(g: Graph, code: str) -> URIRef | None:
     if entry is None:
         return None
     node = _labelled(g, URIRef(entry["uri"]), SKOS.Concept, entry, THEME_SCHEME)
-    if not typed(g, THEME_SCHEME, SKOS.ConceptScheme):
-        add_type(g, THEME_SCHEME, SKOS.ConceptScheme)
+    if add_type(g, THEME_SCHEME, SKOS.ConceptScheme):
         g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
     return node
 
@@ -118,8 +113,7 @@ def add_licence(g: Graph, licence_id: str) -> URIRef | None:
     if entry is None:
         return None
     node = URIRef(entry["url"])
-    if not typed(g, node, DCT.LicenseDocument):
-        add_type(g, node, DCT.LicenseDocument)
+    if add_type(g, node, DCT.LicenseDocument):
         g.add((node, RDFS.label, Literal(entry["fr"], lang="fr")))
         g.add((node, RDFS.label, Literal(entry["en"], lang="en")))
     return node
@@ -138,13 +132,11 @@ def add_file_type(g: Graph, code: str) -> tuple[URIRef | None, URIRef | None]:
     if entry is None:
         return None, None
     fmt = URIRef(entry["uri"])
-    if not typed(g, fmt, DCT.MediaTypeOrExtent):
-        add_type(g, fmt, DCT.MediaTypeOrExtent)
+    add_type(g, fmt, DCT.MediaTypeOrExtent)
     media = None
     if entry["media_type"]:
         media = URIRef(IANA + entry["media_type"])
-        if not typed(g, media, DCT.MediaType):
-            add_type(g, media, DCT.MediaType)
+        add_type(g, media, DCT.MediaType)
     return fmt, media
 
 
@@ -163,8 +155,7 @@ def add_standard(g: Graph, value: str) -> URIRef | None:
     if not url.startswith(("http://", "https://")):
         return None
     node = URIRef(url)
-    if not typed(g, node, DCT.Standard):
-        add_type(g, node, DCT.Standard)
+    if add_type(g, node, DCT.Standard):
         if schema:
             g.add((node, RDFS.label, Literal(schema["fr"], lang="fr")))
     return node
