@@ -16,6 +16,7 @@ from flask import Blueprint, Response, request
 
 from ckanext.metropole import report as report_mod
 from ckanext.metropole.logic import committee_members
+from ckanext.metropole.logic.users import acting_user
 from ckanext.metropole.model import AVIS, COLLEGES, DECISIONS, STATES
 
 committee = Blueprint("metropole_committee", __name__)
@@ -67,7 +68,7 @@ def queue() -> str:
 
 
 def mine() -> str:
-    if not tk.g.user:
+    if acting_user(_context()) is None:
         return tk.abort(403, tk._("Log in to see your proposals"))
     result = tk.get_action("metropole_review_list")(_context(), {"mine": True, "limit": 200})
     return tk.render("metropole/committee/queue.html", {
@@ -87,7 +88,7 @@ def dataset(id: str) -> str:
     return tk.render("metropole/committee/dataset.html", {
         "pkg_dict": pkg, "pkg": pkg, "file": file, "can": can, "avis_values": AVIS,
         "decisions": DECISIONS, "dataset_type": pkg.get("type", "dataset"),
-        "user_member": committee_members.current_member(tk.g.userobj)})
+        "user_member": committee_members.current_member(acting_user(_context()))})
 
 
 def dataset_step(id: str, step: str) -> Any:
@@ -110,7 +111,7 @@ def dataset_step(id: str, step: str) -> Any:
 
 
 def members() -> Any:
-    if not committee_members.can_manage(tk.g.userobj):
+    if not committee_members.can_manage(acting_user(_context())):
         return tk.abort(403, tk._("Only sysadmins and the committee's secretary "
                                   "manage membership"))
     if request.method == "POST":

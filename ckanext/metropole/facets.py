@@ -13,10 +13,10 @@ from ckanext.metropole import territory, vocab
 from ckanext.metropole.logic.values import as_list
 
 MULTI_VALUED = ("theme", "criteria", "spatial_communes")
-# Kept out of the indexed fields (and so out of the full text): the screening
-# note is internal, and coverage geometry is JSON numbers, not words. Both
-# stay in the stored dataset dict.
-NOT_INDEXED = ("screening_note", "spatial")
+# Kept out of the indexed fields (and so out of the full text): coverage
+# geometry is JSON numbers, not words (it stays in the stored dataset dict).
+# Editor-only fields leave the whole document (logic/visibility.py).
+NOT_INDEXED = ("spatial",)
 
 
 def dataset_facets(facets_dict: Any, with_organization: bool = True) -> Any:

@@ -11,7 +11,8 @@ from ckanext.metropole import config as metropole_config
 from ckanext.metropole import committee_views, facets, notifications, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import action, committee_actions, publication, visibility
+from ckanext.metropole.logic import (action, activities, auth, committee_actions,
+                                     data_access, publication, visibility)
 
 
 @tk.blanket.config_declarations
@@ -19,7 +20,7 @@ from ckanext.metropole.logic import action, committee_actions, publication, visi
 @tk.blanket.cli
 @tk.blanket.validators
 @tk.blanket.actions(action.actions)
-@tk.blanket.auth_functions
+@tk.blanket.auth_functions(auth.auth_functions)
 class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -73,7 +74,8 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return facets.index_fields(publication.index_field(pkg_dict))
+        activities.follow_dataset(pkg_dict)
+        return facets.index_fields(publication.index_field(visibility.for_index(pkg_dict)))
 
     def after_dataset_create(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
@@ -83,9 +85,14 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
                              pkg_dict: dict[str, Any]) -> None:
         committee_actions.after_dataset_saved(context, pkg_dict)
 
+    def after_dataset_delete(self, context: dict[str, Any],
+                             pkg_dict: dict[str, Any]) -> None:
+        # a deleted dataset leaves the index: no index pass relabels its trail
+        activities.follow_dataset(pkg_dict)
+
     def after_dataset_show(self, context: dict[str, Any],
                            pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return visibility.for_reader(context, pkg_dict)
+        return data_access.for_reader(context, visibility.for_reader(context, pkg_dict))
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:

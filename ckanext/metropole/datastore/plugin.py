@@ -50,7 +50,7 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
     # IActions
 
     def get_actions(self) -> dict[str, Any]:
-        return {"xloader_hook": loads.xloader_hook}
+        return {"xloader_hook": loads.xloader_hook, **guard.actions()}
 
     # ITemplateHelpers
 

@@ -3,6 +3,10 @@
 ``bulk_update_public`` writes ``private = false`` straight to the database,
 without validation: it is chained here so the publication gate runs on every
 dataset first, and nothing is saved unless all of them pass.
+
+``bulk_update_public`` and ``bulk_update_private`` index the datasets after
+their own commit: what the index pass wrote besides (the labels of the
+committee's activities, ``logic/activities.py``) is committed after them.
 """
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.metropole.logic import gate
+from ckan import model
+
+from ckanext.metropole.logic import activities, gate, tags
 from ckanext.metropole.logic.committee_actions import (
     metropole_avis_render,
     metropole_committee_member_add,
@@ -30,6 +36,7 @@ from ckanext.metropole.logic.committee_actions import (
 )
 
 __all__ = [
+    "bulk_update_private",
     "bulk_update_public",
     "metropole_avis_render",
     "metropole_committee_member_add",
@@ -68,16 +75,29 @@ def bulk_update_public(original_action: Any, context: dict[str, Any],
                                    for message in messages]
     if errors:
         raise tk.ValidationError(errors)
-    return original_action(context, data_dict)
+    result = original_action(context, data_dict)
+    model.Session.commit()
+    return result
+
+
+@tk.chained_action
+def bulk_update_private(original_action: Any, context: dict[str, Any],
+                        data_dict: dict[str, Any]) -> Any:
+    result = original_action(context, data_dict)
+    model.Session.commit()
+    return result
 
 
 def actions() -> dict[str, Any]:
     """The plugin's actions; ckanext-dcat's API actions chained when it runs."""
     found = {name: globals()[name] for name in __all__}
+    found.update(tags.actions())
     from ckanext.metropole.dcat import api
 
     loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
     for plugin, chained in api.ACTIONS.items():
         if plugin in loaded:
             found.update(chained)
+    if "activity" in loaded:
+        found.update(activities.actions())
     return found

@@ -30,8 +30,10 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.metropole.logic import activities
 from ckanext.metropole.logic import committee_members as members
 from ckanext.metropole.logic import committee_reviews as reviews
+from ckanext.metropole.logic.users import acting_user
 
 __all__ = [
     "metropole_avis_render",
@@ -47,6 +49,7 @@ __all__ = [
     "metropole_review_override",
     "metropole_review_propose",
     "metropole_review_show",
+    "package_collaborator_list",
     "package_show",
 ]
 
@@ -54,7 +57,7 @@ Result = dict[str, Any]
 
 
 def _user(context: dict[str, Any]) -> model.User | None:
-    return context.get("auth_user_obj") or members.user_object(context.get("user"))
+    return acting_user(context)
 
 
 def _ok(allowed: bool, message: str) -> Result:
@@ -70,7 +73,7 @@ def _can_edit(context: dict[str, Any], pkg: model.Package | None) -> bool:
     if pkg is None:
         return False
     user = _user(context)
-    return bool(user) and authz.is_authorized(
+    return user is not None and authz.is_authorized(
         "package_update", {"user": user.name, "auth_user_obj": user, "model": model},
         {"id": pkg.id}).get("success", False)
 
@@ -184,3 +187,23 @@ def package_show(next_auth: Any, context: dict[str, Any], data_dict: dict[str, A
     if not result.get("success") and _under_review_reader(context, data_dict):
         return {"success": True}
     return result
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_collaborator_list(next_auth: Any, context: dict[str, Any],
+                              data_dict: dict[str, Any]) -> Result:
+    """Nobody's collaborators for anonymous (CKAN's function asserts a user:
+    flask-login's anonymous object passes CKAN's login gate, then it failed
+    with a server error)."""
+    if _user(context) is None:
+        return {"success": False, "msg": tk._("Log in first")}
+    return next_auth(context, data_dict)
+
+
+def auth_functions() -> dict[str, Any]:
+    """The plugin's auth functions; those of ckanext-activity's actions when it runs."""
+    found = {name: globals()[name] for name in __all__}
+    if activities.enabled():
+        found.update(activities.auth_functions())
+    return found

@@ -13,7 +13,6 @@ import datetime
 import re
 from typing import Any, Callable
 
-import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
@@ -21,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import signals
-from ckanext.metropole.logic import committee_members, committee_state, external, gate
+from ckanext.metropole.logic import activities, committee_members, committee_state, external, gate
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 
@@ -150,25 +149,10 @@ def _event(row: dict[str, Any], user_id: str | None, kind: str,
     model.Session.execute(review_event.insert(), dict(
         review_id=row["id"], package_id=row["package_id"], user_id=user_id,
         kind=kind, from_state=from_state, to_state=to_state, text=text, public=public))
-    _activity(row["package_id"], user_id, kind, to_state, text if public else "")
-
-
-def _activity(package_id: str, user_id: str | None, kind: str, to_state: str | None,
-              text: str) -> None:
-    """The same event in CKAN's activity stream, when the activity plugin runs."""
-    if not plugins.plugin_loaded("activity") or not user_id:
-        return
-    from ckan.lib.plugins import get_permission_labels
-    from ckanext.activity.model import Activity
-
-    pkg = model.Package.get(package_id)
-    if pkg is None:
-        return
-    model.Session.add(Activity(
-        user_id, package_id, "metropole review",
-        {"kind": kind, "state": to_state or "", "text": text[:500],
-         "package": {"id": pkg.id, "name": pkg.name, "title": pkg.title}},
-        permission_labels=get_permission_labels().get_dataset_labels(pkg)))
+    if public:
+        # the same event in CKAN's activity stream, for the dataset's readers
+        # (the committee's own events stay on its review page)
+        activities.record(row["package_id"], user_id, kind, to_state, text)
 
 
 def _patch_package(user_name: str, package_id: str, **fields: Any) -> None:
@@ -480,7 +464,7 @@ def reopen_if_changed(package_id: str, before: dict[str, str], user: model.User 
     row_id = model.Session.execute(
         review.insert().values(**values).returning(review.c.id)).scalar_one()
     row = dict(values, id=row_id)
+    stored.private = True  # first: the event's activity takes the private labels
     _event(row, user.id if user else None, "reopened", "publie", "en_examen",
            tk._("Review re-opened: changed {fields}").format(fields=changed))
-    stored.private = True
     return True

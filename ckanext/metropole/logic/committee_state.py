@@ -28,7 +28,8 @@ def _owner(pkg: dict[str, Any]) -> str:
     return as_text(pkg.get("owner_org") or (pkg.get("organization") or {}).get("id"))
 
 
-def _latest_state(package_id: Any) -> Any:
+def latest_state(package_id: Any) -> Any:
+    """Scalar subquery: the state of the latest review of ``package_id``."""
     return (sa.select(review.c.state).where(review.c.package_id == package_id)
             .order_by(review.c.id.desc()).limit(1).scalar_subquery())
 
@@ -38,8 +39,8 @@ def _statements() -> dict[str, Any]:
     # built once (see ckanext.metropole.logic.organizations)
     ref, package_id = sa.bindparam("ref"), sa.bindparam("package_id")
     return {
-        "state": sa.select(_latest_state(package_id)),
-        "both": sa.select(organizations.kind_of(ref), _latest_state(package_id)),
+        "state": sa.select(latest_state(package_id)),
+        "both": sa.select(organizations.kind_of(ref), latest_state(package_id)),
     }
 
 

@@ -1,7 +1,7 @@
 """Only the tables of published datasets are readable by everyone.
 
-A dataset under review is readable by committee members (metadata and
-resources) but its data stays out of every DataStore action and view.
+A dataset under review is readable by committee members (metadata and its
+data dictionary) but its rows stay out of every DataStore action and view.
 """
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ import pytest
 from ckan.tests import helpers
 
 import ckan.plugins.toolkit as tk
-from ckanext.metropole.tests.committee.conftest import People, act, draft
-from ckanext.metropole.tests.data import complete_dataset
-from ckanext.metropole.tests.datastore.conftest import datastore_marks, upload
+from ckanext.metropole.tests.committee.conftest import People
+from ckanext.metropole.tests.datastore.conftest import datastore_marks
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "site")]
 
-CSV = "Commune;Équipements\nDijon;12\nChenôve;3\n".encode()
 READERS = (None, "user", "member", "secretary", "other_editor")
 
 
@@ -26,23 +24,6 @@ READERS = (None, "user", "member", "secretary", "other_editor")
 def people(ckan_config: Any, monkeypatch: Any, mail_server: Any) -> People:
     monkeypatch.setitem(ckan_config, "ckanext.metropole.committee.secretaries", "secretaire")
     return People()
-
-
-@pytest.fixture
-def tables(people: People) -> dict[str, str]:
-    """A loaded resource of a published dataset and one of a dataset under review."""
-    published = helpers.call_action(
-        "package_create", context={"user": "admin-dijon"},
-        **complete_dataset(people.dijon["id"], name="publie", resources=[]))
-    reviewed = draft(people, name="en-examen", resources=[])
-    act(people, "editor", "metropole_review_propose", id=reviewed["id"])
-    act(people, "secretary", "metropole_review_open", id=reviewed["id"])
-    ids = {"published": upload(published["id"], CSV, "publie.csv")["id"],
-           "reviewed": upload(reviewed["id"], CSV, "examen.csv")["id"]}
-    for resource_id in ids.values():
-        assert helpers.call_action("xloader_status", resource_id=resource_id)["status"] \
-            == "complete"
-    return ids
 
 
 def call(people: People, who: str | None, action: str, **data: Any) -> Any:
@@ -81,13 +62,20 @@ def test_table_under_review_is_unreachable(people: People, tables: dict[str, str
 
 def table_under_review_is_unreachable(people: People, tables: dict[str, str],
                                       who: str | None) -> None:
-    if who == "member":
-        # the member may read the dataset itself (committee workflow)...
+    if who in ("member", "secretary"):
+        # the member may read the dataset itself (committee workflow) and its
+        # data dictionary: columns, types, row count...
         assert call(people, who, "resource_show", id=tables["reviewed"])
-    # ...but no action reads its data
+        info = call(people, who, "datastore_info", id=tables["reviewed"])
+        assert [f["id"] for f in info["fields"]] == ["Commune", "Équipements"]
+        assert info["meta"]["count"] == 2
+        assert "Chenôve" not in json.dumps(info)
+    else:
+        with pytest.raises(tk.NotAuthorized):
+            call(people, who, "datastore_info", id=tables["reviewed"])
+    # ...but no action reads its rows
     for action, data in (
         ("datastore_search", {"resource_id": tables["reviewed"]}),
-        ("datastore_info", {"id": tables["reviewed"]}),
         ("datastore_search_sql", {"sql": f'SELECT * FROM "{tables["reviewed"]}"'}),
         ("datastore_search_sql", {"sql": join_sql(tables)}),
     ):
