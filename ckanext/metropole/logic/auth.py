@@ -1,7 +1,8 @@
 """Auth functions of the ``metropole`` plugin (tk.blanket.auth_functions).
 
-The committee's authorization matrix (each cell is tested in
-``tests/logic/test_committee_auth.py``):
+The committee's authorization matrix (tested in
+``tests/committee/test_auth_matrix.py``, through HTTP in
+``tests/committee/test_identities.py``):
 
 ==========================  =====================================================
 propose                     editors and admins of the owning organization
@@ -13,9 +14,11 @@ render the avis             president
 decide                      admins of the owning organization
 override                    nobody but sysadmins
 manage membership           secretary
-read the queue              committee members, secretary
+read the queue              committee members, secretary; one's own proposals
+                            (``mine``): any logged-in user, never anonymous
 read a private dataset      committee members and secretary, while it is
-under review                under review (metadata and resources, nothing else)
+under review                under review: its metadata and data dictionary,
+                            never its files nor rows (``logic/data_access.py``)
 ==========================  =====================================================
 
 Sysadmins may do everything (CKAN grants them every auth function).
@@ -181,7 +184,8 @@ def _under_review_reader(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 def package_show(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
     """Committee members may read a private dataset while it is under review.
 
-    ``resource_show`` asks ``package_show``: its resources follow.
+    ``resource_show`` asks ``package_show``: its resources' metadata follow,
+    without their URLs (``logic/data_access.py``: no file, no row).
     """
     result = next_auth(context, data_dict)
     if not result.get("success") and _under_review_reader(context, data_dict):

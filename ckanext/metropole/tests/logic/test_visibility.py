@@ -118,3 +118,19 @@ def test_committee_emails_do_not_carry_it(people, datasets, mail_server):
     messages = [raw for *_, raw in mail_server.get_smtp_messages()]
     assert messages  # the proposal was announced to the committee
     assert not [n for n in NOTES if any(n in m for m in messages)]
+
+
+def test_every_internal_field_of_the_schema_is_editor_only():
+    """A field the form calls internal is an editor-only field (one list to keep)."""
+    import importlib.resources
+
+    import yaml
+
+    from ckanext.metropole.logic.visibility import EDITOR_ONLY
+
+    schema = yaml.safe_load(importlib.resources.files("ckanext.metropole.schemas")
+                            .joinpath("dataset.yaml").read_text(encoding="utf-8"))
+    internal = {f["field_name"] for f in schema["dataset_fields"]
+                if "internal" in str(f.get("label", {}).get("en", "")).lower()
+                or "interne" in str(f.get("label", {}).get("fr", "")).lower()}
+    assert internal == set(EDITOR_ONLY)
