@@ -400,6 +400,14 @@ def record_decision(package_id: str, user: model.User, decision: str,
                f"{text}\n\n{justification}".strip())
         previous = (row.get("snapshot") or {}).get("opening_status") or "inventorie"
         if decision == "publie":
+            changed = committee_state.changes(row.get("snapshot") or {}, _show(stored.id))
+            if changed:
+                # the committee examined the snapshot taken at the proposal
+                raise tk.ValidationError({"decision": [tk._(
+                    "Decision: changed since the dataset was proposed: {fields}; the "
+                    "committee did not examine this version: return it to the producer "
+                    "so that it is proposed again").format(
+                        fields=committee_state.field_labels(changed))]})
             _patch_package(user.name, stored.id, private=False,
                            opening_status=gate.OPEN_STATUS)
         elif previous != "en_examen":
@@ -456,21 +464,40 @@ def record_override(package_id: str, user_id: str | None, justification: str,
     return dict(row, **values)
 
 
-def reopen_if_changed(package_id: str, before: dict[str, str], user: model.User | None) -> bool:
-    """Licence or screening changed on a published dataset: a new review opens.
+def examined_changes(package_id: str, pkg: dict[str, Any],
+                     before: dict[str, Any] | None = None) -> list[str] | None:
+    """What changed in ``pkg`` since the committee's latest *publié* decision.
+
+    None when the latest review is not a *publié* decision. The reference is
+    the decision's snapshot; a *legacy* row has none (public before the
+    committee): then the dataset as it was public, ``before`` the change.
+    """
+    latest = committee_state.latest_review(package_id)
+    if latest is None or latest["state"] != committee_state.CLEARED:
+        return None
+    examined = latest.get("snapshot") or before
+    if examined is None:
+        return list(committee_state.WATCHED_FIELDS)
+    return committee_state.changes(examined, pkg)
+
+
+def reopen_if_changed(package_id: str, before: dict[str, Any],
+                      user: model.User | None) -> bool:
+    """What the committee examined changed on a published dataset: a new review opens.
 
     The dataset goes back to private until the committee has examined it
-    again (inside the caller's transaction).
+    again (inside the caller's transaction). ``before``: the watched fields
+    of the dataset before the change, the reference of a *legacy* row.
     """
     stored = model.Package.get(package_id)
     if stored is None or stored.private or stored.state != "active":
         return False
     pkg = _show(stored.id)
-    after = committee_state.fingerprint(pkg)
-    if after == before or not committee_state.subject(pkg) \
-            or not committee_state.cleared(stored.id):
+    if not committee_state.subject(pkg):
         return False
-    changed = ", ".join(k for k in after if after[k] != before.get(k))
+    changed = examined_changes(stored.id, pkg, before)
+    if not changed:
+        return False
     at = now()
     values = dict(package_id=stored.id, state="en_examen", proposed_by=user.id if user else None,
                   proposed_at=at, opened_at=at,
@@ -481,6 +508,6 @@ def reopen_if_changed(package_id: str, before: dict[str, str], user: model.User 
         review.insert().values(**values).returning(review.c.id)).scalar_one()
     row = dict(values, id=row_id)
     _event(row, user.id if user else None, "reopened", "publie", "en_examen",
-           tk._("Review re-opened: changed {fields}").format(fields=changed))
+           tk._("Review re-opened: changed {fields}").format(fields=", ".join(changed)))
     stored.private = True
     return True
