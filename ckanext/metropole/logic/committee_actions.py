@@ -15,7 +15,7 @@ from ckan.logic import validate
 from ckanext.metropole.logic import committee_members as members
 from ckanext.metropole.logic import committee_reviews as reviews
 from ckanext.metropole.logic import committee_schema as schema
-from ckanext.metropole.logic import committee_state, publication
+from ckanext.metropole.logic import committee_state, fields, publication
 
 Context = dict[str, Any]
 DataDict = dict[str, Any]
@@ -303,8 +303,16 @@ def take_override(context: Context, data_dict: DataDict) -> None:
         "committee_override", tk._("Committee override"), text, required=True)
 
 
+def check_tags(data_dict: DataDict) -> None:
+    """Too many keywords: refused before CKAN validates and stores each one."""
+    errors = fields.tags_error(data_dict)
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 @tk.chained_action
 def package_create(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    check_tags(data_dict)
     take_override(context, data_dict)
     return original_action(context, data_dict)
 
@@ -333,6 +341,7 @@ def package_owner_org_update(original_action: Any, context: Context,
 
 @tk.chained_action
 def package_update(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    check_tags(data_dict)
     take_override(context, data_dict)
     if not context.get(reviews.COMMITTEE_CONTEXT):
         stored = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))

@@ -15,7 +15,8 @@ from ckan import authz
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state, external, gate, organizations
+from ckanext.metropole.logic import committee_state, external, fields, gate, organizations
+from ckanext.metropole.logic.fields import metropole_single_line, metropole_text, metropole_url
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 
 Invalid = tk.Invalid
@@ -33,8 +34,11 @@ __all__ = [
     "metropole_org_kind",
     "metropole_place_code",
     "metropole_resource_format",
+    "metropole_single_line",
     "metropole_siren",
     "metropole_siret",
+    "metropole_text",
+    "metropole_url",
 ]
 
 
@@ -167,7 +171,12 @@ def metropole_conforms_to(value: Any, context: dict[str, Any]) -> Any:
     text = as_text(value)
     if not text:
         return value
-    if text in vocab.scdl_schemas() or re.match(r"^https?://\S+$", text):
+    if text in vocab.scdl_schemas():
+        return text
+    if "://" in text:
+        problem = fields.web_address_problem(tk._("Conforms to"), text)
+        if problem:
+            raise Invalid(problem)
         return text
     raise Invalid(tk._("Conforms to: give a SCDL schema of the list or a schema URL "
                        "(http:// or https://)"))
