@@ -136,4 +136,3 @@ def test_an_unreachable_mail_server_leaves_the_step_done(people, monkeypatch, ck
     assert all("Connection refused" in w for w in recorder.warnings)
     # one line per email, no traceback
     assert recorder.tracebacks == 0
-
