@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import signals
-from ckanext.metropole.logic import committee_members, committee_state, external, gate
+from ckanext.metropole.logic import committee_members, committee_state, external, fields, gate
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 
@@ -51,10 +51,14 @@ def avis_label(value: str | None) -> str:
 
 
 def check_text(field: str, label: str, value: Any, required: bool) -> str:
-    """A comment, motivation or justification: length and no markup."""
+    """A comment, motivation or justification: length, no markup, no control
+    character but line breaks and tabulations (``fields``)."""
     text = as_text(value)
     if required and not text:
         raise tk.ValidationError({field: [tk._("{label}: required").format(label=label)]})
+    control = fields.control_problem(label, text)
+    if control:
+        raise tk.ValidationError({field: [control]})
     limit = metropole_config.committee_comment_max_length()
     if len(text) > limit:
         raise tk.ValidationError({field: [tk._(

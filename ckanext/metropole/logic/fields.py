@@ -100,11 +100,20 @@ def line_problem(label: str, value: Any) -> Optional[str]:
     return None
 
 
-def text_problem(label: str, value: Any) -> Optional[str]:
+def control_problem(label: str, value: Any) -> Optional[str]:
     """Text on several lines: no control character but line breaks and tabulations."""
-    text = str(value)
-    if _TEXT_CONTROL.search(text):
+    if _TEXT_CONTROL.search(str(value)):
         return tk._("{field}: control characters are not allowed").format(field=label)
+    return None
+
+
+def text_problem(label: str, value: Any) -> Optional[str]:
+    """Text on several lines: no control character but line breaks and
+    tabulations, not too long."""
+    text = str(value)
+    problem = control_problem(label, text)
+    if problem:
+        return problem
     limit = metropole_config.limits_text_length()
     if len(text) > limit:
         return tk._("{field}: too long ({length} characters, at most {limit})").format(
