@@ -6,7 +6,6 @@ what happened or, field by field, why nothing was changed.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -15,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
 from ckanext.metropole import report as report_mod
+from ckanext.metropole import spreadsheet
 from ckanext.metropole.logic import committee_members
 from ckanext.metropole.logic.users import acting_user
 from ckanext.metropole.model import AVIS, COLLEGES, DECISIONS, STATES
@@ -147,7 +147,7 @@ def annual_report(year: int, fmt: str = "html") -> Any:
                         mimetype="application/json")
     if fmt == "csv":
         out = io.StringIO()
-        csv.writer(out).writerows(report_mod.rows(data))
+        spreadsheet.Writer(out).writerows(report_mod.rows(data))
         return Response(out.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=rapport-comite-{year}.csv"})
     return tk.render("metropole/committee/report.html", {"report": data, "year": year})

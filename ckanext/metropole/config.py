@@ -139,6 +139,28 @@ def scheming_defaults() -> dict[str, str]:
     }
 
 
+# ---------------------------------------------------------------- limits
+
+def limits_title_length() -> int:
+    """Longest title or other single-line text (characters)."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.title_length"))
+
+
+def limits_text_length() -> int:
+    """Longest description or other text (characters)."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.text_length"))
+
+
+def limits_url_length() -> int:
+    """Longest web address (characters)."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.url_length"))
+
+
+def limits_tags() -> int:
+    """Most keywords on one dataset."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.tags"))
+
+
 # ---------------------------------------------------------------- committee
 
 def committee_seats() -> dict[str, int]:

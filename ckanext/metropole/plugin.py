@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import committee_views, facets, notifications, pages, views
+from ckanext.metropole import committee_views, csrf, facets, notifications, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
 from ckanext.metropole.dcat import views as dcat_views
 from ckanext.metropole.logic import (action, activities, auth, committee_actions,
@@ -60,6 +60,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         dcat_views.take_over(app)
+        csrf.register(app)
         return views.register(app)
 
     # IFacets

@@ -7,14 +7,13 @@ without any file cannot give (those appear on the opening calendar only).
 """
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from typing import Any, Iterable
 
 from ckanext.dcat.utils import catalog_uri
 
-from ckanext.metropole import territory, vocab
+from ckanext.metropole import spreadsheet, territory, vocab
 from ckanext.metropole.catalogue import inventory
 from ckanext.metropole.logic.values import as_list, as_text
 
@@ -139,7 +138,7 @@ def rows() -> Iterable[dict[str, Any]]:
 
 def to_csv(items: Iterable[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
+    writer = spreadsheet.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(items)
     return out.getvalue()

@@ -13,6 +13,7 @@ URLs under its own endpoints (the navigation then loses its current tab).
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -26,6 +27,7 @@ from ckanext.metropole.dcat import feeds, places, serialize
 from ckanext.metropole.logic.values import as_text
 
 metropole_dcat = Blueprint("metropole_dcat", __name__)
+log = logging.getLogger(__name__)
 
 
 def _bad_request(error: feeds.FeedError) -> Response:
@@ -104,7 +106,13 @@ def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
         pkg = None
     if pkg is None or not feeds.in_feed(pkg):
         tk.abort(404, tk._("Dataset not found"))
-    return _document(serialize.dataset(pkg, fmt, profiles=profiles), fmt)
+    try:
+        body = serialize.dataset(pkg, fmt, profiles=profiles)
+    except Exception as error:  # a stored value no feed can hold (dcat/safe.py)
+        log.warning("Feed: dataset %s (%s) cannot be rendered: %s", pkg.get("name"),
+                    pkg.get("id"), error)
+        tk.abort(404, tk._("Dataset not found"))
+    return _document(body, fmt)
 
 
 def negotiated_catalog() -> Any:

@@ -32,6 +32,7 @@ from ckanext.metropole.logic.committee_actions import (
     metropole_review_propose,
     metropole_review_show,
     package_create,
+    package_owner_org_update,
     package_update,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "metropole_review_propose",
     "metropole_review_show",
     "package_create",
+    "package_owner_org_update",
     "package_update",
 ]
 

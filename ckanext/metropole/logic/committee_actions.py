@@ -15,7 +15,7 @@ from ckan.logic import validate
 from ckanext.metropole.logic import committee_members as members
 from ckanext.metropole.logic import committee_reviews as reviews
 from ckanext.metropole.logic import committee_schema as schema
-from ckanext.metropole.logic import committee_state, publication
+from ckanext.metropole.logic import committee_state, fields, publication
 from ckanext.metropole.logic.users import acting_user
 
 Context = dict[str, Any]
@@ -295,14 +295,45 @@ def take_override(context: Context, data_dict: DataDict) -> None:
         "committee_override", tk._("Committee override"), text, required=True)
 
 
+def check_tags(data_dict: DataDict) -> None:
+    """Too many keywords: refused before CKAN validates and stores each one."""
+    errors = fields.tags_error(data_dict)
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 @tk.chained_action
 def package_create(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    check_tags(data_dict)
     take_override(context, data_dict)
     return original_action(context, data_dict)
 
 
 @tk.chained_action
+def package_owner_org_update(original_action: Any, context: Context,
+                             data_dict: DataDict) -> Any:
+    """Moving a dataset is an update of it, through its validation and the gate.
+
+    ``package_create`` and ``package_update`` call this action once they have
+    saved the new owner (it then only fixes the membership rows); called on
+    its own (sysadmins), it would move a public dataset into a commune
+    without the committee. The move then goes through ``package_patch``.
+    """
+    pkg = model.Package.get(str(data_dict.get("id") or ""))
+    target = str(data_dict.get("organization_id") or "")
+    org = model.Group.get(target) if target else None
+    if pkg is None or (target and org is None) or (org.id if org else None) == pkg.owner_org:
+        return original_action(context, data_dict)
+    tk.check_access("package_owner_org_update", context, data_dict)
+    tk.get_action("package_patch")(
+        {"user": context.get("user"), "ignore_auth": True},
+        {"id": pkg.id, "owner_org": org.id if org else ""})
+    return None
+
+
+@tk.chained_action
 def package_update(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    check_tags(data_dict)
     take_override(context, data_dict)
     if not context.get(reviews.COMMITTEE_CONTEXT):
         stored = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
@@ -338,13 +369,16 @@ def after_dataset_saved(context: Context, data: DataDict, created: bool = False)
     if not package_id:
         return
     override = context.pop("metropole_override", None)
+    before = context.pop("metropole_before", None)
     if override and not data.get("private"):
         subject, latest = committee_state.status(
             {"owner_org": data.get("owner_org"), "id": package_id})
-        if subject and latest != committee_state.CLEARED:
+        # the override covers what is published now: recorded unless the
+        # latest publié decision already examined exactly that
+        if subject and (latest != committee_state.CLEARED
+                        or reviews.examined_changes(package_id, _saved(data), before)):
             # no review at all (a new dataset): none is open to take over
             reviews.record_override(package_id, _actor_id(context, data, created),
                                     override, pkg=_saved(data), first=latest is None)
-    before = context.pop("metropole_before", None)
     if before is not None:
         reviews.reopen_if_changed(package_id, before, acting_user(context))

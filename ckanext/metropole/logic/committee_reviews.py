@@ -20,7 +20,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import signals
-from ckanext.metropole.logic import activities, committee_members, committee_state, external, gate
+from ckanext.metropole.logic import (
+    activities,
+    committee_members,
+    committee_state,
+    external,
+    fields,
+    gate,
+)
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 
@@ -50,10 +57,14 @@ def avis_label(value: str | None) -> str:
 
 
 def check_text(field: str, label: str, value: Any, required: bool) -> str:
-    """A comment, motivation or justification: length and no markup."""
+    """A comment, motivation or justification: length, no markup, no control
+    character but line breaks and tabulations (``fields``)."""
     text = as_text(value)
     if required and not text:
         raise tk.ValidationError({field: [tk._("{label}: required").format(label=label)]})
+    control = fields.control_problem(label, text)
+    if control:
+        raise tk.ValidationError({field: [control]})
     limit = metropole_config.committee_comment_max_length()
     if len(text) > limit:
         raise tk.ValidationError({field: [tk._(
@@ -384,6 +395,14 @@ def record_decision(package_id: str, user: model.User, decision: str,
                f"{text}\n\n{justification}".strip())
         previous = (row.get("snapshot") or {}).get("opening_status") or "inventorie"
         if decision == "publie":
+            changed = committee_state.changes(row.get("snapshot") or {}, _show(stored.id))
+            if changed:
+                # the committee examined the snapshot taken at the proposal
+                raise tk.ValidationError({"decision": [tk._(
+                    "Decision: changed since the dataset was proposed: {fields}; the "
+                    "committee did not examine this version: return it to the producer "
+                    "so that it is proposed again").format(
+                        fields=committee_state.field_labels(changed))]})
             _patch_package(user.name, stored.id, private=False,
                            opening_status=gate.OPEN_STATUS)
         elif previous != "en_examen":
@@ -440,21 +459,40 @@ def record_override(package_id: str, user_id: str | None, justification: str,
     return dict(row, **values)
 
 
-def reopen_if_changed(package_id: str, before: dict[str, str], user: model.User | None) -> bool:
-    """Licence or screening changed on a published dataset: a new review opens.
+def examined_changes(package_id: str, pkg: dict[str, Any],
+                     before: dict[str, Any] | None = None) -> list[str] | None:
+    """What changed in ``pkg`` since the committee's latest *publié* decision.
+
+    None when the latest review is not a *publié* decision. The reference is
+    the decision's snapshot; a *legacy* row has none (public before the
+    committee): then the dataset as it was public, ``before`` the change.
+    """
+    latest = committee_state.latest_review(package_id)
+    if latest is None or latest["state"] != committee_state.CLEARED:
+        return None
+    examined = latest.get("snapshot") or before
+    if examined is None:
+        return list(committee_state.WATCHED_FIELDS)
+    return committee_state.changes(examined, pkg)
+
+
+def reopen_if_changed(package_id: str, before: dict[str, Any],
+                      user: model.User | None) -> bool:
+    """What the committee examined changed on a published dataset: a new review opens.
 
     The dataset goes back to private until the committee has examined it
-    again (inside the caller's transaction).
+    again (inside the caller's transaction). ``before``: the watched fields
+    of the dataset before the change, the reference of a *legacy* row.
     """
     stored = model.Package.get(package_id)
     if stored is None or stored.private or stored.state != "active":
         return False
     pkg = _show(stored.id)
-    after = committee_state.fingerprint(pkg)
-    if after == before or not committee_state.subject(pkg) \
-            or not committee_state.cleared(stored.id):
+    if not committee_state.subject(pkg):
         return False
-    changed = ", ".join(k for k in after if after[k] != before.get(k))
+    changed = examined_changes(stored.id, pkg, before)
+    if not changed:
+        return False
     at = now()
     values = dict(package_id=stored.id, state="en_examen", proposed_by=user.id if user else None,
                   proposed_at=at, opened_at=at,
@@ -466,5 +504,5 @@ def reopen_if_changed(package_id: str, before: dict[str, str], user: model.User 
     row = dict(values, id=row_id)
     stored.private = True  # first: the event's activity takes the private labels
     _event(row, user.id if user else None, "reopened", "publie", "en_examen",
-           tk._("Review re-opened: changed {fields}").format(fields=changed))
+           tk._("Review re-opened: changed {fields}").format(fields=", ".join(changed)))
     return True

@@ -53,22 +53,45 @@ def _committee_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
     """A dataset of the métropole or a commune goes public through the committee.
 
     Passes when a sysadmin override comes with the change (the actions put
-    it in ``committee_override``, then record it), when the latest review
-    ended with a *publié* decision, or when the dataset is already public:
-    editing a published dataset does not unpublish it (changing its licence
-    or screening re-opens a review, see ``committee_reviews.reopen_if_changed``).
+    it in ``committee_override``, then record it), or when the latest review
+    of the dataset ended with a *publié* decision and either
+
+    - the dataset is already public: editing a published dataset does not
+      unpublish it; if what the committee examined changes, the save
+      re-opens a review and makes it private
+      (``committee_reviews.reopen_if_changed``), or
+    - what the committee examined (the review's snapshot, see
+      ``committee_state.WATCHED_FIELDS``) is still what goes public: a
+      dataset made private, edited, then made public again, or moved into a
+      commune, needs a new review.
+
+    A dataset of another organization moved into a commune has no *publié*
+    decision: it needs the committee exactly like a new one.
     """
     if as_text(pkg.get("committee_override")) or not committee_state.subject(pkg):
         return {}
     stored = model.Package.get(as_text(pkg.get("id"))) if as_text(pkg.get("id")) else None
-    if stored is not None and stored.state == "active" and not stored.private:
+    latest = committee_state.latest_review(stored.id) if stored is not None else None
+    if latest is None or latest["state"] != committee_state.CLEARED:
+        return {"committee_review": [tk._(
+            "Committee review: a dataset of the métropole or a commune becomes "
+            "public only through a \"published\" decision after the committee's "
+            "review (propose it for review), or a documented sysadmin override")]}
+    if stored.state == "active" and not stored.private:
         return {}
-    if stored is not None and committee_state.cleared(stored.id):
-        return {}
-    return {"committee_review": [tk._(
-        "Committee review: a dataset of the métropole or a commune becomes "
-        "public only through a \"published\" decision after the committee's "
-        "review (propose it for review), or a documented sysadmin override")]}
+    if latest.get("snapshot") is None:
+        # a "legacy" row: public before the committee, which examined nothing
+        return {"committee_review": [tk._(
+            "Committee review: this dataset was public before the committee existed "
+            "and the committee never examined it; propose it for review to publish "
+            "it again, or a sysadmin documents an override")]}
+    changed = committee_state.changes(latest["snapshot"], pkg)
+    if changed:
+        return {"committee_review": [tk._(
+            "Committee review: changed since the committee's \"published\" decision: "
+            "{fields}; propose it for a new review, or a sysadmin documents an "
+            "override").format(fields=committee_state.field_labels(changed))]}
+    return {}
 
 
 def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, list[str]]:

@@ -11,10 +11,12 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import authz
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import external, gate, organizations
+from ckanext.metropole.logic import committee_state, external, fields, gate, organizations
+from ckanext.metropole.logic.fields import metropole_single_line, metropole_text, metropole_url
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 
 Invalid = tk.Invalid
@@ -29,10 +31,14 @@ __all__ = [
     "metropole_keep_stored",
     "metropole_licence",
     "metropole_org_insee_code",
+    "metropole_org_kind",
     "metropole_place_code",
     "metropole_resource_format",
+    "metropole_single_line",
     "metropole_siren",
     "metropole_siret",
+    "metropole_text",
+    "metropole_url",
 ]
 
 
@@ -97,6 +103,40 @@ def metropole_org_insee_code(key: tuple, data: dict, errors: dict, context: dict
     data[key] = value
 
 
+def metropole_org_kind(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """Only a sysadmin changes an organization's kind.
+
+    The kind decides whether the organization's datasets go through the
+    committee (``committee_state.SUBJECT_KINDS``): a commune's admin who
+    made it a *producteur* would publish without it. A call that does not
+    send the kind keeps it. An organization joining the committee may not
+    hold public datasets the committee has not cleared.
+    """
+    group = context.get("group")
+    if group is None:
+        return  # a new organization
+    stored = as_text((group.extras or {}).get("kind"))
+    value = as_text(data.get(key))
+    if value == stored:
+        return
+    if not authz.is_sysadmin(context.get("user")):
+        if _empty(data.get(key)):
+            data[key] = stored
+            return
+        errors[key].append(tk._(
+            "Kind: only a sysadmin changes the kind of an organization (it decides "
+            "whether its datasets go through the committee)"))
+        return
+    if value in committee_state.SUBJECT_KINDS and stored not in committee_state.SUBJECT_KINDS:
+        names = committee_state.uncleared_public(group.id)
+        if names:
+            errors[key].append(tk._(
+                "Kind: public datasets of this organization have not been through the "
+                "committee ({names}); make them private first, then propose them for "
+                "review").format(names=", ".join(names[:20])
+                                 + (", …" if len(names) > 20 else "")))
+
+
 def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -> None:
     """Keep a value the forms do not show (geometry set by the territory loader).
 
@@ -131,7 +171,12 @@ def metropole_conforms_to(value: Any, context: dict[str, Any]) -> Any:
     text = as_text(value)
     if not text:
         return value
-    if text in vocab.scdl_schemas() or re.match(r"^https?://\S+$", text):
+    if text in vocab.scdl_schemas():
+        return text
+    if "://" in text:
+        problem = fields.web_address_problem(tk._("Conforms to"), text)
+        if problem:
+            raise Invalid(problem)
         return text
     raise Invalid(tk._("Conforms to: give a SCDL schema of the list or a schema URL "
                        "(http:// or https://)"))
