@@ -141,7 +141,11 @@ def members() -> Any:
 
 
 def annual_report(year: int, fmt: str = "html") -> Any:
-    data = tk.get_action("metropole_report")(_context(), {"year": year})
+    try:
+        data = tk.get_action("metropole_report")(_context(), {"year": year})
+    except tk.ValidationError as error:  # a year out of range: 0, 10000…
+        return tk.abort(404, tk._("No report for the year {year}: {message}").format(
+            year=year, message=" ".join(error.error_dict.get("year") or [])))
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False, indent=2),
                         mimetype="application/json")

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import committee_views, csrf, facets, notifications, pages, views
+from ckanext.metropole import committee_views, csrf, facets, inputs, notifications, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
 from ckanext.metropole.dcat import views as dcat_views
 from ckanext.metropole.logic import (action, activities, auth, committee_actions,
@@ -49,7 +49,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list[Any]:
         return [dcat_views.metropole_dcat, catalogue_views.catalogue,
-                committee_views.committee, pages.pages]
+                committee_views.committee, pages.pages, inputs.blueprint]
 
     # ISignal
 

@@ -49,6 +49,11 @@ def refusal(context: dict[str, Any], resource_id: str, rows: bool = True) -> str
     return tk._("The data of this resource are being loaded.")
 
 
+def _table_list_refusal() -> str:
+    return tk._("The list of the DataStore's tables is for sysadmins; "
+                "the tables of published datasets are listed with their resources.")
+
+
 def _refused(message: str) -> dict[str, Any]:
     return {"success": False, "msg": message}
 
@@ -63,9 +68,7 @@ def datastore_search(next_auth: AuthFunction, context: dict[str, Any],
                      data_dict: dict[str, Any]) -> dict[str, Any]:
     if _resource_id(data_dict).strip() == TABLE_LIST:
         # (sysadmins never reach an auth function)
-        return _refused(tk._("The list of the DataStore's tables is for sysadmins; "
-                             "the tables of published datasets are listed with "
-                             "their resources."))
+        return _refused(_table_list_refusal())
     message = refusal(context, _resource_id(data_dict))
     return _refused(message) if message else next_auth(context, data_dict)
 
@@ -83,28 +86,36 @@ def datastore_info(next_auth: AuthFunction, context: dict[str, Any],
 def datastore_search_sql(next_auth: AuthFunction, context: dict[str, Any],
                          data_dict: dict[str, Any]) -> dict[str, Any]:
     # The DataStore parses the query and lists every table it reads:
-    # each of them must be readable, joined ones included.
-    for name in context.get("table_names") or []:
+    # each of them must be readable, joined ones included. CKAN 2.12 hands a
+    # generator: read once here, it would leave CKAN's own check below an
+    # empty list (and ``_table_metadata`` unchecked), so it is kept as a list.
+    names = [str(name) for name in context.get("table_names") or []]
+    context["table_names"] = names
+    for name in names:
+        if name.strip() == TABLE_LIST:
+            return _refused(_table_list_refusal())
         message = refusal(context, name)
         if message:
             return _refused(message)
     return next_auth(context, data_dict)
 
 
-@tk.chained_action
-@tk.side_effect_free
-def datastore_search_action(original: Callable[..., Any], context: dict[str, Any],
-                            data_dict: dict[str, Any]) -> Any:
-    """CKAN's ``datastore_search`` checks nothing on the listing of every
-    table (it named the tables of unpublished datasets): checked here, by
-    :func:`datastore_search` (sysadmins only)."""
-    if _resource_id(data_dict).strip() == TABLE_LIST:
-        tk.check_access("datastore_search", context, data_dict)
-    return original(context, data_dict)
+def listing_checked(inner: Callable[..., Any]) -> Callable[..., Any]:
+    """``datastore_search`` chained: the check of the listing of every table,
+    then ``inner`` (the plugin's other chained ``datastore_search``: a plugin
+    registers one function per action name).
 
-
-def actions() -> dict[str, Callable[..., Any]]:
-    return {"datastore_search": datastore_search_action}
+    CKAN's ``datastore_search`` checks nothing on that listing (it named the
+    tables of unpublished datasets): checked here, by :func:`datastore_search`
+    (sysadmins only)."""
+    @tk.chained_action
+    @tk.side_effect_free
+    def datastore_search_action(original: Callable[..., Any], context: dict[str, Any],
+                                data_dict: dict[str, Any]) -> Any:
+        if _resource_id(data_dict).strip() == TABLE_LIST:
+            tk.check_access("datastore_search", context, data_dict)
+        return inner(original, context, data_dict)
+    return datastore_search_action
 
 
 def auth_functions() -> dict[str, AuthFunction]:
