@@ -131,7 +131,7 @@ def uncleared_public(owner_org: str) -> list[str]:
     """Names of the organization's public datasets whose latest review is not
     a *publié* decision (what it may not hold once subject to the committee)."""
     package = model.package_table
-    latest = _latest_state(package.c.id)
+    latest = latest_state(package.c.id)
     return list(model.Session.execute(
         sa.select(package.c.name).where(
             package.c.owner_org == owner_org, package.c.state == "active",
