@@ -160,29 +160,3 @@ def limits_tags() -> int:
     """Most keywords on one dataset."""
     return tk.asint(tk.config.get("ckanext.metropole.limits.tags"))
 
-
-# ---------------------------------------------------------------- committee
-
-def committee_seats() -> dict[str, int]:
-    """Seats of each college of the committee."""
-    from ckanext.metropole.model import COLLEGES
-
-    return {college: tk.asint(tk.config.get(f"ckanext.metropole.committee.seats.{college}"))
-            for college in COLLEGES}
-
-
-def committee_secretaries() -> list[str]:
-    """User names acting as the committee's secretary."""
-    return tk.aslist(tk.config.get("ckanext.metropole.committee.secretaries") or "")
-
-
-def committee_deadline_days() -> int:
-    return tk.asint(tk.config.get("ckanext.metropole.committee.deadline_days"))
-
-
-def committee_comment_max_length() -> int:
-    return tk.asint(tk.config.get("ckanext.metropole.committee.comment_max_length"))
-
-
-def committee_auto_open() -> bool:
-    return tk.asbool(tk.config.get("ckanext.metropole.committee.auto_open"))

@@ -143,13 +143,13 @@ def metropole_calendar_url() -> str:
 
 def metropole_committee_label(kind: str, value: Any) -> str:
     """Label of a committee code: state, avis, event, college, role, criterion..."""
-    from ckanext.metropole import committee_labels
+    from ckanext.metropole.committee import labels as committee_labels
 
     return committee_labels.label(kind, value)
 
 
 def metropole_committee_criteria() -> list[dict[str, str]]:
-    from ckanext.metropole import committee_labels
+    from ckanext.metropole.committee import labels as committee_labels
 
     return committee_labels.criteria_choices()
 

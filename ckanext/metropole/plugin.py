@@ -8,19 +8,47 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import committee_views, csrf, facets, inputs, notifications, pages, views
+from ckanext.metropole import csrf, facets, inputs, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
+from ckanext.metropole.committee import actions as committee_actions
+from ckanext.metropole.committee import auth as committee_auth
+from ckanext.metropole.committee import hooks as committee_hooks
+from ckanext.metropole.committee import notifications
+from ckanext.metropole.committee import views as committee_views
+from ckanext.metropole.dcat import api as dcat_api
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import (action, activities, auth, committee_actions,
-                                     data_access, publication, visibility)
+from ckanext.metropole.logic import action, activities, data_access, publication, users, visibility
+
+
+def actions() -> dict[str, Any]:
+    """Every part's actions; ckanext-dcat's API and ckanext-activity's actions
+    chained only when those plugins run."""
+    found = dict(action.actions())
+    found.update(committee_actions.actions())
+    loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
+    for plugin, chained in dcat_api.ACTIONS.items():
+        if plugin in loaded:
+            found.update(chained)
+    if "activity" in loaded:
+        found.update(activities.actions())
+    return found
+
+
+def auth_functions() -> dict[str, Any]:
+    """Every part's auth functions; ckanext-activity's when it runs."""
+    found = dict(committee_auth.auth_functions())
+    found.update(users.auth_functions())
+    if activities.enabled():
+        found.update(activities.auth_functions())
+    return found
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.cli
 @tk.blanket.validators
-@tk.blanket.actions(action.actions)
-@tk.blanket.auth_functions(auth.auth_functions)
+@tk.blanket.actions(actions)
+@tk.blanket.auth_functions(auth_functions)
 class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -80,11 +108,11 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
-        committee_actions.after_dataset_saved(context, pkg_dict, created=True)
+        committee_hooks.after_dataset_saved(context, pkg_dict, created=True)
 
     def after_dataset_update(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
-        committee_actions.after_dataset_saved(context, pkg_dict)
+        committee_hooks.after_dataset_saved(context, pkg_dict)
 
     def after_dataset_delete(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Auth functions of the ``metropole`` plugin (tk.blanket.auth_functions).
+"""Auth functions of the committee (``plugin.py`` registers them).
 
 The committee's authorization matrix (tested in
 ``tests/committee/test_auth_matrix.py``, through HTTP in
@@ -33,9 +33,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole.logic import activities
-from ckanext.metropole.logic import committee_members as members
-from ckanext.metropole.logic import committee_reviews as reviews
+from ckanext.metropole.committee import members, reviews
 from ckanext.metropole.logic.users import acting_user
 
 __all__ = [
@@ -52,7 +50,6 @@ __all__ = [
     "metropole_review_override",
     "metropole_review_propose",
     "metropole_review_show",
-    "package_collaborator_list",
     "package_show",
 ]
 
@@ -193,21 +190,6 @@ def package_show(next_auth: Any, context: dict[str, Any], data_dict: dict[str, A
     return result
 
 
-@tk.chained_auth_function
-@tk.auth_allow_anonymous_access
-def package_collaborator_list(next_auth: Any, context: dict[str, Any],
-                              data_dict: dict[str, Any]) -> Result:
-    """Nobody's collaborators for anonymous (CKAN's function asserts a user:
-    flask-login's anonymous object passes CKAN's login gate, then it failed
-    with a server error)."""
-    if _user(context) is None:
-        return {"success": False, "msg": tk._("Log in first")}
-    return next_auth(context, data_dict)
-
-
 def auth_functions() -> dict[str, Any]:
-    """The plugin's auth functions; those of ckanext-activity's actions when it runs."""
-    found = {name: globals()[name] for name in __all__}
-    if activities.enabled():
-        found.update(activities.auth_functions())
-    return found
+    """The committee's auth functions (``plugin.py`` registers them)."""
+    return {name: globals()[name] for name in __all__}

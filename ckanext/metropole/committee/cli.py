@@ -44,7 +44,7 @@ def add(user: str, college: str, role: str, mandate_start: str | None,
     """Seat USER on the committee."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     try:
         member = committee_members.add(user, college, role, _date(mandate_start),
@@ -61,7 +61,7 @@ def remove(user: str) -> None:
     """End USER's membership (kept in the committee's history)."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     try:
         committee_members.remove(user)
@@ -74,7 +74,7 @@ def remove(user: str) -> None:
 @click.option("--all", "include_past", is_flag=True, help="Past members too.")
 def list_(include_past: bool) -> None:
     """Members: user, college, role, mandate."""
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     for m in committee_members.members(include_past=include_past):
         end = m["removed_at"][:10] if m["removed_at"] else (m["mandate_end"] or "")
@@ -92,7 +92,7 @@ def import_(file: io.TextIOBase) -> None:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     reader = csv.DictReader(file)
     missing = {"user", "college"} - set(reader.fieldnames or [])
@@ -117,7 +117,7 @@ def import_(file: io.TextIOBase) -> None:
 @committee.command("digest")
 def digest() -> None:
     """Email the weekly digest of pending reviews to the committee."""
-    from ckanext.metropole import notifications
+    from ckanext.metropole.committee import notifications
 
     click.echo(f"{notifications.digest()} digest emails sent")
 
@@ -130,7 +130,7 @@ def report(year: int, fmt: str) -> None:
     """The committee's annual evaluation report, on standard output."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole import report as report_mod
+    from ckanext.metropole.committee import report as report_mod
     from ckanext.metropole import spreadsheet
 
     data = json.loads(json.dumps(report_mod.build(year), default=str))

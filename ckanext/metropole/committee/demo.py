@@ -11,8 +11,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole.logic import committee_members, committee_state
-from ckanext.metropole.model import review
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.committee.model import review
 
 PASSWORD = "comite-demo"  # printed by `make demo`; demo only
 MANDATE_START = datetime.date(2025, 1, 1)

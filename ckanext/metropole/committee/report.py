@@ -12,11 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole import config as metropole_config
-from ckanext.metropole.logic import committee_members
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import settings
 
 def seats() -> dict[str, int]:
-    return metropole_config.committee_seats()
+    return settings.seats()
 
 
 def _bounds(year: int) -> dict[str, Any]:

@@ -18,18 +18,18 @@ import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from ckanext.metropole import config as metropole_config
-from ckanext.metropole import signals
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import settings
+from ckanext.metropole.committee import signals
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.committee.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 from ckanext.metropole.logic import (
     activities,
-    committee_members,
-    committee_state,
     external,
     fields,
     gate,
 )
 from ckanext.metropole.logic.values import as_list, as_text
-from ckanext.metropole.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 # The context flag of the package updates the committee makes itself.
@@ -65,7 +65,7 @@ def check_text(field: str, label: str, value: Any, required: bool) -> str:
     control = fields.control_problem(label, text)
     if control:
         raise tk.ValidationError({field: [control]})
-    limit = metropole_config.committee_comment_max_length()
+    limit = settings.comment_max_length()
     if len(text) > limit:
         raise tk.ValidationError({field: [tk._(
             "{label}: too long ({length} characters, at most {limit})").format(
@@ -123,7 +123,7 @@ def events(package_id: str, include_private: bool) -> list[dict[str, Any]]:
 
 
 def opinions(review_id: int) -> list[dict[str, Any]]:
-    from ckanext.metropole.model import committee_member
+    from ckanext.metropole.committee.model import committee_member
 
     rows = model.Session.execute(
         sa.select(opinion, model.User.name.label("user_name"),
@@ -221,7 +221,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
     problems = gate.check_publication(candidate, committee=False)
     if problems:
         raise tk.ValidationError(problems)
-    days = metropole_config.committee_deadline_days()
+    days = settings.deadline_days()
 
     def work() -> dict[str, Any]:
         at = now()
@@ -234,7 +234,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
         _event(row, user.id, "proposed", None, "propose", comment)
         if pkg.get("private") and pkg.get("opening_status") != "en_examen":
             _patch_package(user.name, stored.id, opening_status="en_examen")
-        if metropole_config.committee_auto_open():
+        if settings.auto_open():
             _open(row, None)
         return row
 
@@ -497,7 +497,7 @@ def reopen_if_changed(package_id: str, before: dict[str, Any],
     values = dict(package_id=stored.id, state="en_examen", proposed_by=user.id if user else None,
                   proposed_at=at, opened_at=at,
                   deadline=at + datetime.timedelta(
-                      days=metropole_config.committee_deadline_days()),
+                      days=settings.deadline_days()),
                   snapshot=dict(snapshot(pkg), opening_status=gate.OPEN_STATUS))
     row_id = model.Session.execute(
         review.insert().values(**values).returning(review.c.id)).scalar_one()

@@ -13,11 +13,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
-from ckanext.metropole import report as report_mod
 from ckanext.metropole import spreadsheet
-from ckanext.metropole.logic import committee_members
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import report as report_mod
+from ckanext.metropole.committee.model import AVIS, COLLEGES, DECISIONS, STATES
 from ckanext.metropole.logic.users import acting_user
-from ckanext.metropole.model import AVIS, COLLEGES, DECISIONS, STATES
 
 committee = Blueprint("metropole_committee", __name__)
 

@@ -27,8 +27,8 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.metropole.committee.model import REVIEW_ACTIVITY
 from ckanext.metropole.logic import visibility
-from ckanext.metropole.model import REVIEW_ACTIVITY
 
 Action = Callable[[dict[str, Any], dict[str, Any]], Any]
 TEXT_LIMIT = 500

@@ -19,7 +19,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
-from ckanext.metropole.logic import committee_state
+from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic.values import as_text
 
 MARKER = "metropole_harvest_source"

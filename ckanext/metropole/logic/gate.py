@@ -15,7 +15,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state, external
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.logic import external
 from ckanext.metropole.logic.values import as_list, as_text
 
 OPEN_STATUS = "ouvert"

@@ -17,7 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole.logic import committee_state, organizations
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.logic import organizations
 from ckanext.metropole.logic.values import as_text
 
 INDEX_FIELD = "metropole_published"

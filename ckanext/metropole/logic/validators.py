@@ -15,7 +15,8 @@ from ckan import authz
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state, external, fields, gate, organizations
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.logic import external, fields, gate, organizations
 from ckanext.metropole.logic.fields import metropole_single_line, metropole_text, metropole_url
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 

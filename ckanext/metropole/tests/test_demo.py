@@ -5,7 +5,8 @@ import pytest
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.metropole import demo, demo_committee
+from ckanext.metropole import demo
+from ckanext.metropole.committee import demo as demo_committee
 from ckanext.metropole.logic import publication
 from ckanext.metropole.logic.gate import check_publication
 

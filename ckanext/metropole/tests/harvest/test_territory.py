@@ -6,9 +6,10 @@ from ckan.tests import factories, helpers
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.dcat import feeds
 from ckanext.metropole.harvest import harvester
-from ckanext.metropole.logic import committee_state, external, publication
+from ckanext.metropole.logic import external, publication
 from ckanext.metropole.tests.harvest import feeds as f
 from ckanext.metropole.tests.harvest.conftest import make_source
 from ckanext.metropole.tests.harvest.jobs import gather_errors, harvested, run_job
