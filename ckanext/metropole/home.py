@@ -13,7 +13,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.logic import external, publication
 
-PLANNED_STATUS = "planifie"
 
 
 def _search(**params: Any) -> dict[str, Any]:
@@ -23,7 +22,7 @@ def _search(**params: Any) -> dict[str, Any]:
 def figures() -> dict[str, Any]:
     """Datasets opened, communes publishing, planned openings, entry points."""
     # the portal's own datasets: harvested ones are the national producers'
-    published = _search(fq=f"{publication.published_fq()} -{external.MARKER}:*",
+    published = _search(fq=" ".join([publication.published_fq(), *external.not_harvested_fq()]),
                         **{"facet.field": ["producing_commune", "theme"], "facet.limit": -1})
     facets = published.get("facets") or {}
     terr = territory.current()
@@ -36,7 +35,7 @@ def figures() -> dict[str, Any]:
     themes = [{"code": code, "label": vocab.label(vocab.themes(), code), "count": count}
               for code, count in (facets.get("theme") or {}).items() if count]
     themes.sort(key=lambda t: (-t["count"], t["label"]))
-    planned = _search(fq=f"+opening_status:{PLANNED_STATUS}", include_private=True)
+    planned = _search(fq=f"+opening_status:{vocab.OPENING_PLANNED}", include_private=True)
     return {
         "opened": published["count"],
         "communes_publishing": len(communes),

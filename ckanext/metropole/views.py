@@ -18,21 +18,13 @@ from ckan.views import resource as resource_views
 from flask import request
 
 from ckanext.metropole.logic import data_access
-
-
-def _details(error: tk.ValidationError) -> str:
-    parts = []
-    for name, messages in (error.error_dict or {}).items():
-        text = "; ".join(str(m) for m in messages) if isinstance(messages, list) \
-            else str(messages)
-        parts.append(f"{name}: {text}")
-    return " — ".join(parts)
+from ckanext.metropole.logic.values import error_text
 
 
 def validation_error(error: tk.ValidationError) -> Any:
     """An uncaught ValidationError (the gate in a bulk action): say why, go back."""
     tk.h.flash_error(tk._("Nothing was changed. These datasets cannot be made "
-                          "public: {details}").format(details=_details(error)))
+                          "public: {details}").format(details=error_text(error)))
     return tk.h.redirect_to(request.referrer or request.path)
 
 

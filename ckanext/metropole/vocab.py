@@ -22,6 +22,17 @@ ALLOWED_LICENCES = (LICENCE_ETALAB, LICENCE_ODBL)
 # data.gouv.fr calls Licence Ouverte 2.0 "lov2"; the portal uses its SPDX id.
 _LICENCE_IDS = {"lov2": LICENCE_ETALAB, "fr-lo": LICENCE_LEGACY, "odc-odbl": LICENCE_ODBL}
 
+# Opening statuses of a dataset (``opening_status``, schemas/dataset.yaml):
+# only an *ouvert* dataset may be published; a *planifié* one is announced
+# in the inventory and the opening calendar.
+OPENING_INVENTORIED = "inventorie"
+OPENING_PLANNED = "planifie"
+OPENING_UNDER_REVIEW = "en_examen"
+OPENING_OPEN = "ouvert"
+OPENING_NOT_OPENABLE = "non_ouvrable"
+OPENING_STATUSES = (OPENING_INVENTORIED, OPENING_PLANNED, OPENING_UNDER_REVIEW,
+                    OPENING_OPEN, OPENING_NOT_OPENABLE)
+
 
 def _rows(name: str) -> list[dict[str, str]]:
     with open(os.path.join(DATA_DIR, name), encoding="utf-8", newline="") as f:

@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from ckanext.metropole.logic.values import error_text
+
 
 def _date(value: str | None) -> datetime.date | None:
     if not value:
@@ -17,12 +19,6 @@ def _date(value: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)")
-
-
-def _errors(error: Exception) -> str:
-    details = getattr(error, "error_dict", None) or {}
-    return "; ".join(f"{k}: {' '.join(map(str, v if isinstance(v, list) else [v]))}"
-                     for k, v in details.items()) or str(error)
 
 
 @click.group()
@@ -50,7 +46,7 @@ def add(user: str, college: str, role: str, mandate_start: str | None,
         member = committee_members.add(user, college, role, _date(mandate_start),
                                        _date(mandate_end))
     except tk.ValidationError as e:
-        raise click.ClickException(_errors(e))
+        raise click.ClickException(error_text(e))
     click.echo(f"{member['user_name']}: {member['college']}, {member['role']}, "
                f"from {member['mandate_start']}")
 
@@ -66,7 +62,7 @@ def remove(user: str) -> None:
     try:
         committee_members.remove(user)
     except tk.ValidationError as e:
-        raise click.ClickException(_errors(e))
+        raise click.ClickException(error_text(e))
     click.echo(f"{user} removed from the committee")
 
 
@@ -108,7 +104,7 @@ def import_(file: io.TextIOBase) -> None:
         except (tk.ValidationError, click.BadParameter) as e:
             model.Session.rollback()
             raise click.ClickException(
-                f"{file.name}, line {line}: {_errors(e)} — nothing was imported")
+                f"{file.name}, line {line}: {error_text(e)} — nothing was imported")
         count += 1
     model.Session.commit()
     click.echo(f"{count} members imported")

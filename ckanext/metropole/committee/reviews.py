@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from ckanext.metropole import vocab
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import settings
 from ckanext.metropole.committee import signals
@@ -217,7 +218,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
     if not pkg.get("private") and committee_state.cleared(stored.id):
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already published")]})
-    candidate = dict(pkg, private=False, opening_status=gate.OPEN_STATUS)
+    candidate = dict(pkg, private=False, opening_status=vocab.OPENING_OPEN)
     problems = gate.check_publication(candidate, committee=False)
     if problems:
         raise tk.ValidationError(problems)
@@ -404,7 +405,7 @@ def record_decision(package_id: str, user: model.User, decision: str,
                     "so that it is proposed again").format(
                         fields=committee_state.field_labels(changed))]})
             _patch_package(user.name, stored.id, private=False,
-                           opening_status=gate.OPEN_STATUS)
+                           opening_status=vocab.OPENING_OPEN)
         elif previous != "en_examen":
             _patch_package(user.name, stored.id, opening_status=previous)
         return dict(row, decision=decision, decision_kind=kind)
@@ -425,7 +426,7 @@ def override(package_id: str, user: model.User, justification: str) -> dict[str,
         # The publié row first: the gate then lets the dataset go public.
         row = record_override(stored.id, user.id, justification)
         _patch_package(user.name, stored.id, private=False,
-                       opening_status=gate.OPEN_STATUS)
+                       opening_status=vocab.OPENING_OPEN)
         return row
 
     row = _transaction(work)
@@ -498,7 +499,7 @@ def reopen_if_changed(package_id: str, before: dict[str, Any],
                   proposed_at=at, opened_at=at,
                   deadline=at + datetime.timedelta(
                       days=settings.deadline_days()),
-                  snapshot=dict(snapshot(pkg), opening_status=gate.OPEN_STATUS))
+                  snapshot=dict(snapshot(pkg), opening_status=vocab.OPENING_OPEN))
     row_id = model.Session.execute(
         review.insert().values(**values).returning(review.c.id)).scalar_one()
     row = dict(values, id=row_id)

@@ -24,6 +24,7 @@ from ckanext.dcat.utils import catalog_uri, check_access_header
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.dcat import feeds, places, serialize
+from ckanext.metropole.logic import publication
 from ckanext.metropole.logic.values import as_text
 
 metropole_dcat = Blueprint("metropole_dcat", __name__)
@@ -104,7 +105,7 @@ def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
         pkg = tk.get_action("package_show")({"user": "", "auth_user_obj": None}, {"id": _id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         pkg = None
-    if pkg is None or not feeds.in_feed(pkg):
+    if pkg is None or not publication.in_feed(pkg):
         tk.abort(404, tk._("Dataset not found"))
     try:
         body = serialize.dataset(pkg, fmt, profiles=profiles)

@@ -19,7 +19,6 @@ from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import external
 from ckanext.metropole.logic.values import as_list, as_text
 
-OPEN_STATUS = "ouvert"
 SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
 
 
@@ -127,7 +126,7 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
         errors["producing_commune"] = [tk._(
             "Producing commune: a commune of the territory or the métropole is "
             "required before the dataset is published")]
-    if as_text(pkg.get("opening_status")) != OPEN_STATUS:
+    if as_text(pkg.get("opening_status")) != vocab.OPENING_OPEN:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
     if committee:

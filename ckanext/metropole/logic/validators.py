@@ -268,7 +268,7 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
         add("temporal_end", tk._("Temporal coverage: the end date must not be "
                                  "before the start date"))
     status = as_text(pkg.get("opening_status"))
-    if status == "planifie" and not _date(pkg.get("planned_opening_date")):
+    if status == vocab.OPENING_PLANNED and not _date(pkg.get("planned_opening_date")):
         add("planned_opening_date", tk._("Planned opening date: required when the "
                                          "opening status is \"planned\""))
     if status == "non_ouvrable" and not as_text(pkg.get("closed_reason")):
