@@ -85,12 +85,6 @@ def metropole_conforms_to(value: str) -> dict[str, str] | None:
     return {"title": text, "url": text}
 
 
-def metropole_label(vocabulary: str, code: str) -> str:
-    entries = {"theme": vocab.themes, "frequency": vocab.frequencies,
-               "format": vocab.file_types}[vocabulary]()
-    return vocab.label(entries, as_text(code))
-
-
 def metropole_coverage_geojson(pkg: dict[str, Any]) -> str:
     """Contours of the covered communes (all of them for the whole territory)."""
     terr = territory.current()

@@ -102,10 +102,6 @@ def ensure_committee(admin: str) -> int:
     return added
 
 
-def secretary_config() -> str:
-    return SECRETARY[0]
-
-
 def _act(action: str, user: str, **data: Any) -> Any:
     return tk.get_action(action)(_ctx(user), data)
 
