@@ -112,7 +112,11 @@ def free_port() -> int:
 
 
 def ckan(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(CKAN + list(args), check=True, text=True, cwd=ROOT, **kwargs)
+    """A ``ckan`` command on the bench portal; its log goes to build/bench-load/ckan.log."""
+    kwargs.setdefault("stdout", subprocess.DEVNULL)
+    with open(WORK / "ckan.log", "a") as log:
+        kwargs.setdefault("stderr", log)
+        return subprocess.run(CKAN + list(args), check=True, text=True, cwd=ROOT, **kwargs)
 
 
 def engine() -> Any:
@@ -127,9 +131,9 @@ def seed() -> None:
     subprocess.run([STACK, "createdb", DB], check=True, capture_output=True)
     subprocess.run([STACK, "datastore", DS_DB, DB, sys.executable], check=True,
                    capture_output=True)
-    ckan("db", "init", stdout=subprocess.DEVNULL)
+    ckan("db", "init")
     for plugin in ("metropole_search", "metropole", "harvest"):
-        ckan("db", "upgrade", "-p", plugin, stdout=subprocess.DEVNULL)
+        ckan("db", "upgrade", "-p", plugin)
     port = free_port()
     fixture = subprocess.Popen(
         [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
@@ -138,8 +142,7 @@ def seed() -> None:
     try:
         time.sleep(1)
         ckan("metropole", "demo", "seed", "--token-file", str(WORK / "admin-token"),
-             "--harvest-url", f"http://127.0.0.1:{port}/catalogue.ttl",
-             stdout=subprocess.DEVNULL)
+             "--harvest-url", f"http://127.0.0.1:{port}/catalogue.ttl")
     finally:
         fixture.terminate()
         fixture.wait()
@@ -237,7 +240,7 @@ def fill(total: int) -> None:
     bulk_copy(total)
     say(f"  copied in {time.perf_counter() - start:.0f} s")
     start = time.perf_counter()
-    ckan("search-index", "rebuild-fast", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ckan("search-index", "rebuild-fast")
     say(f"  search-index rebuild-fast in {time.perf_counter() - start:.0f} s")
     import sqlalchemy as sa
 
@@ -320,7 +323,7 @@ def prepare(port: int) -> dict[str, Any]:
     token_file = WORK / "secretary-token"
     if not token_file.exists():
         out = ckan("user", "token", "add", "secretariat-comite", "bench-load",
-                   capture_output=True).stdout
+                   stdout=subprocess.PIPE).stdout
         token_file.write_text(out.strip().splitlines()[-1].strip())
     published = api(port, "package_search", {
         "fq": "metropole_published:true +num_resources:[1 TO *]", "rows": 1,
