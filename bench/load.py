@@ -321,7 +321,9 @@ def prepare(port: int) -> dict[str, Any]:
             "SELECT g.name FROM \"group\" g WHERE g.is_organization AND g.state = 'active' "
             "AND EXISTS (SELECT 1 FROM package p WHERE p.owner_org = g.id)"))]
     token_file = WORK / "secretary-token"
-    if not token_file.exists():
+    # a token of an earlier fill names a user id the database no longer has
+    if not token_file.exists() or request(port, "/comite/examens", {
+            "Authorization": token_file.read_text().strip()})[0] != 200:
         out = ckan("user", "token", "add", "secretariat-comite", "bench-load",
                    stdout=subprocess.PIPE).stdout
         token_file.write_text(out.strip().splitlines()[-1].strip())
@@ -343,8 +345,15 @@ def prepare(port: int) -> dict[str, Any]:
         "/dataset?producing_commune=21231&opening_status=ouvert"]
     return {"names": names, "communes": communes, "resource": resource_id,
             "secretary": token_file.read_text().strip(), "facets": facet_queries,
-            "pages": max(1, int(api(port, "package_search", {
-                "fq": "metropole_published:true", "rows": 0})["count"]) // 100)}
+            "pages": feed_pages(port)}
+
+
+def feed_pages(port: int) -> int:
+    """The feed's last page, from the links of its first page."""
+    status, body = request(port, "/catalog.ttl")
+    if status != 200:
+        raise SystemExit(f"/catalog.ttl: HTTP {status}")
+    return max(int(n) for n in re.findall(rb"catalog\.ttl\?page=(\d+)", body))
 
 
 MIX = [  # (label, weight)

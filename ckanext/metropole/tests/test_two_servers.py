@@ -8,11 +8,13 @@ one server writes (a dataset, a proposal, a committee membership and its
 end, an opinion, the avis and the publication decision, a licence change),
 the other serves at the next request — on its pages, in its search and in
 its DCAT feed, to anonymous visitors (no header) and to users with an API
-token.
+token. A browser session opened on one server (its cookie, its CSRF tokens)
+is honoured by the other, as behind a load balancer, and its logout too.
 """
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,15 +25,26 @@ from typing import Any, Iterator
 
 import pytest
 import requests
+import sqlalchemy as sa
+from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.metropole.tests.committee.conftest import People
+from ckanext.metropole.tests.committee.conftest import PASSWORD, TABLES, People, act, draft
 from ckanext.metropole.tests.data import complete_dataset
 
 ROOT = Path(__file__).resolve().parents[3]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index",
+                                     "clean_committee")
+CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def clean_committee(clean_db: Any) -> None:
+    """``clean_db`` empties CKAN's tables only: empty the committee's too."""
+    model.Session.execute(sa.text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    model.Session.commit()
 
 
 def _free_port() -> int:
@@ -194,3 +207,65 @@ def test_writes_on_one_server_are_seen_on_the_other(servers: tuple[Server, Serve
     assert _visible(b, name, dataset_id) == nobody
     assert b.ok("metropole_review_show", token["presidente"], id=name)["state"] == "en_examen"
     assert _visible(a, name, dataset_id) == nobody
+
+
+def _csrf(response: requests.Response) -> str:
+    assert response.status_code == 200, (response.url, response.status_code)
+    found = CSRF_RE.search(response.text)
+    assert found, f"no CSRF token on {response.url}"
+    return found.group(1)
+
+
+def test_a_browser_session_opened_on_one_server_is_honoured_by_the_other(
+        servers: tuple[Server, Server], ckan_config: Any, monkeypatch: Any,
+        mail_server: Any) -> None:
+    a, b = servers
+    monkeypatch.setitem(ckan_config, "ckanext.metropole.committee.secretaries", "secretaire")
+    people = People()
+    pkg = draft(people, name="bancs-publics")
+    act(people, "editor", "metropole_review_propose", id=pkg["id"])
+    act(people, "secretary", "metropole_review_open", id=pkg["id"])
+    secretary = _token("secretaire")
+    page, form = "/dataset/bancs-publics/comite", "/dataset/bancs-publics/comite/avis-individuel"
+
+    def opinions() -> list[str]:
+        shown = a.ok("metropole_review_show", secretary, id="bancs-publics")
+        return [o["value"] for o in shown["opinions"]]
+
+    # one browser, one cookie jar, the two servers on the same host (cookies
+    # ignore the port): what a load balancer sending each request anywhere gives
+    browser = requests.Session()
+    login = browser.post(a.url + "/user/login", allow_redirects=False, timeout=60, data={
+        "login": "membre", "password": PASSWORD,
+        "_csrf_token": _csrf(browser.get(a.url + "/user/login", timeout=60))})
+    assert login.status_code == 302, login.text[:500]
+    assert "/user/login" not in login.headers["Location"]
+
+    # B knows the member logged in on A and shows the member's form
+    on_b = browser.get(b.url + page, timeout=60)
+    assert "Enregistrer mon avis" in on_b.text
+    token_b = _csrf(on_b)
+    token_a = _csrf(browser.get(a.url + page, timeout=60))
+
+    # CSRF protection holds on B, and a token A gave is accepted by B
+    refused = browser.post(b.url + form, data={"value": "favorable"}, timeout=60,
+                           allow_redirects=False)
+    assert refused.status_code == 400
+    assert opinions() == []
+    saved = browser.post(b.url + form, allow_redirects=False, timeout=60, data={
+        "value": "reserves", "comment": "Préciser la source", "_csrf_token": token_a})
+    assert saved.status_code == 302, saved.text[:500]
+    assert opinions() == ["reserves"]
+    # ... and the other way round; the message flashed by A is shown by B
+    saved = browser.post(a.url + form, allow_redirects=False, timeout=60, data={
+        "value": "favorable", "comment": "Source précisée", "_csrf_token": token_b})
+    assert saved.status_code == 302, saved.text[:500]
+    assert opinions() == ["favorable"]
+    assert "Enregistré." in browser.get(b.url + page, timeout=60).text
+
+    # logged out on B: A no longer knows the browser
+    out = browser.get(b.url + "/user/_logout", allow_redirects=False, timeout=60)
+    assert out.status_code == 302
+    # (the review of a dataset under examination is not public)
+    assert browser.get(a.url + page, timeout=60).status_code == 403
+    assert browser.get(a.url + "/comite/examens", timeout=60).status_code == 403
