@@ -28,7 +28,8 @@
 Targets on 2 cores: ``/dataset`` and ``/dataset/<name>`` p95 <= 300 ms,
 ``package_search`` API p95 <= 150 ms, no error; with the slow client, no URL's
 p95 worse by more than 25 %. The load average of the machine is printed next
-to each run (the machine may be shared).
+to each run (the machine may be shared), with the CPU the portal's own
+processes used per request and what that gives on free cores.
 """
 from __future__ import annotations
 
@@ -456,6 +457,76 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+# ------------------------------------------------------- CPU the portal used
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def portal_cpu(server: "Server") -> dict[int, float]:
+    """CPU seconds so far of the web workers and of the bench databases' backends.
+
+    The machine may be shared: the CPU the portal itself used per request
+    does not depend on what else runs, its latency does.
+    """
+    import sqlalchemy as sa
+
+    with engine().begin() as conn:
+        backends = [r[0] for r in conn.execute(sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE datname IN (:a, :b) "
+            "AND pid <> pg_backend_pid()"), {"a": DB, "b": DS_DB})]
+    return {pid: _cpu_seconds(pid) for pid in _children(server.process.pid) + backends}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    # processes that ended during the run (a worker killed by the timeout) are not counted
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
+def report_cpu(results: Results, duration: float, cpu: float, clients: int,
+               cores: int) -> None:
+    total = sum(len(v) for v in results.times.values())
+    per_request = cpu / max(total, 1)
+    say(f"  CPU of the portal (web workers + PostgreSQL backends): {cpu:.0f} s in "
+        f"{duration:.0f} s, {per_request * 1000:.0f} ms per request")
+    if per_request > 0:
+        # with the cores to itself the server is CPU-bound: throughput = cores / CPU
+        # per request, and a closed loop of N clients waits N / throughput (Little)
+        throughput = cores / per_request
+        say(f"  on {cores} free cores that is at most {throughput:.1f} requests/s, so "
+            f"{clients} clients would wait {clients / throughput * 1000:.0f} ms per request "
+            f"on average (measured here: {duration * clients / max(total, 1) * 1000:.0f} ms)")
+
+
+def cpu_per_url(server: "Server", port: int, data: dict[str, Any], repeat: int = 5) -> None:
+    """One client, each kind of request in turn: the portal's CPU per request."""
+    rng = random.Random(7)
+    say(f"  {'URL':<30} {'CPU per request':>16} (one client, {repeat} requests each)")
+    for label, _ in MIX:
+        before = portal_cpu(server)
+        for _ in range(repeat):
+            path, headers = next_request(label, rng, data)
+            request(port, path, headers, timeout=60)
+        cpu = cpu_used(before, portal_cpu(server)) / repeat
+        say(f"  {label:<30} {cpu * 1000:>14.0f}ms")
+
+
 def report(results: Results, duration: float) -> dict[str, float]:
     total = sum(len(v) for v in results.times.values())
     say(f"  {total} requests in {duration:.0f} s: {total / duration:.1f} requests/s")
@@ -508,16 +579,23 @@ def main() -> int:
             f"{data['pages']} feed pages")
         # every worker renders each kind of page once before the clock starts
         run(port, args.clients, 10, data, slow=False)
+        say(f"Run 0: where the CPU goes ({load_average()})")
+        cpu_per_url(server, port, data)
         say(f"Run 1: the mix ({load_average()})")
+        before = portal_cpu(server)
         base, duration = run(port, args.clients, args.duration, data, slow=False)
         base_p95 = report(base, duration)
+        report_cpu(base, duration, cpu_used(before, portal_cpu(server)), args.clients, cores)
         errors = sum(len(e) for e in base.errors.values())
         ok = errors == 0 and all(base_p95.get(k, 0) <= v for k, v in TARGETS.items())
         if not args.no_slow:
             say(f"Run 2: the mix and one slow anonymous datastore_search_sql client "
                 f"({load_average()})")
+            before = portal_cpu(server)
             slow, duration = run(port, args.clients, args.duration, data, slow=True)
             slow_p95 = report(slow, duration)
+            report_cpu(slow, duration, cpu_used(before, portal_cpu(server)), args.clients,
+                       cores)
             say("  p95 with the slow client / without:")
             for label, value in base_p95.items():
                 ratio = slow_p95.get(label, float("nan")) / value
