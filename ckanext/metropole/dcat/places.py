@@ -50,17 +50,19 @@ def bbox_polygon(bbox: tuple[float, float, float, float]) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
 
 
-_GEOMETRIES: dict[tuple[Any, ...], tuple[str, str, str]] = {}
-
-
 def _geometries(place: territory.Place) -> tuple[str, str, str]:
-    """WKT contour, GeoJSON bbox and WKT centroid of a place (computed once)."""
-    key = (place.code, place.bbox, place.centroid)
-    if key not in _GEOMETRIES:
+    """WKT contour, GeoJSON bbox and WKT centroid of a place (computed once).
+
+    Kept on the place itself: a territory file read again gives new places,
+    whose contours may differ with the same code, box and centroid.
+    """
+    found = place.__dict__.get("_geometries")
+    if found is None:
         box = bbox_polygon(place.bbox)
         centroid = "POINT ({:.5f} {:.5f})".format(*place.centroid)
-        _GEOMETRIES[key] = (wkt(place.contour or box), json.dumps(box), centroid)
-    return _GEOMETRIES[key]
+        found = (wkt(place.contour or box), json.dumps(box), centroid)
+        object.__setattr__(place, "_geometries", found)
+    return found
 
 
 def place_of(code: str, current: territory.Territory | None = None) -> territory.Place | None:
