@@ -7,7 +7,7 @@ other type reaches everyone, anonymous included, through user pages,
 dashboards and organization streams. So:
 
 - the committee's events are of type ``metropole review package``
-  (:data:`~ckanext.metropole.model.REVIEW_ACTIVITY`) and carry the labels
+  (:data:`~ckanext.metropole.committee.model.REVIEW_ACTIVITY`) and carry the labels
   of their dataset — the labels CKAN's search index gives it *now*: each
   index pass of a dataset gives them again (:func:`follow_dataset`), so a
   dataset published or made private again takes its committee trail along,
