@@ -159,4 +159,3 @@ def limits_url_length() -> int:
 def limits_tags() -> int:
     """Most keywords on one dataset."""
     return tk.asint(tk.config.get("ckanext.metropole.limits.tags"))
-

@@ -126,4 +126,3 @@ class PostgresSearchConnection:
                 solr_datetime_decoder(d) for d in decoded["response"]["docs"]
             ]
         return pysolr.Results(decoded)
-
