@@ -74,7 +74,10 @@ def bulk_update_public(original_action: Any, context: dict[str, Any],
 def actions() -> dict[str, Any]:
     """The plugin's actions; ckanext-dcat's API actions chained when it runs."""
     found = {name: globals()[name] for name in __all__}
+    from ckanext.metropole.communes import actions as communes_actions
     from ckanext.metropole.dcat import api
+
+    found.update((name, getattr(communes_actions, name)) for name in communes_actions.__all__)
 
     loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
     for plugin, chained in api.ACTIONS.items():

@@ -21,13 +21,13 @@ EXAMPLES = os.path.join(os.path.dirname(__file__), "examples")
 
 
 @pytest.fixture
-def clean_validation(clean_db: Any, clean_index: Any, ckan_config: Any, monkeypatch: Any,
-                     tmp_path: Any) -> None:
+def clean_validation(clean_db: Any, clean_index: Any) -> None:
     """``clean_db`` empties CKAN's tables only: empty the reports too; an
-    empty queue; uploads in a storage of the test's own."""
+    empty queue. Uploads stay in the site's storage (``test.ini``): the
+    worker reloads the site's configuration, a changed storage path would
+    not reach it."""
     model.Session.execute(sa.text("TRUNCATE metropole_schema_validation"))
     model.Session.commit()
-    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path / "storage"))
     ckan_jobs.get_queue().empty()
 
 
