@@ -38,6 +38,7 @@ def demo_seed(token_file: str, harvest_url: str) -> None:
     changes = demo_data.load_territory()
     touched = sum(c.action != "unchanged" for c in changes)
     click.echo(f"Territory: {len(changes)} organizations, {touched} created or updated")
+    click.echo(f"Communes: agents and partnership of {demo_data.ensure_communes()} filled in")
     from ckanext.metropole import demo_committee
 
     added = demo_committee.ensure_committee(admin["name"])
