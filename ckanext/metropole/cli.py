@@ -57,6 +57,26 @@ def demo_seed(token_file: str, harvest_url: str) -> None:
 
 
 @metropole.group()
+def schemas() -> None:
+    """The SCDL schemas files are checked against."""
+
+
+@schemas.command("update")
+@click.option("--catalog-url", default="",
+              help="The catalogue to read (default: ckanext.metropole.schemas.catalog_url).")
+def schemas_update(catalog_url: str) -> None:
+    """Fetch the newer versions of the portal's schemas from schema.data.gouv.fr."""
+    from ckanext.metropole.validation import update
+
+    try:
+        lines = update.update(catalog_url)
+    except update.UpdateFailed as e:
+        raise click.ClickException(f"Nothing changed: {e}")
+    for line in lines:
+        click.echo(line)
+
+
+@metropole.group()
 def territory() -> None:
     """The métropole's territory and the organizations of its communes."""
 
