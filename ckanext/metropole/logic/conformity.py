@@ -238,12 +238,37 @@ def gate_mode() -> str:
     return value if value in ("block", "warn") else "block"
 
 
+def stored_resource(res: Any) -> dict[str, Any]:
+    """The fields of a resource (model object) the check and its key use."""
+    return {"id": res.id, "package_id": res.package_id, "url": res.url,
+            "url_type": res.url_type, "format": res.format,
+            "last_modified": res.last_modified, "name": res.name,
+            "conforms_to": res.extras.get("conforms_to"),
+            "schema_version": res.extras.get("schema_version")}
+
+
+def _with_stored_resources(pkg: dict[str, Any]) -> dict[str, Any]:
+    """``pkg`` with the dataset's stored resources it does not list.
+
+    The dataset validator sees only the resources a save changes (CKAN 2.12
+    validates the unchanged ones no more; an update without ``resources``
+    keeps them): the files already stored count too."""
+    stored = model.Package.get(as_text(pkg.get("id"))) if pkg.get("id") else None
+    if stored is None:
+        return pkg
+    listed = {as_text(r.get("id")) for r in pkg.get("resources") or [] if r.get("id")}
+    extra = [stored_resource(r) for r in stored.resources
+             if r.state == "active" and r.id not in listed]
+    return dict(pkg, resources=list(pkg.get("resources") or []) + extra) if extra else pkg
+
+
 def publication_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
     """The gate's rule: no publication while a resource is invalid against
     the schema the dataset declares (a warning only with ``gate = warn``).
     A check still running does not hold the publication back."""
     if gate_mode() != "block":
         return {}
+    pkg = _with_stored_resources(pkg)
     states = resource_states(pkg)
     invalid = [r for r in pkg.get("resources") or []
                if states.get(as_text(r.get("id"))) == INVALID]

@@ -56,14 +56,6 @@ def queue_name(package_id: str) -> str:
     return DEFAULT_QUEUE_NAME
 
 
-def _model_resource(res: Any) -> dict[str, Any]:
-    return {"id": res.id, "package_id": res.package_id, "url": res.url,
-            "url_type": res.url_type, "format": res.format,
-            "last_modified": res.last_modified, "name": res.name,
-            "conforms_to": res.extras.get("conforms_to"),
-            "schema_version": res.extras.get("schema_version")}
-
-
 def _model_dataset(package_id: str) -> dict[str, Any] | None:
     pkg = model.Package.get(package_id)
     if pkg is None or pkg.state == "deleted":
@@ -71,7 +63,7 @@ def _model_dataset(package_id: str) -> dict[str, Any] | None:
     extras = pkg.extras
     return {"id": pkg.id, "name": pkg.name, "conforms_to": extras.get("conforms_to"),
             "schema_version": extras.get("schema_version"),
-            "resources": [_model_resource(r) for r in pkg.resources
+            "resources": [conformity.stored_resource(r) for r in pkg.resources
                           if r.state == "active"]}
 
 

@@ -143,6 +143,13 @@ def test_gate_refuses_publication_while_a_file_is_invalid(app: Any,
                             committee_override="Publication de test")
     assert "conforms_to" in err.value.error_dict
     assert "equipements.csv" in err.value.error_dict["conforms_to"][0]
+    # an update that does not list the resources keeps them: they count too
+    shown = helpers.call_action("package_show", id=pkg["id"])
+    del shown["resources"]
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action("package_update", **dict(
+            shown, private=False, committee_override="Publication de test"))
+    assert "conforms_to" in err.value.error_dict
     assert helpers.call_action("package_show", id=pkg["id"])["private"] is True
 
     upload(pkg["id"], GOOD, "equipements.csv", resource_id=res["id"])
