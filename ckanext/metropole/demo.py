@@ -90,6 +90,35 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "resource": ("arbres-chenove.csv", "CSV", "Arbres"),
     },
     {
+        # checked against the SCDL schema by the demo's worker: valid
+        "name": "equipements-publics-dijon",
+        "title": "Équipements publics de Dijon",
+        "notes": "Mairie, piscine et bibliothèque de Dijon au format du SCDL "
+                 "« Équipements » (extrait de démonstration).",
+        "owner": "dijon",
+        "tags": ["équipements"],
+        "fields": dict(_OPEN, theme=["GOVE"], criteria=["interet_general"],
+                       conforms_to="scdl/equipements", spatial_coverage="communes",
+                       spatial_communes=["21231"]),
+        "resource": ("equipements-dijon.csv", "CSV", "Équipements publics"),
+        "upload": "equipements-dijon.csv",
+    },
+    {
+        # checked against the SCDL schema: a date written JJ/MM/AAAA and a
+        # subject code "8-4" make it invalid (the report lists both)
+        "name": "deliberations-chenove",
+        "title": "Délibérations du conseil municipal de Chenôve",
+        "notes": "Délibérations 2026 au format du SCDL « Délibérations » "
+                 "(extrait de démonstration, deux erreurs à corriger).",
+        "owner": "chenove",
+        "tags": ["délibérations"],
+        "fields": dict(_OPEN, theme=["GOVE"], criteria=["transparence"],
+                       conforms_to="scdl/deliberations", spatial_coverage="communes",
+                       spatial_communes=["21166"]),
+        "resource": ("deliberations-chenove.csv", "CSV", "Délibérations 2026"),
+        "upload": "deliberations-chenove.csv",
+    },
+    {
         "name": "subventions-associations",
         "title": "Subventions aux associations",
         "notes": "Brouillon : l'examen des données personnelles est en cours.",
@@ -207,3 +236,41 @@ def ensure_datasets() -> list[str]:
             demo_committee.review_and_publish(sample["name"], ADMIN_NAME)
         created.append(sample["name"])
     return created
+
+
+# Agents (FTE) and partnership of some communes (fictitious demo figures):
+# large communes obliged to open their data, smaller ones that are not, and
+# communes whose staff is not filled in yet (obligation unknown).
+COMMUNES: dict[str, dict[str, str]] = {
+    "dijon": {"agents_fte": "2480", "partnership_status": "pilote",
+              "partnership_cohort": "2024", "data_contact_name": "Mission open data",
+              "data_contact_email": "opendata@ville-dijon.example"},
+    "chenove": {"agents_fte": "265", "partnership_status": "pilote",
+                "partnership_cohort": "2024", "data_contact_name": "Service informatique",
+                "data_contact_email": "donnees@chenove.example"},
+    "talant": {"agents_fte": "190", "partnership_status": "deuxieme_vague",
+               "partnership_cohort": "2025"},
+    "quetigny": {"agents_fte": "168", "partnership_status": "deuxieme_vague",
+                 "partnership_cohort": "2025"},
+    "longvic": {"agents_fte": "142"},
+    "marsannay-la-cote": {"agents_fte": "72"},
+    "neuilly-crimolois": {"agents_fte": "31"},  # 3,588 inhabitants, < 50 agents
+    "ahuy": {"agents_fte": "14"},  # < 3,500 inhabitants
+    "flavignerot": {"agents_fte": "3"},
+}
+
+
+def ensure_communes() -> int:
+    """Fill the communes' agents and partnership where still empty; the
+    number of organizations changed."""
+    changed = 0
+    for name, fields in COMMUNES.items():
+        try:
+            org = tk.get_action("organization_show")(_context(), {"id": name})
+        except tk.ObjectNotFound:
+            continue
+        missing = {k: v for k, v in fields.items() if not org.get(k)}
+        if missing:
+            tk.get_action("organization_patch")(_context(), dict(missing, id=org["id"]))
+            changed += 1
+    return changed

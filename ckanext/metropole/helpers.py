@@ -159,3 +159,63 @@ def metropole_harvest_provenance(pkg: dict[str, Any]) -> dict[str, str]:
     from ckanext.metropole.logic import external
 
     return external.provenance(pkg)
+
+
+# ---------------------------------------------------------------- schema validation, communes
+
+def metropole_validation(res: dict[str, Any], pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The validation report of a resource as its page shows it (None: no schema)."""
+    from ckanext.metropole.validation import views as validation_views
+
+    return validation_views.summary(res, pkg)
+
+
+def metropole_schema_badge(pkg: dict[str, Any]) -> dict[str, str] | None:
+    """"Conforms to the schema X (version)" (or not) for a dataset."""
+    from ckanext.metropole.validation import views as validation_views
+
+    return validation_views.dataset_badge(pkg)
+
+
+def metropole_validation_kind(kind: str) -> str:
+    from ckanext.metropole.validation import messages
+
+    return messages.kind_label(kind)
+
+
+def metropole_commune_row(organization: dict[str, Any]) -> dict[str, Any] | None:
+    """The commune's row of ``/communes`` (None for other organizations)."""
+    from ckanext.metropole.communes import figures
+
+    return figures.commune_row(organization)
+
+
+def metropole_obligation_label(code: str) -> str:
+    from ckanext.metropole.communes import obligations
+
+    return obligations.label(code)
+
+
+def metropole_priorities() -> list[Any]:
+    from ckanext.metropole.communes import figures
+
+    return list(figures.PRIORITIES)
+
+
+def metropole_priority_status_label(code: str) -> str:
+    from ckanext.metropole.communes import figures
+
+    return figures.status_label(code)
+
+
+def metropole_partnership_label(code: str) -> str:
+    """Label of an organization's partnership status (scheming's choice)."""
+    import ckan.plugins.toolkit as tk
+
+    schema = tk.h.scheming_get_organization_schema("organization") or {}
+    for field in schema.get("fields", []):
+        if field["field_name"] == "partnership_status":
+            for choice in field.get("choices", []):
+                if choice["value"] == code:
+                    return tk.h.scheming_language_text(choice["label"])
+    return code

@@ -10,9 +10,12 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import committee_views, csrf, facets, inputs, notifications, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
+from ckanext.metropole.communes import views as communes_views
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import (action, activities, auth, committee_actions,
+from ckanext.metropole.logic import (action, activities, auth, committee_actions, conformity,
                                      data_access, publication, visibility)
+from ckanext.metropole.validation import jobs as validation_jobs
+from ckanext.metropole.validation import views as validation_views
 
 
 @tk.blanket.config_declarations
@@ -49,7 +52,8 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list[Any]:
         return [dcat_views.metropole_dcat, catalogue_views.catalogue,
-                committee_views.committee, pages.pages, inputs.blueprint]
+                committee_views.committee, pages.pages, inputs.blueprint,
+                validation_views.blueprint, communes_views.blueprint]
 
     # ISignal
 
@@ -76,15 +80,18 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         activities.follow_dataset(pkg_dict)
-        return facets.index_fields(publication.index_field(visibility.for_index(pkg_dict)))
+        return facets.index_fields(conformity.index_field(
+            publication.index_field(visibility.for_index(pkg_dict))))
 
     def after_dataset_create(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
         committee_actions.after_dataset_saved(context, pkg_dict, created=True)
+        validation_jobs.after_dataset_saved(pkg_dict)
 
     def after_dataset_update(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
         committee_actions.after_dataset_saved(context, pkg_dict)
+        validation_jobs.after_dataset_saved(pkg_dict)
 
     def after_dataset_delete(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:

@@ -64,11 +64,12 @@ def licences() -> dict[str, dict[str, str]]:
     return out
 
 
-@functools.cache
 def scdl_schemas() -> dict[str, dict[str, str]]:
-    return {r["id"]: {"fr": r["title"], "en": r["title"], "url": r["schema_url"],
-                      "homepage": r["homepage"]}
-            for r in _rows("scdl-schemas.csv")}
+    """The SCDL schemas of the registry (shipped, and fetched by ``schemas update``)."""
+    from ckanext.metropole import schema_registry
+
+    return {e.id: {"fr": e.title, "en": e.title, "url": e.url, "homepage": e.homepage}
+            for e in schema_registry.entries().values()}
 
 
 def file_type_code(value: str) -> str | None:

@@ -136,7 +136,10 @@ def actions() -> dict[str, Any]:
     """The plugin's actions; ckanext-dcat's API actions chained when it runs."""
     found = {name: globals()[name] for name in __all__}
     found.update(tags.actions())
+    from ckanext.metropole.communes import actions as communes_actions
     from ckanext.metropole.dcat import api
+
+    found.update((name, getattr(communes_actions, name)) for name in communes_actions.__all__)
 
     loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
     for plugin, chained in api.ACTIONS.items():

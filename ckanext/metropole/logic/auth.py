@@ -43,6 +43,7 @@ __all__ = [
     "metropole_committee_member_add",
     "metropole_committee_member_list",
     "metropole_committee_member_remove",
+    "metropole_communes_figures",
     "metropole_decision_record",
     "metropole_opinion_list",
     "metropole_opinion_record",
@@ -166,6 +167,12 @@ def metropole_review_list(context: dict[str, Any], data_dict: dict[str, Any]) ->
         return _ok(_user(context) is not None, tk._("Log in to see your proposals"))
     return _ok(_committee_reader(context),
                tk._("The review queue is for the committee and its secretary"))
+
+
+@tk.auth_allow_anonymous_access
+def metropole_communes_figures(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+    """Public: what the communes publish is public (as ``/communes``)."""
+    return {"success": True}
 
 
 @tk.auth_allow_anonymous_access

@@ -6,17 +6,22 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
 from ckanext.metropole import demo, demo_committee
-from ckanext.metropole.logic import publication
+from ckanext.metropole.communes import figures
+from ckanext.metropole.logic import conformity, publication
 from ckanext.metropole.logic.gate import check_publication
+from ckanext.metropole.tests.validation.conftest import clean_validation, run_jobs  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index",
+                                     "clean_validation")
 
 
-def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path):
+def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path, app):
     token = tmp_path / "token"
     first = cli.invoke(ckan_cli, ["metropole", "demo", "seed", "--token-file", str(token)])
     assert first.exit_code == 0, first.output
     assert "Territory: 24 organizations, 24 created or updated" in first.output
+    assert f"Communes: agents and partnership of {len(demo.COMMUNES)} filled in" \
+        in first.output
     assert f"Sample datasets: {len(demo.SAMPLE_DATASETS)} created" in first.output
 
     orgs = helpers.call_action("organization_list", all_fields=True, limit=100)
@@ -24,7 +29,7 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path)
     found = helpers.call_action("package_search", include_private=True, rows=100)
     public = [d for d in found["results"] if not d["private"]]
     drafts = [d for d in found["results"] if d["private"]]
-    assert len(public) == 5 and len(drafts) == 2 + len(demo_committee.REVIEWS)
+    assert len(public) == 7 and len(drafts) == 2 + len(demo_committee.REVIEWS)
     for pkg in public:  # public through the committee's decision
         assert publication.is_published(pkg), pkg["name"]
     # the budget's CSV is an upload (the demo's xloader worker loads it)
@@ -55,3 +60,16 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path)
     assert "24 organizations, 0 created or updated" in second.output
     assert "0 created" in second.output
     assert "26 members, 0 added" in second.output
+    assert "Communes: agents and partnership of 0 filled in" in second.output
+
+    # the demo's worker checks the SCDL files: one valid, one invalid
+    run_jobs(app)
+    for name, expected in (("equipements-publics-dijon", conformity.CONFORME),
+                           ("deliberations-chenove", conformity.NON_CONFORME)):
+        assert conformity.dataset_status(helpers.call_action("package_show", id=name)) \
+            == expected, name
+    # communes with and without the obligation, and some still unknown
+    obligation = {r["organization"]: r["obligation"] for r in figures.rows()}
+    assert (obligation["dijon"], obligation["chenove"], obligation["neuilly-crimolois"],
+            obligation["ahuy"], obligation["fontaine-les-dijon"]) == (
+        "oui", "oui", "non", "non", "inconnu")
