@@ -191,7 +191,7 @@ def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
                  lean: bool = False) -> None:
     """Dates are the caller's (see ``dataset``)."""
     url = as_text(res.get("url"))
-    link = URIRef(url) if url.startswith(("http://", "https://")) else None
+    link = URIRef(url) if url.startswith(("http://", "https://", "ftp://", "ftps://")) else None
     for predicate in (DCAT.accessURL, DCAT.downloadURL):
         if lean:
             _add(g, ref, predicate, [link])
@@ -200,6 +200,7 @@ def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
     if link is not None:
         g.add((link, RDF.type, RDFS.Resource))
     _replace(g, ref, DCT.license, lambda: [terms.add_licence(g, licence)], fresh=lean)
+    _replace(g, ref, DCT.rights, lambda: [terms.add_rights(g, licence)], fresh=lean)
     if not lean:
         drop(g, ref, DCT["format"])
         drop(g, ref, DCAT.mediaType)

@@ -4,18 +4,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import pathlib
 
 import pytest
 from ckan.tests import helpers
 
 from ckanext.metropole import territory
 from ckanext.metropole.tests.dcat import seed
+from ckanext.metropole.tests.shared import SHARED
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
-SCHEMA = (pathlib.Path(__file__).resolve().parents[4].parent
-          / "shared" / "refdata" / "scdl-catalogue-schema.json")
+SCHEMA = SHARED / "refdata" / "scdl-catalogue-schema.json"
 
 
 @pytest.fixture

@@ -94,9 +94,9 @@ def seed() -> dict[str, Any]:
             conforms_to=SCDL, tag_string="vélo,mobilité",
             spatial_coverage="communes", spatial_communes=[DIJON, CHENOVE],
             resources=[
-                {"url": "https://data.example.invalid/velo.csv", "format": "csv",
+                {"url": "https://data.example.org/velo.csv", "format": "csv",
                  "name": "Tronçons (CSV)", "size": 2048},
-                {"url": "https://data.example.invalid/velo.geojson", "format": "geojson",
+                {"url": "https://data.example.org/velo.geojson", "format": "geojson",
                  "name": "Tronçons (GeoJSON)", "conforms_to": SCDL},
             ])),
         "pub-chenove-odbl": create(admin, **complete_dataset(
