@@ -15,10 +15,12 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state, external
+from ckanext.metropole.logic import committee_state, external, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 
 OPEN_STATUS = "ouvert"
+# the key of the errors about resource addresses (not a field of the form)
+RESOURCE_URL = "resource_url"
 SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
 
 
@@ -106,6 +108,9 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
     if as_text(pkg.get("opening_status")) != OPEN_STATUS:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
+    refused = resource_urls.errors(pkg.get("resources") or [])
+    if refused:
+        errors[RESOURCE_URL] = refused
     if committee:
         errors.update(_committee_errors(pkg))
     return errors
