@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 
 from ckan import model
 
-from ckanext.metropole import territory, vocab
+from ckanext.metropole import quality, territory, vocab
 from ckanext.metropole.logic import committee_state, external, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 
@@ -113,4 +113,12 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
         errors[RESOURCE_URL] = refused
     if committee:
         errors.update(_committee_errors(pkg))
+    return errors
+
+
+def check_proposal(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """What stops a proposal to the committee: the gate but for the review,
+    and the site's minimum metadata quality score (if it set one)."""
+    errors = check_publication(pkg, committee=False)
+    errors.update(quality.check_minimum(pkg))
     return errors
