@@ -28,6 +28,10 @@ from ckanext.metropole.logic.committee_actions import (
     package_create,
     package_update,
 )
+from ckanext.metropole.quality.actions import (
+    metropole_quality_show,
+    metropole_quality_summary,
+)
 
 __all__ = [
     "bulk_update_public",
@@ -37,6 +41,8 @@ __all__ = [
     "metropole_committee_member_remove",
     "metropole_decision_record",
     "metropole_opinion_record",
+    "metropole_quality_show",
+    "metropole_quality_summary",
     "metropole_report",
     "metropole_review_list",
     "metropole_review_open",

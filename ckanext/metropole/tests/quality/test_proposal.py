@@ -33,10 +33,10 @@ def test_below_the_minimum_the_proposal_is_refused_with_what_to_add(app, propose
     headers, draft = proposer
     error = _propose(app, headers, draft, 409)["error"]
     messages = error["quality"]
-    assert messages[0] == ("Metadata quality: the dataset scores 360 of 405; the portal "
-                           "asks for 380 before a proposal")
-    assert any("contact point" in m for m in messages[1:])
-    assert any("temporal coverage" in m for m in messages[1:])
+    assert messages[0] == ("Qualité des métadonnées : le jeu de données obtient 360 points "
+                           "sur 405 ; le portail en demande 380 avant une proposition")
+    assert any("point de contact" in m for m in messages[1:])
+    assert any("couverture temporelle" in m for m in messages[1:])
 
 
 @pytest.mark.ckan_config("ckanext.metropole.quality.min_score_to_propose", "360")
