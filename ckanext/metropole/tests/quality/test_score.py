@@ -158,3 +158,41 @@ def test_summary_for_a_report():
     assert summary["ratings"] == {"excellent": 2, "good": 0, "sufficient": 1, "bad": 0}
     assert summary["mean"] == round((405 + 385 + quality.points(pkgs[2])) / 3)
     assert quality.summary([])["mean"] is None
+
+
+def test_the_report_s_fast_path_agrees_with_the_page_s_score(tmp_path, monkeypatch):
+    """``points``/``many`` (reports) and ``score`` (pages) decide alike, on
+    datasets mixing every way of missing or meeting each indicator."""
+    import random
+
+    monkeypatch.setitem(tk.config, "ckan.storage_path", str(tmp_path))
+    rnd = random.Random(405)
+    pkgs = []
+    for n in range(300):
+        resources = []
+        for i in range(rnd.randint(0, 3)):
+            res = _res(id=f"{n:04d}{i:02d}-aaaa-bbbb-cccc", name=f"R{i}",
+                       url=rnd.choice(["https://data.metropole-dijon.fr/f.csv",
+                                       "https://x.invalid/f", "http://10.0.0.1/f",
+                                       "donnees/f.csv", ""]),
+                       url_type=rnd.choice(["", "", "upload"]),
+                       format=rnd.choice(["CSV", "csv", "PDF", "XLSX", "", "texte brut",
+                                          "OP_DATPRO"]),
+                       size=rnd.choice([2048, None, "x", "0"]),
+                       created=rnd.choice(["2024-01-01", None]),
+                       metadata_modified=rnd.choice(["2024-01-02", None]),
+                       state=rnd.choice(["active", "active", "deleted"]))
+            if res["url_type"] == "upload" and rnd.random() < 0.5:
+                rid = res["id"]
+                os.makedirs(tmp_path / "resources" / rid[0:3] / rid[3:6], exist_ok=True)
+                (tmp_path / "resources" / rid[0:3] / rid[3:6] / rid[6:]).write_text("x")
+            resources.append(res)
+        pkgs.append(_full(
+            resources=resources, license_id=rnd.choice(["etalab-2.0", "odc-odbl", "fr-lo",
+                                                        "", "cc-by"]),
+            tags=rnd.choice([[], [{"name": "vélo"}]]), theme=[rnd.choice(["TRAN", "NOPE"])],
+            temporal_start=rnd.choice(["", "2020-01-01"]),
+            contact_email=rnd.choice(["", "sig@metropole-dijon.fr"])))
+    scores = [quality.score(pkg).points for pkg in pkgs]
+    assert quality.many(pkgs) == scores
+    assert len(set(scores)) > 20  # the cases really vary
