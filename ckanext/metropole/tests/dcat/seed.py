@@ -102,10 +102,12 @@ def seed() -> dict[str, Any]:
         "pub-chenove-odbl": create(admin, **complete_dataset(
             chenove, name="pub-chenove-odbl", title="Adresses de Chenôve",
             license_id="odc-odbl", producing_commune=CHENOVE,
+            temporal_start="2024-01-01", temporal_end="2024-12-31",
             license_justification="Partage à l'identique des corrections.")),
         "pub-metropole": create(admin, **complete_dataset(
             metropole, name="pub-metropole", title="Budget de la métropole",
-            producing_commune=territory.current().metropole.code, theme=["GOVE"])),
+            producing_commune=territory.current().metropole.code, theme=["GOVE"],
+            temporal_start="2026-01-01", temporal_end="2026-12-31")),
     }
     hidden = {
         "draft-private": create(admin, **complete_dataset(
@@ -116,8 +118,8 @@ def seed() -> dict[str, Any]:
             dijon, name="inventory-only", private=True, opening_status="inventorie")),
         "planned": create(admin, **complete_dataset(
             chenove, name="planned", private=True, opening_status="planifie",
-            producing_commune=CHENOVE,
-            planned_opening_date="2030-06-01")),
+            producing_commune=CHENOVE, temporal_start="2029-01-01",
+            temporal_end="2029-12-31", planned_opening_date="2030-06-01")),
         "cannot-open": create(admin, **complete_dataset(
             dijon, name="cannot-open", private=True, opening_status="non_ouvrable",
             closed_reason="personal_data")),
