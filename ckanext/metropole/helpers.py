@@ -219,3 +219,39 @@ def metropole_partnership_label(code: str) -> str:
                 if choice["value"] == code:
                     return tk.h.scheming_language_text(choice["label"])
     return code
+# ---------------------------------------------------------------- metadata quality
+
+def metropole_quality(pkg: dict[str, Any]) -> Any:
+    """The dataset's metadata quality score (``quality.Score``)."""
+    from ckanext.metropole import quality
+
+    return quality.score(pkg)
+
+
+def metropole_quality_labels() -> dict[str, dict[str, str]]:
+    """Translated names of the indicators, dimensions and ratings."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.metropole import quality
+
+    return {
+        "indicators": {i.id: tk._(i.label) for i in quality.INDICATORS},
+        "dimensions": {"findability": tk._("Findability"),
+                       "accessibility": tk._("Accessibility"),
+                       "interoperability": tk._("Interoperability"),
+                       "reusability": tk._("Reusability"),
+                       "contextuality": tk._("Contextuality")},
+        "ratings": {"excellent": tk._("Excellent"), "good": tk._("Good"),
+                    "sufficient": tk._("Sufficient"), "bad": tk._("Bad")},
+    }
+
+
+def metropole_organization_quality(organization: dict[str, Any]) -> dict[str, Any] | None:
+    """Scores of an organization's published datasets: count, mean, ratings."""
+    import ckan.plugins.toolkit as tk
+
+    if not organization.get("id"):
+        return None
+    figures = tk.get_action("metropole_quality_summary")(
+        {"ignore_auth": True}, {"organization": organization["id"]})
+    return figures if figures["count"] else None

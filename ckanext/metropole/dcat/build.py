@@ -196,7 +196,7 @@ def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
     """Dates are the caller's (see ``dataset``). ``standard``: the schema
     (version URL) the file was found valid against, if any."""
     url = as_text(res.get("url"))
-    link = URIRef(url) if url.startswith(("http://", "https://")) else None
+    link = URIRef(url) if url.startswith(("http://", "https://", "ftp://", "ftps://")) else None
     for predicate in (DCAT.accessURL, DCAT.downloadURL):
         if lean:
             _add(g, ref, predicate, [link])
@@ -205,6 +205,7 @@ def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
     if link is not None:
         g.add((link, RDF.type, RDFS.Resource))
     _replace(g, ref, DCT.license, lambda: [terms.add_licence(g, licence)], fresh=lean)
+    _replace(g, ref, DCT.rights, lambda: [terms.add_rights(g, licence)], fresh=lean)
     if not lean:
         drop(g, ref, DCT["format"])
         drop(g, ref, DCAT.mediaType)

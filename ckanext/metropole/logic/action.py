@@ -39,6 +39,10 @@ from ckanext.metropole.logic.committee_actions import (
     package_owner_org_update,
     package_update,
 )
+from ckanext.metropole.quality.actions import (
+    metropole_quality_show,
+    metropole_quality_summary,
+)
 
 __all__ = [
     "bulk_update_private",
@@ -50,6 +54,8 @@ __all__ = [
     "metropole_committee_member_remove",
     "metropole_decision_record",
     "metropole_opinion_record",
+    "metropole_quality_show",
+    "metropole_quality_summary",
     "metropole_report",
     "metropole_review_list",
     "metropole_review_open",

@@ -37,6 +37,8 @@ from ckanext.metropole.logic import activities
 from ckanext.metropole.logic import committee_members as members
 from ckanext.metropole.logic import committee_reviews as reviews
 from ckanext.metropole.logic.users import acting_user
+from ckanext.metropole.quality.actions import auth_quality_show as metropole_quality_show
+from ckanext.metropole.quality.actions import auth_quality_summary as metropole_quality_summary
 
 __all__ = [
     "metropole_avis_render",
@@ -47,6 +49,8 @@ __all__ = [
     "metropole_decision_record",
     "metropole_opinion_list",
     "metropole_opinion_record",
+    "metropole_quality_show",
+    "metropole_quality_summary",
     "metropole_report",
     "metropole_review_list",
     "metropole_review_open",

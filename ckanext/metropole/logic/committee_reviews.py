@@ -218,7 +218,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already published")]})
     candidate = dict(pkg, private=False, opening_status=gate.OPEN_STATUS)
-    problems = gate.check_publication(candidate, committee=False)
+    problems = gate.check_proposal(candidate)
     if problems:
         raise tk.ValidationError(problems)
     days = metropole_config.committee_deadline_days()

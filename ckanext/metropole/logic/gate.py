@@ -14,12 +14,14 @@ import ckan.plugins.toolkit as tk
 
 from ckan import model
 
-from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state, external
+from ckanext.metropole import quality, territory, vocab
+from ckanext.metropole.logic import committee_state, external, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
 
 OPEN_STATUS = "ouvert"
+# the key of the errors about resource addresses (not a field of the form)
+RESOURCE_URL = "resource_url"
 SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
 
 
@@ -137,6 +139,17 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
     if as_text(pkg.get("opening_status")) != OPEN_STATUS:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
+    refused = resource_urls.errors(pkg.get("resources") or [])
+    if refused:
+        errors[RESOURCE_URL] = refused
     if committee:
         errors.update(_committee_errors(pkg))
+    return errors
+
+
+def check_proposal(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """What stops a proposal to the committee: the gate but for the review,
+    and the site's minimum metadata quality score (if it set one)."""
+    errors = check_publication(pkg, committee=False)
+    errors.update(quality.check_minimum(pkg))
     return errors

@@ -5,9 +5,9 @@ import pytest
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.metropole import demo, demo_committee
+from ckanext.metropole import demo, demo_committee, quality, territory
 from ckanext.metropole.communes import figures
-from ckanext.metropole.logic import conformity, publication
+from ckanext.metropole.logic import conformity, publication, resource_urls
 from ckanext.metropole.logic.gate import check_publication
 from ckanext.metropole.tests.validation.conftest import clean_validation, run_jobs  # noqa: F401
 
@@ -55,6 +55,19 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
     shown = helpers.call_action("package_show", id="arbres-chenove")
     assert shown["producing_commune"] == "21166"
 
+    # every public dataset scores Excellent by the portal's own score, every
+    # link is one data.gouv.fr accepts
+    for pkg in public:
+        score = quality.score(helpers.call_action("package_show", id=pkg["name"]))
+        assert (score.rating, score.missing) == ("excellent", []), pkg["name"]
+    for pkg in found["results"]:
+        for res in pkg["resources"]:
+            assert res["url_type"] == "upload" or not resource_urls.refused(res["url"])
+    for name in demo.SIRET_ORGANIZATIONS:
+        org = helpers.call_action("organization_show", id=name)
+        assert len(org["siret"]) == 14 and territory.luhn_ok(org["siret"]), name
+        assert org["siret"].startswith(org["siren"])
+
     second = cli.invoke(ckan_cli, ["metropole", "demo", "seed", "--token-file", str(token)])
     assert second.exit_code == 0, second.output
     assert "24 organizations, 0 created or updated" in second.output
@@ -73,3 +86,34 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
     assert (obligation["dijon"], obligation["chenove"], obligation["neuilly-crimolois"],
             obligation["ahuy"], obligation["fontaine-les-dijon"]) == (
         "oui", "oui", "non", "non", "inconnu")
+
+
+def test_the_demo_s_scdl_catalogue_is_valid_against_its_schema(cli, app, tmp_path):
+    """frictionless, the official schema, and the SIRET's Luhn check (the
+    schema's custom check): no empty SIRET, no invented coverage."""
+    import csv
+    import io
+    import json
+
+    from frictionless import Resource, Schema
+
+    from ckanext.metropole.tests.shared import SHARED
+
+    schema = SHARED / "refdata" / "scdl-catalogue-schema.json"
+    if not schema.exists():
+        pytest.skip(f"SCDL schema not found at {schema} (../shared is absent)")
+    seeded = cli.invoke(ckan_cli, ["metropole", "demo", "seed", "--token-file",
+                                   str(tmp_path / "token")])
+    assert seeded.exit_code == 0, seeded.output
+    body = app.get("/catalogue-scdl.csv").body
+    descriptor = json.loads(schema.read_text(encoding="utf-8"))
+    descriptor.pop("custom_checks", None)
+    (tmp_path / "scdl.csv").write_text(body, encoding="utf-8")
+    report = Resource(path="scdl.csv", basepath=str(tmp_path),
+                      schema=Schema.from_descriptor(descriptor)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) >= 5
+    for row in rows:
+        assert territory.luhn_ok(row["COLL_SIRET"]) and territory.luhn_ok(
+            row["PRODUCTEUR_SIRET"]), row["ID"]
