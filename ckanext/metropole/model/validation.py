@@ -1,4 +1,4 @@
-"""The table of schema validation reports (migration ``0002_schema_validation``).
+"""The table of schema validation reports (migration ``0003_schema_validation``).
 
 One row per resource that was checked or queued:
 

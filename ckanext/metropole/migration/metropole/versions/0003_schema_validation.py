@@ -4,14 +4,14 @@ One row per resource: the last report (kept when a later check could not
 run: the failed attempt is stored beside it), and the check waiting in the
 job queue. See ``ckanext/metropole/model/validation.py``.
 
-Revision ID: 0002_schema_validation
-Revises: 0001_committee
+Revision ID: 0003_schema_validation
+Revises: 0002_activity_visibility
 Create Date: 2026-12-08
 """
 from alembic import op
 
-revision = "0002_schema_validation"
-down_revision = "0001_committee"
+revision = "0003_schema_validation"
+down_revision = "0002_activity_visibility"
 branch_labels = None
 depends_on = None
 
