@@ -91,15 +91,30 @@ def metropole_label(vocabulary: str, code: str) -> str:
     return vocab.label(entries, as_text(code))
 
 
+def _contours(places: list[Any]) -> str:
+    features = [{"type": "Feature", "properties": {"name": p.name, "insee_code": p.code},
+                 "geometry": p.contour} for p in places if p and p.contour]
+    return json.dumps({"type": "FeatureCollection", "features": features})
+
+
 def metropole_coverage_geojson(pkg: dict[str, Any]) -> str:
     """Contours of the covered communes (all of them for the whole territory)."""
     terr = territory.current()
     codes = as_list(pkg.get("spatial_communes")) \
         if pkg.get("spatial_coverage") == "communes" else []
-    places = [terr.commune(c) for c in codes] if codes else list(terr.communes)
-    features = [{"type": "Feature", "properties": {"name": p.name, "insee_code": p.code},
-                 "geometry": p.contour} for p in places if p and p.contour]
-    return json.dumps({"type": "FeatureCollection", "features": features})
+    return _contours([terr.commune(c) for c in codes] if codes else list(terr.communes))
+
+
+def metropole_organization_geojson(organization: dict[str, Any]) -> str:
+    """The commune's contour (every commune's for the métropole); empty for
+    the other organizations (national producers, retired communes)."""
+    terr = territory.current()
+    kind = as_text(organization.get("kind"))
+    if kind == "metropole":
+        return _contours(list(terr.communes))
+    commune = terr.commune(as_text(organization.get("insee_code"))) \
+        if kind == "commune" else None
+    return _contours([commune]) if commune and commune.contour else ""
 
 
 def metropole_list(value: Any) -> list[str]:
