@@ -174,3 +174,34 @@ def metropole_harvest_provenance(pkg: dict[str, Any]) -> dict[str, str]:
     from ckanext.metropole.logic import external
 
     return external.provenance(pkg)
+
+
+def metropole_activity_type_label(code: str) -> str:
+    """An activity type ("new package") in the page's language."""
+    from ckanext.metropole import wording
+
+    return wording.activity_type(as_text(code))
+
+
+def metropole_dataset_state_label(code: str) -> str:
+    from ckanext.metropole import wording
+
+    return wording.dataset_state(as_text(code))
+
+
+def metropole_error_page(code: Any, name: str, content: Any) -> dict[str, Any]:
+    """Title and text of an error page in the page's language (Werkzeug's are English)."""
+    from ckanext.metropole import wording
+
+    return wording.error_page(code, name, content)
+
+
+def metropole_about() -> dict[str, Any]:
+    """What the /about page states: the territory, the committee's colleges."""
+    import datetime
+
+    terr = territory.current()
+    seats = metropole_config.committee_seats()
+    return {"title": metropole_config.portal_title(), "metropole": terr.metropole.name,
+            "communes": len(terr.communes), "seats": seats, "members": sum(seats.values()),
+            "year": datetime.date.today().year}

@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.xloader.interfaces import IXloader
 
-from ckanext.metropole.datastore import guard, helpers, loads, precheck, settings, views
+from ckanext.metropole.datastore import export, guard, helpers, loads, precheck, settings, views
 
 
 @tk.blanket.config_declarations
@@ -45,7 +45,7 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return [views.blueprint]
+        return [views.blueprint, export.blueprint]
 
     # IActions
 
