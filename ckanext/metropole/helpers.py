@@ -6,6 +6,7 @@ The ``*_choices`` helpers feed scheming's ``choices_helper``: labels are
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from ckanext.metropole import config as metropole_config
@@ -25,9 +26,41 @@ def metropole_map_attribution() -> str:
     return metropole_config.map_attribution()
 
 
-def _choices(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"value": code, "label": {"fr": e["fr"], "en": e["en"]}}
-            for code, e in entries.items()]
+def _collation_key(text: str) -> tuple[str, str]:
+    """French dictionary order: accents and case count only to break ties.
+
+    Sorting by code point put "Fénay" after "Fontaine-lès-Dijon" and every
+    "É" after "Z".
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (base.casefold().replace("-", " ").replace("'", " "), text)
+
+
+def _choices(entries: dict[str, dict[str, Any]],
+             order: list[str] | None = None) -> list[dict[str, Any]]:
+    """Choices in the given order of codes, else by the label in the request's language."""
+    codes = list(entries)
+    if order is not None:
+        rank = {code: i for i, code in enumerate(order)}
+        codes.sort(key=lambda code: rank.get(code, len(rank)))
+    else:
+        language = vocab.lang()
+        codes.sort(key=lambda code: _collation_key(entries[code][language]))
+    return [{"value": code, "label": {"fr": entries[code]["fr"], "en": entries[code]["en"]}}
+            for code in codes]
+
+
+# EU frequencies from the most to the least frequent, then those without a
+# period (the EU list is sorted by code: "10MIN" before "1MIN", "ANNUAL" first).
+FREQUENCY_ORDER = [
+    "CONT", "UPDATE_CONT", "1MIN", "5MIN", "10MIN", "15MIN", "30MIN", "HOURLY",
+    "BIHOURLY", "TRIHOURLY", "12HRS", "DAILY_2", "DAILY", "WEEKLY_3", "WEEKLY_2",
+    "WEEKLY", "BIWEEKLY", "MONTHLY_3", "MONTHLY_2", "MONTHLY", "BIMONTHLY",
+    "QUARTERLY", "ANNUAL_3", "ANNUAL_2", "ANNUAL", "BIENNIAL", "TRIENNIAL",
+    "QUADRENNIAL", "QUINQUENNIAL", "DECENNIAL", "BIDECENNIAL", "TRIDECENNIAL",
+    "IRREG", "AS_NEEDED", "NOT_PLANNED", "NEVER", "OTHER", "UNKNOWN",
+]
 
 
 def metropole_theme_choices(field: Any = None) -> list[dict[str, Any]]:
@@ -35,7 +68,7 @@ def metropole_theme_choices(field: Any = None) -> list[dict[str, Any]]:
 
 
 def metropole_frequency_choices(field: Any = None) -> list[dict[str, Any]]:
-    return _choices(vocab.frequencies())
+    return _choices(vocab.frequencies(), FREQUENCY_ORDER)
 
 
 def metropole_file_type_choices(field: Any = None) -> list[dict[str, Any]]:
@@ -48,12 +81,13 @@ def metropole_scdl_choices(field: Any = None) -> list[dict[str, Any]]:
 
 def metropole_licence_choices(field: Any = None) -> list[dict[str, Any]]:
     entries = {k: v for k, v in vocab.licences().items() if k in vocab.ALLOWED_LICENCES}
-    return _choices(entries)
+    # the recommended licence first
+    return _choices(entries, [vocab.LICENCE_ETALAB])
 
 
 def metropole_commune_choices(field: Any = None) -> list[dict[str, Any]]:
     return [{"value": c.code, "label": c.name}
-            for c in sorted(territory.current().communes, key=lambda c: c.name)]
+            for c in sorted(territory.current().communes, key=lambda c: _collation_key(c.name))]
 
 
 def metropole_place_choices(field: Any = None) -> list[dict[str, Any]]:
