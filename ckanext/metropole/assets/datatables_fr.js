@@ -65,14 +65,23 @@
 
   /* each column filter named by its column (DataTables may draw the header twice) */
   function nameFilters() {
-    $('input.fhead').each(function () {
+    $('input.fhead, thead input[type="text"]').each(function () {
+      if (this.getAttribute('aria-label')) { return; }
       var index = /-(\d+)$/.exec(this.id || '');
       var field = index ? fields[parseInt(index[1], 10)] : null;
-      if (field && !this.getAttribute('aria-label')) {
-        this.setAttribute('aria-label', settings.filterLabel.replace('{column}', field.id));
+      /* a header copied by the scroller has inputs without an id: the
+         column's name from the first header row at the same place */
+      var column = field ? field.id : $.trim($(this).closest('table').find('thead tr:first th')
+        .eq($(this).closest('th').index()).text()) || $.trim($(this).closest('th').text());
+      if (column) {
+        this.setAttribute('aria-label', settings.filterLabel.replace('{column}', column));
       }
     });
     $('#refit-button').attr('aria-label', $('#refit-button').attr('title'));
+    /* KeyTable's focus catcher (an input out of sight, taking Tab into the table) */
+    $('input[type="text"]:not([id]):not([aria-label])').filter(function () {
+      return !$(this).closest('thead').length && !this.labels.length;
+    }).attr('aria-label', settings.keysLabel);
   }
 
   /* the resize plugin's frame: decoration, out of the keyboard's and readers' way */
@@ -111,4 +120,7 @@
     }
   });
   table.on('draw.dt', function () { nameFilters(); hideSensor(); });
+  /* the resize sensor and the copied headers come after a draw, in their own time */
+  new MutationObserver(function () { nameFilters(); hideSensor(); })
+    .observe(document.body, {childList: true, subtree: true});
 })(jQuery);
