@@ -107,6 +107,8 @@ KEPT_IN_ENGLISH = {
 }
 # Texts equal in both languages, or names, that English/French messages share.
 NEUTRAL = re.compile(r"^[\W\d_]*$|^(ok|api|csv|json|xml|rdf|url|dcat|html|ckan|id|e-mail)$"
+                     # brands (CKAN 2.12's share links)
+                     r"|^(facebook|x|linkedin|mastodon|bluesky)$"
                      # addresses (a link's text, a slug's preview): no language
                      r"|^(https?://|mailto:)\S+$|^[\w.-]+(:\d+|\.[a-z]{2,})/\S*$", re.I)
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([^)]*\)[sd]|%[sd]")

@@ -94,6 +94,15 @@ def test_sections_defaults_and_fields_that_apply(agent, axe_results):
     for group in ("#field-theme", "#field-criteria", "#field-spatial_communes"):
         assert page.locator(f"fieldset{group} > legend").count() == 1, group
 
+    # the focus indicator is a solid dark outline, not Bootstrap's faint halo
+    for field in ("#field-title", "#field-license_id", "#field-theme-EDUC"):
+        page.focus(field)
+        outline = page.evaluate(
+            """(sel) => { const s = getComputedStyle(document.querySelector(sel));
+                         return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""",
+            field)
+        assert outline[0] == "solid" and outline[1] >= 2, (field, outline)
+        assert outline[2] == "rgb(31, 31, 31)", (field, outline)  # 16:1 on white
     page.shots("form at 1280 px")
     axe_results.assert_clean(page, "dataset form, sections")
     page.set_viewport_size({"width": 375, "height": 800})
