@@ -76,8 +76,25 @@ def display_name(field: str, code: str) -> str:
     return code
 
 
+def _organization_titles(names: list[str]) -> dict[str, str]:
+    from ckan import model
+
+    if not names:
+        return {}
+    rows = model.Session.query(model.Group.name, model.Group.title).filter(
+        model.Group.name.in_(names))
+    return {name: title or name for name, title in rows}
+
+
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
-    for field, facet in (search_results.get("search_facets") or {}).items():
+    facets = search_results.get("search_facets") or {}
+    # organizations by their title, not their slug ("longvic", "insee")
+    titles = _organization_titles(
+        [i["name"] for i in facets.get("organization", {}).get("items", [])])
+    for field, facet in facets.items():
         for item in facet.get("items", []):
-            item["display_name"] = display_name(field, item["name"])
+            if field == "organization":
+                item["display_name"] = titles.get(item["name"], item["name"])
+            else:
+                item["display_name"] = display_name(field, item["name"])
     return search_results

@@ -44,7 +44,7 @@ def state_label(state: str | None) -> str:
     return {
         None: tk._("Draft"), "": tk._("Draft"),
         "propose": tk._("Proposed"), "en_examen": tk._("Under review"),
-        "avis_rendu": tk._("Avis rendered"), "publie": tk._("Published"),
+        "avis_rendu": tk._("Opinion rendered"), "publie": tk._("Published"),
         "maintenu_ferme": tk._("Kept closed"), "renvoye": tk._("Returned to the producer"),
     }.get(state, state or "")
 

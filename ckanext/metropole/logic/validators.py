@@ -31,6 +31,7 @@ __all__ = [
     "metropole_fte",
     "metropole_keep_stored",
     "metropole_licence",
+    "metropole_name_from_title",
     "metropole_org_insee_code",
     "metropole_org_kind",
     "metropole_place_code",
@@ -152,6 +153,30 @@ def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -
 
 
 # ---------------------------------------------------------------- dataset
+
+def metropole_name_from_title(key: tuple, data: dict, errors: dict,
+                              context: dict) -> None:
+    """An empty address is made from the title.
+
+    The form fills the address from the title as the user types; without a
+    title both were empty and the only error named the address ("Adresse :
+    Valeur manquante"), a field the user had not touched. Now the title is
+    named. An API call giving only a name keeps working (the title then
+    defaults to the name, as in CKAN).
+    """
+    if not _empty(data.get(key)):
+        return
+    title_key = key[:-1] + ("title",)
+    title = as_text(data.get(title_key))
+    if title:
+        from ckan.lib.munge import munge_title_to_name
+
+        data[key] = munge_title_to_name(title)
+        return
+    # Neither: the error goes to the title, the field the user fills.
+    errors.setdefault(title_key, []).append(tk._("Missing value"))
+    raise tk.StopOnError
+
 
 def metropole_licence(key: tuple, data: dict, errors: dict, context: dict) -> None:
     if external.is_external(flat_dataset(data)):
