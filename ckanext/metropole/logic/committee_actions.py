@@ -15,7 +15,7 @@ from ckan.logic import validate
 from ckanext.metropole.logic import committee_members as members
 from ckanext.metropole.logic import committee_reviews as reviews
 from ckanext.metropole.logic import committee_schema as schema
-from ckanext.metropole.logic import committee_state, fields, publication
+from ckanext.metropole.logic import committee_state, fields, params, publication
 from ckanext.metropole.logic.users import acting_user
 
 Context = dict[str, Any]
@@ -304,6 +304,8 @@ def check_tags(data_dict: DataDict) -> None:
 
 @tk.chained_action
 def package_create(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    # CKAN looks the dataset up by these before validating them (a list: a 500)
+    params.require_text(data_dict, "id", "name")
     check_tags(data_dict)
     take_override(context, data_dict)
     return original_action(context, data_dict)
@@ -333,6 +335,7 @@ def package_owner_org_update(original_action: Any, context: Context,
 
 @tk.chained_action
 def package_update(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    params.require_text(data_dict, "id", "name")
     check_tags(data_dict)
     take_override(context, data_dict)
     if not context.get(reviews.COMMITTEE_CONTEXT):
