@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.logic.values import as_list, as_text
@@ -159,3 +161,26 @@ def metropole_harvest_provenance(pkg: dict[str, Any]) -> dict[str, str]:
     from ckanext.metropole.logic import external
 
     return external.provenance(pkg)
+
+
+def metropole_organization_info(org_id: str) -> dict[str, Any]:
+    """The organization a dataset page shows in its side column, once per request.
+
+    CKAN's ``h.get_organization`` runs a full ``organization_show``: a live
+    count of the organization's datasets and of its followers, which that
+    side column does not show (``show_nums=false``), and CKAN's page.html
+    renders the side column twice (once to know whether it is empty). Nothing
+    is kept past the request.
+    """
+    from flask import g
+
+    kept = g.setdefault("metropole_organization_info", {})
+    if org_id not in kept:
+        try:
+            kept[org_id] = tk.get_action("organization_show")({}, {
+                "id": org_id, "include_datasets": False, "include_dataset_count": False,
+                "include_followers": False, "include_users": False, "include_tags": False,
+                "include_groups": False})
+        except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
+            kept[org_id] = {}
+    return kept[org_id]
