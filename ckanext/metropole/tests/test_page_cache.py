@@ -162,3 +162,22 @@ def test_a_bad_parameter_is_not_kept(app: Any, portal: dict[str, Any]) -> None:
     assert app.get("/catalog.ttl?page=0").status_code == 400
     assert app.get("/catalog.ttl?page=0").status_code == 400
     assert app.get("/catalog.ttl").status_code == 200
+
+
+def test_home_runs_no_search_once_its_figures_are_kept(app: Any, portal: dict[str, Any],
+                                                      monkeypatch: Any) -> None:
+    """CKAN's home view searched every public dataset for a layout the portal replaces."""
+    from ckan.lib.search import query
+
+    create(portal["admin"], **complete_dataset(portal["dijon"]["id"], name="piscines"))
+    assert _figures(app)[0] == 1
+    searched: list[Any] = []
+    real = query.PackageSearchQuery.run
+
+    def run(self: Any, query_dict: Any, *args: Any, **kwargs: Any) -> Any:
+        searched.append(query_dict)
+        return real(self, query_dict, *args, **kwargs)
+
+    monkeypatch.setattr(query.PackageSearchQuery, "run", run)
+    assert _figures(app)[0] == 1
+    assert searched == []
