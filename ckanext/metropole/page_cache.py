@@ -15,7 +15,8 @@ neither changes until the index does. Entries are keyed by:
 
 Only outputs that are the same for every visitor may be kept here (the feed
 is built as an anonymous reader, the home's counts are public figures).
-Redis unreadable: nothing is cached, every request computes.
+Redis unreadable, or the index not the portal's (``metropole_search``; Solr
+does not count its changes): nothing is cached, every request computes.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import os
 from typing import Any, Callable, Optional, TypeVar
 
 import ckan.plugins.toolkit as tk
+from ckan.plugins import plugin_loaded
 from ckan.lib.redis import connect_to_redis
 from redis.exceptions import RedisError
 
@@ -52,7 +54,8 @@ def _language() -> str:
 
 def key(kind: str, parts: Any) -> Optional[str]:
     """The entry's key for the index as it is now, or None when nothing may be cached."""
-    if not metropole_config.page_cache_ttl():
+    # the counter is kept by the portal's own index: on Solr nothing counts changes
+    if not metropole_config.page_cache_ttl() or not plugin_loaded("metropole_search"):
         return None
     counter = changes.current()
     if counter is None:
