@@ -108,6 +108,11 @@ def feeds_include_harvested() -> bool:
     return tk.asbool(tk.config.get("ckanext.metropole.feeds.include_harvested"))
 
 
+def page_cache_ttl() -> int:
+    """Seconds a page computed from the search index stays in Redis (0: no cache)."""
+    return max(0, tk.asint(tk.config.get("ckanext.metropole.page_cache_ttl") or 0))
+
+
 def feeds_content_negotiation() -> bool:
     return tk.asbool(tk.config.get("ckanext.metropole.feeds.content_negotiation", True))
 

@@ -9,6 +9,8 @@ import json
 import unicodedata
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.logic.values import as_list, as_text
@@ -268,6 +270,8 @@ def metropole_partnership_label(code: str) -> str:
                 if choice["value"] == code:
                     return tk.h.scheming_language_text(choice["label"])
     return code
+
+
 # ---------------------------------------------------------------- metadata quality
 
 def metropole_quality(pkg: dict[str, Any]) -> Any:
@@ -335,3 +339,26 @@ def metropole_about() -> dict[str, Any]:
     return {"title": metropole_config.portal_title(), "metropole": terr.metropole.name,
             "communes": len(terr.communes), "seats": seats, "members": sum(seats.values()),
             "year": datetime.date.today().year}
+
+
+def metropole_organization_info(org_id: str) -> dict[str, Any]:
+    """The organization a dataset page shows in its side column, once per request.
+
+    CKAN's ``h.get_organization`` runs a full ``organization_show``: a live
+    count of the organization's datasets and of its followers, which that
+    side column does not show (``show_nums=false``), and CKAN's page.html
+    renders the side column twice (once to know whether it is empty). Nothing
+    is kept past the request.
+    """
+    from flask import g
+
+    kept = g.setdefault("metropole_organization_info", {})
+    if org_id not in kept:
+        try:
+            kept[org_id] = tk.get_action("organization_show")({}, {
+                "id": org_id, "include_datasets": False, "include_dataset_count": False,
+                "include_followers": False, "include_users": False, "include_tags": False,
+                "include_groups": False})
+        except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
+            kept[org_id] = {}
+    return kept[org_id]

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.model import meta
 
-from . import facet_counts, lucene
+from . import changes, facet_counts, lucene
 from .lucene import SearchSyntaxError
 from .compiler import (DEFAULT_QUERY_FIELDS, Compiler, _check_field, _date_expr,
                        field_kind, folded, jsonb_literal, prefix_lexemes, tsquery_for)
@@ -206,6 +206,7 @@ class PostgresSearchConnection:
             facet_counts.apply(conn, old, new)
 
         self._run(write)
+        changes.bump()  # committed: pages computed from the index start afresh
         return ""
 
     def delete(self, id: Any = None, q: Optional[str] = None, commit: bool = True,
@@ -231,6 +232,9 @@ class PostgresSearchConnection:
             facet_counts.apply(conn, list(gone), [])
 
         self._run(remove)
+        # even when nothing matched: a table emptied outside the index (``ckan
+        # db clean``, the tests' clean_db) is followed by a clear
+        changes.bump()
         return ""
 
     def commit(self, **_: Any) -> str:
