@@ -107,8 +107,12 @@ def metropole_licence(license_id: str) -> dict[str, str] | None:
     entry = vocab.licences().get(as_text(license_id))
     if entry is None:
         return None
+    # ``lang``: the title's own language when it differs from the page's
+    # (the ODbL has no French name: RGAA 8.7 asks for lang="en" on it)
+    english_only = as_text(license_id) in vocab.ENGLISH_ONLY_LICENCES
     return {"title": entry[vocab.lang()], "url": entry["url"],
-            "legacy": license_id == vocab.LICENCE_LEGACY}
+            "legacy": license_id == vocab.LICENCE_LEGACY,
+            "lang": "en" if english_only and vocab.lang() != "en" else ""}
 
 
 def metropole_conforms_to(value: str) -> dict[str, str] | None:

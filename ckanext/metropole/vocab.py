@@ -19,6 +19,8 @@ LICENCE_ETALAB = "etalab-2.0"
 LICENCE_ODBL = "odc-odbl"
 LICENCE_LEGACY = "fr-lo"  # Licence Ouverte 1.0: kept only for datasets already using it
 ALLOWED_LICENCES = (LICENCE_ETALAB, LICENCE_ODBL)
+# Licences whose only official name is English (Open Data Commons publishes no French one).
+ENGLISH_ONLY_LICENCES = (LICENCE_ODBL,)
 # data.gouv.fr calls Licence Ouverte 2.0 "lov2"; the portal uses its SPDX id.
 _LICENCE_IDS = {"lov2": LICENCE_ETALAB, "fr-lo": LICENCE_LEGACY, "odc-odbl": LICENCE_ODBL}
 # English titles the feeds write. udata maps a licence by its rdfs:label in
