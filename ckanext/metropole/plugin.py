@@ -15,9 +15,15 @@ from ckanext.metropole.committee import auth as committee_auth
 from ckanext.metropole.committee import hooks as committee_hooks
 from ckanext.metropole.committee import notifications
 from ckanext.metropole.committee import views as committee_views
+from ckanext.metropole.communes import actions as communes_actions
+from ckanext.metropole.communes import views as communes_views
 from ckanext.metropole.dcat import api as dcat_api
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import action, activities, data_access, publication, users, visibility
+from ckanext.metropole.logic import (action, activities, conformity, data_access, publication, users,
+                                     visibility)
+from ckanext.metropole.quality import actions as quality_actions
+from ckanext.metropole.validation import jobs as validation_jobs
+from ckanext.metropole.validation import views as validation_views
 
 
 def actions() -> dict[str, Any]:
@@ -25,6 +31,9 @@ def actions() -> dict[str, Any]:
     chained only when those plugins run."""
     found = dict(action.actions())
     found.update(committee_actions.actions())
+    found.update({"metropole_quality_show": quality_actions.metropole_quality_show,
+                  "metropole_quality_summary": quality_actions.metropole_quality_summary})
+    found.update((name, getattr(communes_actions, name)) for name in communes_actions.__all__)
     loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
     for plugin, chained in dcat_api.ACTIONS.items():
         if plugin in loaded:
@@ -38,6 +47,9 @@ def auth_functions() -> dict[str, Any]:
     """Every part's auth functions; ckanext-activity's when it runs."""
     found = dict(committee_auth.auth_functions())
     found.update(users.auth_functions())
+    found.update(communes_actions.auth_functions())
+    found.update({"metropole_quality_show": quality_actions.auth_quality_show,
+                  "metropole_quality_summary": quality_actions.auth_quality_summary})
     if activities.enabled():
         found.update(activities.auth_functions())
     return found
@@ -77,7 +89,8 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list[Any]:
         return [dcat_views.metropole_dcat, catalogue_views.catalogue,
-                committee_views.committee, pages.pages, inputs.blueprint]
+                committee_views.committee, pages.pages, inputs.blueprint,
+                validation_views.blueprint, communes_views.blueprint]
 
     # ISignal
 
@@ -104,15 +117,18 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         activities.follow_dataset(pkg_dict)
-        return facets.index_fields(publication.index_field(visibility.for_index(pkg_dict)))
+        return facets.index_fields(conformity.index_field(
+            publication.index_field(visibility.for_index(pkg_dict))))
 
     def after_dataset_create(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
         committee_hooks.after_dataset_saved(context, pkg_dict, created=True)
+        validation_jobs.after_dataset_saved(pkg_dict)
 
     def after_dataset_update(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
         committee_hooks.after_dataset_saved(context, pkg_dict)
+        validation_jobs.after_dataset_saved(pkg_dict)
 
     def after_dataset_delete(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:

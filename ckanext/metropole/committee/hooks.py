@@ -17,7 +17,7 @@ from ckan import model
 
 from ckanext.metropole.committee import members, reviews
 from ckanext.metropole.committee import state as committee_state
-from ckanext.metropole.logic import fields
+from ckanext.metropole.logic import fields, params
 from ckanext.metropole.logic.users import acting_user
 
 Context = dict[str, Any]
@@ -52,6 +52,8 @@ def check_tags(data_dict: DataDict) -> None:
 
 @tk.chained_action
 def package_create(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    # CKAN looks the dataset up by these before validating them (a list: a 500)
+    params.require_text(data_dict, "id", "name")
     check_tags(data_dict)
     take_override(context, data_dict)
     return original_action(context, data_dict)
@@ -81,6 +83,7 @@ def package_owner_org_update(original_action: Any, context: Context,
 
 @tk.chained_action
 def package_update(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    params.require_text(data_dict, "id", "name")
     check_tags(data_dict)
     take_override(context, data_dict)
     if not context.get(reviews.COMMITTEE_CONTEXT):

@@ -45,7 +45,7 @@ def state_label(state: str | None) -> str:
     return {
         None: tk._("Draft"), "": tk._("Draft"),
         "propose": tk._("Proposed"), "en_examen": tk._("Under review"),
-        "avis_rendu": tk._("Avis rendered"), "publie": tk._("Published"),
+        "avis_rendu": tk._("Opinion rendered"), "publie": tk._("Published"),
         "maintenu_ferme": tk._("Kept closed"), "renvoye": tk._("Returned to the producer"),
     }.get(state, state or "")
 
@@ -219,7 +219,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already published")]})
     candidate = dict(pkg, private=False, opening_status=vocab.OPENING_OPEN)
-    problems = gate.check_publication(candidate, committee=False)
+    problems = gate.check_proposal(candidate)
     if problems:
         raise tk.ValidationError(problems)
     days = settings.deadline_days()

@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.xloader.interfaces import IXloader
 
-from ckanext.metropole.datastore import guard, helpers, limits, loads, precheck, settings, views
+from ckanext.metropole.datastore import export, guard, helpers, limits, loads, precheck, settings, views
 
 
 @tk.blanket.config_declarations
@@ -46,7 +46,7 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return [views.blueprint, limits.blueprint]
+        return [views.blueprint, limits.blueprint, export.blueprint]
 
     # IActions
 

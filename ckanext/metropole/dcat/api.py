@@ -20,7 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat import logic as dcat_logic
 
 from ckanext.metropole.dcat import feeds, serialize
-from ckanext.metropole.logic import publication
+from ckanext.metropole.logic import params, publication
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ dcat_datasets_list = _narrowed("dcat_datasets_list")
 def dcat_dataset_show(original_action: Any, context: dict[str, Any],
                       data_dict: dict[str, Any]) -> Any:
     tk.check_access("dcat_dataset_show", context, data_dict)
+    params.require_text(data_dict, "id")
     pkg = tk.get_action("package_show")(dict(context), {"id": data_dict.get("id")})
     if not publication.in_feed(pkg):
         raise tk.ObjectNotFound(tk._("Dataset not found"))

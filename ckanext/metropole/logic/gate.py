@@ -14,11 +14,14 @@ import ckan.plugins.toolkit as tk
 
 from ckan import model
 
-from ckanext.metropole import territory, vocab
+from ckanext.metropole import quality, territory, vocab
 from ckanext.metropole.committee import state as committee_state
-from ckanext.metropole.logic import external
+from ckanext.metropole.logic import external, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
+from ckanext.metropole.logic.conformity import publication_errors as schema_errors
 
+# the key of the errors about resource addresses (not a field of the form)
+RESOURCE_URL = "resource_url"
 SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
 
 
@@ -94,13 +97,17 @@ def _committee_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
     return {}
 
 
-def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, list[str]]:
+def check_publication(pkg: dict[str, Any], committee: bool = True,
+                      already_public: bool = False) -> dict[str, list[str]]:
     """Field errors that forbid making ``pkg`` public (empty: it may be public).
 
     ``pkg`` is a package dict with custom fields at the top level, as
     ``package_show`` returns it or as the schema validator rebuilds it.
     ``committee=False`` leaves out the committee condition (a proposal for
-    review checks everything else).
+    review checks everything else). ``already_public``: the save of a dataset
+    that is public already; the validity of its files against their schema,
+    which a background check may change after the publication, then does not
+    hold the save back (the pages show the files as not conforming).
     """
     if external.is_external(pkg):
         # Another producer's data, harvested (logic/external.py): its
@@ -121,6 +128,9 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
         errors["criteria"] = [tk._(
             "Priority criteria: choose at least one before the dataset is published")]
     errors.update(_screening_errors(pkg))
+    # files invalid against the declared schema (logic/conformity.py)
+    if not already_public:
+        errors.update(schema_errors(pkg))
     code = as_text(pkg.get("producing_commune"))
     if not code or territory.current().place(code) is None:
         errors["producing_commune"] = [tk._(
@@ -129,6 +139,17 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
     if as_text(pkg.get("opening_status")) != vocab.OPENING_OPEN:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
+    refused = resource_urls.errors(pkg.get("resources") or [])
+    if refused:
+        errors[RESOURCE_URL] = refused
     if committee:
         errors.update(_committee_errors(pkg))
+    return errors
+
+
+def check_proposal(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """What stops a proposal to the committee: the gate but for the review,
+    and the site's minimum metadata quality score (if it set one)."""
+    errors = check_publication(pkg, committee=False)
+    errors.update(quality.check_minimum(pkg))
     return errors
