@@ -338,8 +338,10 @@ def metropole_about() -> dict[str, Any]:
     """What the /about page states: the territory, the committee's colleges."""
     import datetime
 
+    from ckanext.metropole.committee import settings as committee_settings
+
     terr = territory.current()
-    seats = metropole_config.committee_seats()
+    seats = committee_settings.seats()
     return {"title": metropole_config.portal_title(), "metropole": terr.metropole.name,
             "communes": len(terr.communes), "seats": seats, "members": sum(seats.values()),
             "year": datetime.date.today().year}

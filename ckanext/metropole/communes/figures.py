@@ -21,9 +21,9 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole import territory, vocab
+from ckanext.metropole import compat, territory, vocab
 from ckanext.metropole.communes import obligations
-from ckanext.metropole.logic import conformity, external, organizations, publication
+from ckanext.metropole.logic import conformity, external, publication
 from ckanext.metropole.logic.values import as_text
 
 PAGE = 1000
@@ -116,7 +116,7 @@ def _commune_fq(codes: Iterable[str] | None) -> list[str]:
 def _organizations() -> dict[str, dict[str, str]]:
     """Active commune organizations by INSEE code, with their fields."""
     group = model.group_table
-    columns = [organizations.extra_column(k).label(k) for k in ORG_FIELDS]
+    columns = [compat.group_extra(k).label(k) for k in ORG_FIELDS]
     query = sa.select(group.c.name, group.c.title, *columns).where(
         group.c.is_organization.is_(True), group.c.state == "active")
     out = {}
