@@ -47,35 +47,51 @@ class Known:
 
 NOT_PRODUCER = ("anonymous", "user", "other_editor", "other_admin")
 COMMITTEE = ("member", "secretary", "president")
-UNPUBLISHED = ("draft", "private", "annonce", "propose", "en_examen", "avis_rendu",
-               "maintenu_ferme", "renvoye", "deleted")
-REVIEWED = ("propose", "en_examen", "avis_rendu", "maintenu_ferme", "renvoye", "publie")
 UNDER_REVIEW = ("propose", "en_examen", "avis_rendu")
+DECIDED_CLOSED = ("maintenu_ferme", "renvoye")
+UNPUBLISHED = ("draft", "private", "annonce") + UNDER_REVIEW + DECIDED_CLOSED + ("deleted",)
+ACTIVITIES = (r"^action (user_activity_list|dashboard_activity_list)$"
+              r"|^page /user/activity/<id>$|^page /dashboard/$")
+SCREENING = (r"^action (package_activity_list|organization_activity_list|user_activity_list"
+             r"|recently_changed_packages_activity_list|package_search)$")
+TAGS = r"^action tag_(list|autocomplete|search|show)$"
+TABLES = r"^action datastore_(search|info|search_sql)$"
+# the committee's texts and the dataset's title and name
+COMMITTEE_TEXTS = "title name proposal_note avis_motivation decision_justification"
 
 KNOWN: tuple[Known, ...] = (
     Known("1", "an anonymous request carries AnonymousUser (id ''): "
           "metropole_review_list?mine=true answers every review",
-          r"^action metropole_review_list$", ("anonymous",), REVIEWED),
+          r"^action metropole_review_list$", ("anonymous",), UNDER_REVIEW + DECIDED_CLOSED,
+          fields=COMMITTEE_TEXTS),
     Known("2", "'metropole review' activities escape CKAN's permission labels "
-          "(user activity lists, dashboards)",
-          r"^action (user_activity_list|organization_activity_list|dashboard_activity_list"
-          r"|recently_changed_packages_activity_list)$|^page /user/activity/",
-          NOT_PRODUCER + COMMITTEE, REVIEWED),
-    Known("3", "screening_note, an editor-only field, in activity data and fl=data_dict",
-          r"^action (package_activity_list|activity_show|activity_data_show|package_search"
-          r"|user_activity_list|organization_activity_list|recently_changed_packages_activity_"
-          r"list|dashboard_activity_list)",
-          NOT_PRODUCER + COMMITTEE, ("publie", "harvested") + UNDER_REVIEW,
+          "(user activity lists and pages, dashboards)",
+          ACTIVITIES, NOT_PRODUCER, UNDER_REVIEW + DECIDED_CLOSED + ("deleted",),
+          fields=COMMITTEE_TEXTS),
+    Known("2", "'metropole review' activities of a deleted dataset, on the committee's "
+          "dashboards and activity lists", ACTIVITIES, COMMITTEE, ("deleted",),
+          fields=COMMITTEE_TEXTS),
+    Known("3", "screening_note, an editor-only field, in activity data and "
+          "package_search's fl=data_dict/validated_data_dict",
+          SCREENING, NOT_PRODUCER + COMMITTEE, ("publie", "harvested"),
+          fields="screening_note"),
+    Known("3", "screening_note of a harvested dataset (no editor of the portal) in activity "
+          "data and package_search's fl", SCREENING, ("editor", "admin"), ("harvested",),
           fields="screening_note"),
     Known("4", "committee members download the files of a dataset under review",
-          r"^page /dataset/<id>/resource/<resource_id>/download", COMMITTEE, UNDER_REVIEW,
-          fields="cell"),
-    Known("10 (tags)", "tags of unpublished datasets in tag_list/tag_autocomplete/tag_show",
-          r"^action tag_", NOT_PRODUCER + COMMITTEE, UNPUBLISHED, fields="tag"),
+          r"^page /dataset/<id>/resource/<resource_id>/download/<filename>$", COMMITTEE,
+          UNDER_REVIEW, fields="cell"),
+    Known("10 (tags)", "tags of unpublished datasets in tag_list/tag_autocomplete/"
+          "tag_search/tag_show", TAGS, NOT_PRODUCER,
+          tuple(s for s in UNPUBLISHED if s != "annonce"), fields="tag"),
+    Known("10 (tags)", "tags of datasets no longer under review in tag_list/"
+          "tag_autocomplete/tag_search/tag_show", TAGS, COMMITTEE,
+          ("draft", "private") + DECIDED_CLOSED + ("deleted",), fields="tag"),
     Known("10 (_table_metadata)", "datastore_search on _table_metadata lists the tables "
-          "of unpublished datasets",
-          r"^action datastore_(search|search_sql|info)$", NOT_PRODUCER + COMMITTEE,
-          UNPUBLISHED, fields="table"),
+          "of unpublished datasets", TABLES, NOT_PRODUCER, UNPUBLISHED, fields="table"),
+    Known("10 (_table_metadata)", "datastore_search on _table_metadata lists the tables "
+          "of datasets no longer under review", TABLES, COMMITTEE,
+          ("draft", "private", "annonce") + DECIDED_CLOSED + ("deleted",), fields="table"),
 )
 
 
