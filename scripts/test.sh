@@ -15,6 +15,8 @@ REDIS_PORT=${METROPOLE_REDIS_PORT:-63799}
 mkdir -p build
 # chromium and axe-core for the real-browser tests (-m browser)
 scripts/browser.sh deps
+# nginx, whose `nginx -t` checks the deployment's site (tests/test_deploy.py)
+scripts/deploy.sh deps
 
 # Install first, one series after the other (pip and the package cache are shared).
 for series in $SERIES; do

@@ -20,7 +20,7 @@ scripts/stack.sh deps
 "$VENV/bin/pip" install -q --disable-pip-version-check -U pip setuptools wheel
 "$VENV/bin/pip" install -q --disable-pip-version-check \
     -r "requirements/ckan-$SERIES.txt" -c requirements/constraints.txt \
-    ckanext-scheming ckanext-dcat ckanext-harvest ckanext-xloader tabulator Unidecode \
+    ckanext-scheming ckanext-dcat ckanext-harvest ckanext-xloader tabulator Unidecode gunicorn \
     -r requirements/test.txt
 "$VENV/bin/pip" install -q --disable-pip-version-check -c requirements/constraints.txt \
     --no-build-isolation -e .

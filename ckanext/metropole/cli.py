@@ -38,6 +38,7 @@ def demo_seed(token_file: str, harvest_url: str) -> None:
     changes = demo_data.load_territory()
     touched = sum(c.action != "unchanged" for c in changes)
     click.echo(f"Territory: {len(changes)} organizations, {touched} created or updated")
+    click.echo(f"Communes: agents and partnership of {demo_data.ensure_communes()} filled in")
     from ckanext.metropole import demo_committee
 
     added = demo_committee.ensure_committee(admin["name"])
@@ -53,6 +54,26 @@ def demo_seed(token_file: str, harvest_url: str) -> None:
 
     if harvest_demo.enabled():
         click.echo(harvest_demo.seed(harvest_url))
+
+
+@metropole.group()
+def schemas() -> None:
+    """The SCDL schemas files are checked against."""
+
+
+@schemas.command("update")
+@click.option("--catalog-url", default="",
+              help="The catalogue to read (default: ckanext.metropole.schemas.catalog_url).")
+def schemas_update(catalog_url: str) -> None:
+    """Fetch the newer versions of the portal's schemas from schema.data.gouv.fr."""
+    from ckanext.metropole.validation import update
+
+    try:
+        lines = update.update(catalog_url)
+    except update.UpdateFailed as e:
+        raise click.ClickException(f"Nothing changed: {e}")
+    for line in lines:
+        click.echo(line)
 
 
 @metropole.group()

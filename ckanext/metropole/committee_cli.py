@@ -131,12 +131,13 @@ def report(year: int, fmt: str) -> None:
     import ckan.plugins.toolkit as tk
 
     from ckanext.metropole import report as report_mod
+    from ckanext.metropole import spreadsheet
 
     data = json.loads(json.dumps(report_mod.build(year), default=str))
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        csv.writer(sys.stdout).writerows(report_mod.rows(data))
+        spreadsheet.Writer(sys.stdout).writerows(report_mod.rows(data))
     else:
         # CKAN's CLI keeps its Flask app in the click context (templates
         # need a request context)

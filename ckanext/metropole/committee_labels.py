@@ -14,7 +14,7 @@ def event_label(kind: str) -> str:
         "proposed": tk._("proposed the dataset for opening"),
         "opened": tk._("opened the review"),
         "opinion": tk._("recorded an individual opinion"),
-        "avis": tk._("rendered the committee's avis"),
+        "avis": tk._("rendered the committee's opinion"),
         "decision": tk._("recorded the decision"),
         "override": tk._("published without the committee (override)"),
         "reopened": tk._("re-opened the review"),

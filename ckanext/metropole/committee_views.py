@@ -6,7 +6,6 @@ what happened or, field by field, why nothing was changed.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -15,7 +14,9 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
 from ckanext.metropole import report as report_mod
+from ckanext.metropole import spreadsheet
 from ckanext.metropole.logic import committee_members
+from ckanext.metropole.logic.users import acting_user
 from ckanext.metropole.model import AVIS, COLLEGES, DECISIONS, STATES
 
 committee = Blueprint("metropole_committee", __name__)
@@ -67,7 +68,7 @@ def queue() -> str:
 
 
 def mine() -> str:
-    if not tk.g.user:
+    if acting_user(_context()) is None:
         return tk.abort(403, tk._("Log in to see your proposals"))
     result = tk.get_action("metropole_review_list")(_context(), {"mine": True, "limit": 200})
     return tk.render("metropole/committee/queue.html", {
@@ -87,7 +88,7 @@ def dataset(id: str) -> str:
     return tk.render("metropole/committee/dataset.html", {
         "pkg_dict": pkg, "pkg": pkg, "file": file, "can": can, "avis_values": AVIS,
         "decisions": DECISIONS, "dataset_type": pkg.get("type", "dataset"),
-        "user_member": committee_members.current_member(tk.g.userobj)})
+        "user_member": committee_members.current_member(acting_user(_context()))})
 
 
 def dataset_step(id: str, step: str) -> Any:
@@ -110,7 +111,7 @@ def dataset_step(id: str, step: str) -> Any:
 
 
 def members() -> Any:
-    if not committee_members.can_manage(tk.g.userobj):
+    if not committee_members.can_manage(acting_user(_context())):
         return tk.abort(403, tk._("Only sysadmins and the committee's secretary "
                                   "manage membership"))
     if request.method == "POST":
@@ -140,13 +141,17 @@ def members() -> Any:
 
 
 def annual_report(year: int, fmt: str = "html") -> Any:
-    data = tk.get_action("metropole_report")(_context(), {"year": year})
+    try:
+        data = tk.get_action("metropole_report")(_context(), {"year": year})
+    except tk.ValidationError as error:  # a year out of range: 0, 10000…
+        return tk.abort(404, tk._("No report for the year {year}: {message}").format(
+            year=year, message=" ".join(error.error_dict.get("year") or [])))
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False, indent=2),
                         mimetype="application/json")
     if fmt == "csv":
         out = io.StringIO()
-        csv.writer(out).writerows(report_mod.rows(data))
+        spreadsheet.Writer(out).writerows(report_mod.rows(data))
         return Response(out.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename=rapport-comite-{year}.csv"})
     return tk.render("metropole/committee/report.html", {"report": data, "year": year})

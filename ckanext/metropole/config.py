@@ -64,8 +64,18 @@ def accessibility_compliance() -> str:
     return tk.config.get("ckanext.metropole.accessibility.compliance") or "partial"
 
 
+MIN_SCORE_OPTION = "ckanext.metropole.quality.min_score_to_propose"
+
+
+def min_score_to_propose() -> int | None:
+    """Points a dataset needs to be proposed to the committee (None: no minimum)."""
+    value = str(tk.config.get(MIN_SCORE_OPTION) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def check_look(config: Any) -> None:
-    """Refuse, at start-up, a colour that is not one (it goes into a style sheet)."""
+    """Refuse, at start-up, a colour that is not one (it goes into a style sheet),
+    and a minimum quality score that is not a number of points."""
     from ckan.exceptions import CkanConfigurationException
 
     for name in COLOURS:
@@ -74,6 +84,11 @@ def check_look(config: Any) -> None:
         if value and not _HEX.fullmatch(value):
             raise CkanConfigurationException(
                 f"{key} = {value!r}: expected a colour such as {COLOURS[name]}")
+    minimum = str(config.get(MIN_SCORE_OPTION) or "").strip()
+    if minimum and not (minimum.isdigit() and int(minimum) <= 405):
+        raise CkanConfigurationException(
+            f"{MIN_SCORE_OPTION} = {minimum!r}: expected a number of points from 0 to 405 "
+            "(or nothing: no minimum)")
     compliance = config.get("ckanext.metropole.accessibility.compliance") or "partial"
     if compliance not in ("none", "partial", "full"):
         raise CkanConfigurationException(
@@ -137,6 +152,28 @@ def scheming_defaults() -> dict[str, str]:
         # Licence Ouverte 1.0 for datasets already published under it.
         "licenses_group_url": f"file://{LICENCES_FILE}",
     }
+
+
+# ---------------------------------------------------------------- limits
+
+def limits_title_length() -> int:
+    """Longest title or other single-line text (characters)."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.title_length"))
+
+
+def limits_text_length() -> int:
+    """Longest description or other text (characters)."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.text_length"))
+
+
+def limits_url_length() -> int:
+    """Longest web address (characters)."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.url_length"))
+
+
+def limits_tags() -> int:
+    """Most keywords on one dataset."""
+    return tk.asint(tk.config.get("ckanext.metropole.limits.tags"))
 
 
 # ---------------------------------------------------------------- committee

@@ -26,8 +26,19 @@ _OPEN = {
     "opening_status": "ouvert",
     "spatial_coverage": "territoire",
     "contact_name": "Mission open data",
-    "contact_email": "opendata@metropole.localhost",
+    "contact_email": "opendata@metropole-dijon.fr",
 }
+# Where the producers' files live (links: the portal describes them); each
+# sample gives the file's size, as a producer fills it in the form.
+FILES = {"dijon": "https://opendata.dijon.fr/exports/",
+         "dijon-metropole": "https://sig.metropole-dijon.fr/exports/",
+         "chenove": "https://www.ville-chenove.fr/open-data/",
+         "talant": "https://www.ville-talant.fr/open-data/"}
+# Organizations the demo gives a SIRET (the SCDL catalogue names producers by
+# it): demo values, the SIREN and the first NIC passing the Luhn check; a
+# site types its real ones in the organization form. The others show in
+# /ckan-admin/siret.
+SIRET_ORGANIZATIONS = ("dijon-metropole", "dijon", "chenove", "talant")
 
 SAMPLE_DATASETS: list[dict[str, Any]] = [
     {
@@ -39,8 +50,10 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "tags": ["éducation", "écoles"],
         "fields": dict(_OPEN, theme=["EDUC"], criteria=["interet_general", "disponibilite"],
                        spatial_coverage="communes", spatial_communes=["21231"],
-                       owning_service="Direction de l'éducation"),
+                       owning_service="Direction de l'éducation",
+                       temporal_start="2025-09-01", temporal_end="2026-07-04"),
         "resource": ("ecoles.csv", "CSV", "Liste des écoles"),
+        "size": 18342,
     },
     {
         "name": "stationnement-velos",
@@ -49,8 +62,10 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "owner": "dijon-metropole",
         "tags": ["mobilité", "vélo"],
         "fields": dict(_OPEN, theme=["TRAN"], criteria=["interet_general"],
-                       frequency="MONTHLY", conforms_to="etalab/schema-amenagements-cyclables"),
+                       frequency="MONTHLY", conforms_to="etalab/schema-amenagements-cyclables",
+                       temporal_start="2015-01-01", temporal_end="2026-06-30"),
         "resource": ("stationnements-velos.geojson", "GEOJSON", "Stationnements vélos"),
+        "size": 254760,
     },
     {
         "name": "budget-primitif-2026",
@@ -76,8 +91,10 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
                        frequency="DAILY", license_id="odc-odbl",
                        license_justification="Les indices sont enrichis par les "
                        "réutilisateurs : le partage à l'identique garde ces "
-                       "améliorations ouvertes."),
+                       "améliorations ouvertes.",
+                       temporal_start="2020-01-01", temporal_end="2026-06-30"),
         "resource": ("qualite-air.csv", "CSV", "Indices quotidiens"),
+        "size": 61230,
     },
     {
         "name": "arbres-chenove",
@@ -86,8 +103,39 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "owner": "chenove",
         "tags": ["nature", "arbres"],
         "fields": dict(_OPEN, theme=["ENVI"], criteria=["valorisation"],
-                       spatial_coverage="communes", spatial_communes=["21166"]),
+                       spatial_coverage="communes", spatial_communes=["21166"],
+                       temporal_start="2024-01-01", temporal_end="2025-12-31"),
         "resource": ("arbres-chenove.csv", "CSV", "Arbres"),
+        "size": 12411,
+    },
+    {
+        # checked against the SCDL schema by the demo's worker: valid
+        "name": "equipements-publics-dijon",
+        "title": "Équipements publics de Dijon",
+        "notes": "Mairie, piscine et bibliothèque de Dijon au format du SCDL "
+                 "« Équipements » (extrait de démonstration).",
+        "owner": "dijon",
+        "tags": ["équipements"],
+        "fields": dict(_OPEN, theme=["GOVE"], criteria=["interet_general"],
+                       conforms_to="scdl/equipements", spatial_coverage="communes",
+                       spatial_communes=["21231"]),
+        "resource": ("equipements-dijon.csv", "CSV", "Équipements publics"),
+        "upload": "equipements-dijon.csv",
+    },
+    {
+        # checked against the SCDL schema: a date written JJ/MM/AAAA and a
+        # subject code "8-4" make it invalid (the report lists both)
+        "name": "deliberations-chenove",
+        "title": "Délibérations du conseil municipal de Chenôve",
+        "notes": "Délibérations 2026 au format du SCDL « Délibérations » "
+                 "(extrait de démonstration, deux erreurs à corriger).",
+        "owner": "chenove",
+        "tags": ["délibérations"],
+        "fields": dict(_OPEN, theme=["GOVE"], criteria=["transparence"],
+                       conforms_to="scdl/deliberations", spatial_coverage="communes",
+                       spatial_communes=["21166"]),
+        "resource": ("deliberations-chenove.csv", "CSV", "Délibérations 2026"),
+        "upload": "deliberations-chenove.csv",
     },
     {
         "name": "subventions-associations",
@@ -96,8 +144,10 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "owner": "dijon-metropole",
         "tags": ["associations"],
         "fields": {"private": True, "opening_status": "en_examen",
-                   "criteria": ["transparence"], "theme": ["SOCI"]},
+                   "criteria": ["transparence"], "theme": ["SOCI"],
+                   "temporal_start": "2025-01-01", "temporal_end": "2025-12-31"},
         "resource": ("subventions.csv", "CSV", "Subventions"),
+        "size": 40960,
     },
     {
         "name": "eclairage-public-talant",
@@ -106,8 +156,10 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "owner": "talant",
         "tags": ["énergie"],
         "fields": {"private": True, "opening_status": "planifie",
-                   "planned_opening_date": "2027-03-01", "theme": ["ENER"]},
+                   "planned_opening_date": "2027-03-01", "theme": ["ENER"],
+                   "temporal_start": "2026-01-01", "temporal_end": "2026-12-31"},
         "resource": ("eclairage.csv", "CSV", "Points lumineux"),
+        "size": 35840,
     },
 ]
 
@@ -158,7 +210,26 @@ def load_territory() -> list[Any]:
     """The métropole and one organization per commune (the Dijon territory)."""
     from ckanext.metropole import territory, territory_load
 
-    return territory_load.load(territory.current())
+    changes = territory_load.load(territory.current())
+    give_sirets()
+    return changes
+
+
+def siret_of(siren: str) -> str:
+    """The demo's SIRET for a SIREN (see ``SIRET_ORGANIZATIONS``)."""
+    from ckanext.metropole import territory
+
+    return next(siren + f"{nic:05d}" for nic in range(10, 100)
+                if territory.luhn_ok(siren + f"{nic:05d}"))
+
+
+def give_sirets() -> None:
+    for name in SIRET_ORGANIZATIONS:
+        org = tk.get_action("organization_show")(_context(), {
+            "id": name, "include_datasets": False, "include_users": False})
+        if not org.get("siret") and org.get("siren"):
+            tk.get_action("organization_patch")(_context(), {
+                "id": org["id"], "siret": siret_of(org["siren"])})
 
 
 def _upload(package_id: str, filename: str, resource: dict[str, Any]) -> None:
@@ -184,8 +255,10 @@ def ensure_datasets() -> list[str]:
         # Public samples go public the portal's way: a private draft, then
         # the committee's review and a "publié" decision.
         public = not sample["fields"].get("private")
-        resource = {"url": f"https://data.example.invalid/{filename}", "format": fmt,
+        resource = {"url": FILES[sample["owner"]] + filename, "format": fmt,
                     "name": res_name}
+        if sample.get("size"):
+            resource["size"] = sample["size"]
         created_pkg = tk.get_action("package_create")(
             _context(),
             dict(
@@ -207,3 +280,41 @@ def ensure_datasets() -> list[str]:
             demo_committee.review_and_publish(sample["name"], ADMIN_NAME)
         created.append(sample["name"])
     return created
+
+
+# Agents (FTE) and partnership of some communes (fictitious demo figures):
+# large communes obliged to open their data, smaller ones that are not, and
+# communes whose staff is not filled in yet (obligation unknown).
+COMMUNES: dict[str, dict[str, str]] = {
+    "dijon": {"agents_fte": "2480", "partnership_status": "pilote",
+              "partnership_cohort": "2024", "data_contact_name": "Mission open data",
+              "data_contact_email": "opendata@ville-dijon.example"},
+    "chenove": {"agents_fte": "265", "partnership_status": "pilote",
+                "partnership_cohort": "2024", "data_contact_name": "Service informatique",
+                "data_contact_email": "donnees@chenove.example"},
+    "talant": {"agents_fte": "190", "partnership_status": "deuxieme_vague",
+               "partnership_cohort": "2025"},
+    "quetigny": {"agents_fte": "168", "partnership_status": "deuxieme_vague",
+                 "partnership_cohort": "2025"},
+    "longvic": {"agents_fte": "142"},
+    "marsannay-la-cote": {"agents_fte": "72"},
+    "neuilly-crimolois": {"agents_fte": "31"},  # 3,588 inhabitants, < 50 agents
+    "ahuy": {"agents_fte": "14"},  # < 3,500 inhabitants
+    "flavignerot": {"agents_fte": "3"},
+}
+
+
+def ensure_communes() -> int:
+    """Fill the communes' agents and partnership where still empty; the
+    number of organizations changed."""
+    changed = 0
+    for name, fields in COMMUNES.items():
+        try:
+            org = tk.get_action("organization_show")(_context(), {"id": name})
+        except tk.ObjectNotFound:
+            continue
+        missing = {k: v for k, v in fields.items() if not org.get(k)}
+        if missing:
+            tk.get_action("organization_patch")(_context(), dict(missing, id=org["id"]))
+            changed += 1
+    return changed

@@ -11,6 +11,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.metropole.demo import FILES
 from ckanext.metropole.logic import committee_members, committee_state
 from ckanext.metropole.model import review
 
@@ -73,7 +74,8 @@ _COMPLETE = {
     "license_id": "etalab-2.0", "frequency": "ANNUAL", "screening_personal_data": "none",
     "screening_secret": "no", "screening_third_party": "no", "spatial_coverage": "territoire",
     "opening_status": "planifie", "planned_opening_date": "2027-06-30",
-    "contact_name": "Mission open data", "contact_email": "opendata@metropole.localhost",
+    "contact_name": "Mission open data", "contact_email": "opendata@metropole-dijon.fr",
+    "temporal_start": "2025-01-01", "temporal_end": "2025-12-31",
 }
 MOTIVATIONS = {
     "favorable": "Le jeu de données répond aux critères de priorité sans risque identifié.",
@@ -134,8 +136,8 @@ def ensure_reviews(admin: str) -> list[str]:
             _COMPLETE, name=spec["name"], title=spec["title"], owner_org=spec["owner"],
             private=True, theme=spec["theme"], criteria=spec["criteria"],
             notes=f"{spec['title']} (jeu de démonstration en cours d'examen).",
-            resources=[{"url": f"https://data.example.invalid/{spec['name']}.csv",
-                        "format": "CSV", "name": spec["title"]}]))
+            resources=[{"url": f"{FILES[spec['owner']]}{spec['name']}.csv",
+                        "format": "CSV", "name": spec["title"], "size": 20480}]))
         _act("metropole_review_propose", admin, id=spec["name"],
              comment="Demande d'ouverture du service producteur.")
         state = spec["state"]

@@ -10,13 +10,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic import conformity
 from ckanext.metropole.logic.values import as_list
+from ckanext.metropole.validation import messages as validation_messages
 
 MULTI_VALUED = ("theme", "criteria", "spatial_communes")
-# Kept out of the indexed fields (and so out of the full text): the screening
-# note is internal, and coverage geometry is JSON numbers, not words. Both
-# stay in the stored dataset dict.
-NOT_INDEXED = ("screening_note", "spatial")
+# Kept out of the indexed fields (and so out of the full text): coverage
+# geometry is JSON numbers, not words (it stays in the stored dataset dict).
+# Editor-only fields leave the whole document (logic/visibility.py).
+NOT_INDEXED = ("spatial",)
 
 
 def dataset_facets(facets_dict: Any, with_organization: bool = True) -> Any:
@@ -30,6 +32,7 @@ def dataset_facets(facets_dict: Any, with_organization: bool = True) -> Any:
     facets_dict["criteria"] = tk._("Priority criteria")
     facets_dict["opening_status"] = tk._("Opening status")
     facets_dict["res_format"] = tk._("Formats")
+    facets_dict[conformity.INDEX_FIELD] = tk._("Schema conformity")
     facets_dict["tags"] = tk._("Tags")
     return facets_dict
 
@@ -68,11 +71,30 @@ def display_name(field: str, code: str) -> str:
         return vocab.label(vocab.file_types(), code)
     if field in ("criteria", "opening_status"):
         return _schema_label(field, code)
+    if field == conformity.INDEX_FIELD:
+        return validation_messages.facet_label(code)
     return code
 
 
+def _organization_titles(names: list[str]) -> dict[str, str]:
+    from ckan import model
+
+    if not names:
+        return {}
+    rows = model.Session.query(model.Group.name, model.Group.title).filter(
+        model.Group.name.in_(names))
+    return {name: title or name for name, title in rows}
+
+
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
-    for field, facet in (search_results.get("search_facets") or {}).items():
+    facets = search_results.get("search_facets") or {}
+    # organizations by their title, not their slug ("longvic", "insee")
+    titles = _organization_titles(
+        [i["name"] for i in facets.get("organization", {}).get("items", [])])
+    for field, facet in facets.items():
         for item in facet.get("items", []):
-            item["display_name"] = display_name(field, item["name"])
+            if field == "organization":
+                item["display_name"] = titles.get(item["name"], item["name"])
+            else:
+                item["display_name"] = display_name(field, item["name"])
     return search_results

@@ -1,12 +1,16 @@
 """Emails of the committee workflow, sent by CKAN's mailer on its signals.
 
 Plain text, in the site's default language (French), each with a link to
-the page where the reader acts. A failing mail server never undoes the
-action: the failure is logged.
+the page where the reader acts. The signals are sent once the step is
+committed: an email that cannot be written or sent (a mail server down, a
+title stored with a line break before titles refused them) never fails the
+step nor the request; the failure is logged.
 """
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from typing import Any, Callable, Iterable
 
 import ckan.plugins.toolkit as tk
@@ -28,8 +32,19 @@ def review_url(package_name: str) -> str:
     return f"{_site()}/dataset/{package_name}/comite"
 
 
+# a header holds one line: a CR or LF in a title would split it (or make
+# the mailer refuse the message)
+_HEADER_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def header_text(text: str) -> str:
+    """``text`` on one line, fit for a subject."""
+    return _HEADER_BREAKING.sub(" ", text).strip()
+
+
 def _send(users: Iterable[model.User], subject: str, body: str) -> int:
     sent = 0
+    subject = header_text(subject)
     for user in users:
         if not user or not user.email or user.state != "active":
             continue
@@ -40,7 +55,21 @@ def _send(users: Iterable[model.User], subject: str, body: str) -> int:
             # an unreachable mail server must not undo the workflow step; one
             # line per email (a demo without a mail server sends dozens)
             log.warning("Committee email to %s failed: %s", user.name, err)
+        except Exception:  # whatever else: logged with its traceback, never raised
+            log.exception("Committee email to %s failed", user.name)
     return sent
+
+
+def _never_raises(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """A subscriber whose failure is logged: the step it reports is committed."""
+    @functools.wraps(handler)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            handler(*args, **kwargs)
+        except Exception:
+            log.exception("Committee email (%s) for %s not sent", handler.__name__,
+                          args[0] if args else "?")
+    return guarded
 
 
 def _signature() -> str:
@@ -133,11 +162,16 @@ def digest() -> int:
     return _send(committee_readers(), subject, body + _signature())
 
 
+# built once: blinker holds its receivers by weak reference, and CKAN
+# disconnects them by identity when the plugin unloads
+_SUBSCRIBERS = {
+    signals.review_proposed: _never_raises(on_proposed),
+    signals.avis_rendered: _never_raises(on_avis),
+    signals.decision_recorded: _never_raises(on_decision),
+}
+
+
 def subscriptions() -> dict[Any, list[Callable[..., Any]]]:
-    return {
-        signals.review_proposed: [on_proposed],
-        signals.avis_rendered: [on_avis],
-        signals.decision_recorded: [on_decision],
-    }
+    return {signal: [receiver] for signal, receiver in _SUBSCRIBERS.items()}
 
 

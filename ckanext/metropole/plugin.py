@@ -8,10 +8,14 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import committee_views, facets, notifications, pages, views
+from ckanext.metropole import committee_views, csrf, facets, inputs, notifications, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
+from ckanext.metropole.communes import views as communes_views
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import action, committee_actions, publication, visibility
+from ckanext.metropole.logic import (action, activities, auth, committee_actions, conformity,
+                                     data_access, publication, visibility)
+from ckanext.metropole.validation import jobs as validation_jobs
+from ckanext.metropole.validation import views as validation_views
 
 
 @tk.blanket.config_declarations
@@ -19,7 +23,7 @@ from ckanext.metropole.logic import action, committee_actions, publication, visi
 @tk.blanket.cli
 @tk.blanket.validators
 @tk.blanket.actions(action.actions)
-@tk.blanket.auth_functions
+@tk.blanket.auth_functions(auth.auth_functions)
 class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -48,7 +52,8 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list[Any]:
         return [dcat_views.metropole_dcat, catalogue_views.catalogue,
-                committee_views.committee, pages.pages]
+                committee_views.committee, pages.pages, inputs.blueprint,
+                validation_views.blueprint, communes_views.blueprint]
 
     # ISignal
 
@@ -59,6 +64,7 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         dcat_views.take_over(app)
+        csrf.register(app)
         return views.register(app)
 
     # IFacets
@@ -73,19 +79,28 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return facets.index_fields(publication.index_field(pkg_dict))
+        activities.follow_dataset(pkg_dict)
+        return facets.index_fields(conformity.index_field(
+            publication.index_field(visibility.for_index(pkg_dict))))
 
     def after_dataset_create(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
         committee_actions.after_dataset_saved(context, pkg_dict, created=True)
+        validation_jobs.after_dataset_saved(pkg_dict)
 
     def after_dataset_update(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
         committee_actions.after_dataset_saved(context, pkg_dict)
+        validation_jobs.after_dataset_saved(pkg_dict)
+
+    def after_dataset_delete(self, context: dict[str, Any],
+                             pkg_dict: dict[str, Any]) -> None:
+        # a deleted dataset leaves the index: no index pass relabels its trail
+        activities.follow_dataset(pkg_dict)
 
     def after_dataset_show(self, context: dict[str, Any],
                            pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return visibility.for_reader(context, pkg_dict)
+        return data_access.for_reader(context, visibility.for_reader(context, pkg_dict))
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class Place:
     bbox: tuple[float, float, float, float]
     centroid: tuple[float, float]
     contour: dict[str, Any] | None
+    siret: str = ""  # head office, where the territory file knows it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +91,19 @@ def siren_problem(value: str) -> str | None:
     return None
 
 
+def _siret(entry: dict[str, Any], siren: str, where: str) -> str:
+    """The optional SIRET of an entry: 14 digits, Luhn, starting with the SIREN."""
+    value = str(entry.get("siret") or "").replace(" ", "")
+    if not value:
+        return ""
+    if not re.fullmatch(r"\d{14}", value) or not luhn_ok(value):
+        raise TerritoryError(f"{where}: siret {value!r} must be 14 digits passing the "
+                             "Luhn check")
+    if not value.startswith(siren):
+        raise TerritoryError(f"{where}: siret {value!r} must start with the siren {siren}")
+    return value
+
+
 def _bbox(value: Any, where: str) -> tuple[float, float, float, float]:
     try:
         w, s, e, n = (float(v) for v in value)
@@ -143,7 +157,8 @@ def _commune(entry: Any, index: int) -> Place:
         raise TerritoryError(f"{where}: contour must be a GeoJSON Polygon or MultiPolygon")
     return Place(code=code, name=name, siren=siren, kind="commune",
                  population=population, population_year=year, bbox=bbox,
-                 centroid=_centroid(entry.get("centroid"), bbox, where), contour=contour)
+                 centroid=_centroid(entry.get("centroid"), bbox, where), contour=contour,
+                 siret=_siret(entry, siren, where))
 
 
 def parse(doc: Any, path: str) -> Territory:
@@ -180,7 +195,8 @@ def _parse(doc: Any, path: str) -> Territory:
         code=siren, name=_text(met, "name", "metropole"), siren=siren, kind="metropole",
         population=sum(c.population or 0 for c in communes),
         population_year=max(c.population_year or 0 for c in communes),
-        bbox=bbox, centroid=_centroid(met.get("centroid"), bbox, "metropole"), contour=None)
+        bbox=bbox, centroid=_centroid(met.get("centroid"), bbox, "metropole"), contour=None,
+        siret=_siret(met, siren, "metropole"))
     return Territory(id=tid, path=path, metropole=metropole, communes=communes,
                      sources=dict(doc.get("sources") or {}))
 

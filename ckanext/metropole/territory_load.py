@@ -19,7 +19,8 @@ from ckan import model
 from ckanext.metropole.territory import Place, Territory
 
 # Organization fields the loader owns; anything else (partnership, contact,
-# description, logo) is left as the site set it.
+# description, logo) is left as the site set it. A SIRET from the file is
+# written only where the organization has none.
 OWNED_FIELDS = ("title", "kind", "insee_code", "siren", "population",
                 "population_year", "bbox", "centroid", "contour")
 
@@ -117,11 +118,16 @@ def load(territory: Territory, dry_run: bool = False) -> list[Change]:
             else by_insee.get(place.code)
         wanted = _wanted(place)
         if group is None:
+            if place.siret:
+                wanted["siret"] = place.siret
             base = territory.id if place.kind == "metropole" else slugify(place.name)
             name = _free_name(base, place.code)
             plan.append((Change("create", name, place.name), None, wanted))
             continue
         current = _current(group)
+        if place.siret and not current.get("siret"):
+            # the file's SIRET where the site gave none (the site's stays)
+            wanted["siret"] = place.siret
         changed = [k for k, v in wanted.items() if current.get(k, "") != v]
         action = "update" if changed else "unchanged"
         plan.append((Change(action, group.name, place.name, changed), group, wanted))

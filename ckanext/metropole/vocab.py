@@ -21,6 +21,15 @@ LICENCE_LEGACY = "fr-lo"  # Licence Ouverte 1.0: kept only for datasets already 
 ALLOWED_LICENCES = (LICENCE_ETALAB, LICENCE_ODBL)
 # data.gouv.fr calls Licence Ouverte 2.0 "lov2"; the portal uses its SPDX id.
 _LICENCE_IDS = {"lov2": LICENCE_ETALAB, "fr-lo": LICENCE_LEGACY, "odc-odbl": LICENCE_ODBL}
+# English titles the feeds write. udata maps a licence by its rdfs:label in
+# its default language, and "Etalab Open License 2.0" (SPDX's name) is none of
+# its titles: "Open Licence version 2.0" is one of lov2's; ODbL's English title
+# is the one data.gouv.fr and CKAN's default register both use.
+_ENGLISH_TITLES = {LICENCE_ETALAB: "Open Licence version 2.0",
+                   LICENCE_ODBL: "Open Data Commons Open Database License (ODbL)"}
+# The EU licence vocabulary (data.europa.eu's MQA gives its "known licence"
+# points only to these URIs); Licence Ouverte 1.0 has no entry there.
+EU_LICENCE = "http://publications.europa.eu/resource/authority/licence/"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -56,19 +65,27 @@ def file_types() -> dict[str, dict[str, str]]:
 
 
 @functools.cache
-def licences() -> dict[str, dict[str, str]]:
+def licences() -> dict[str, dict[str, Any]]:
+    """``url``: the licence's page (forms, dataset pages); ``uri``: what the
+    feeds write, its EU vocabulary URI when it has one; ``alternates``: every
+    other URI naming it."""
     out = {}
     for r in _rows("licences.csv"):
-        out[_LICENCE_IDS[r["id"]]] = {"fr": r["title_fr"], "en": r["title_en"],
-                                      "url": r["uri"]}
+        code = _LICENCE_IDS[r["id"]]
+        alternates = [u for u in r["alternate_uris"].split("|") if u]
+        eu = next((u for u in alternates if u.startswith(EU_LICENCE)), "")
+        out[code] = {"fr": r["title_fr"], "en": _ENGLISH_TITLES.get(code, r["title_en"]),
+                     "url": r["uri"], "uri": eu or r["uri"],
+                     "alternates": tuple(u for u in [r["uri"], *alternates] if u != eu)}
     return out
 
 
-@functools.cache
 def scdl_schemas() -> dict[str, dict[str, str]]:
-    return {r["id"]: {"fr": r["title"], "en": r["title"], "url": r["schema_url"],
-                      "homepage": r["homepage"]}
-            for r in _rows("scdl-schemas.csv")}
+    """The SCDL schemas of the registry (shipped, and fetched by ``schemas update``)."""
+    from ckanext.metropole import schema_registry
+
+    return {e.id: {"fr": e.title, "en": e.title, "url": e.url, "homepage": e.homepage}
+            for e in schema_registry.entries().values()}
 
 
 def file_type_code(value: str) -> str | None:

@@ -5,15 +5,16 @@ subscribe to it.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime
 import io
 import itertools
+import re
 from typing import Any, Iterable
 
 from ckanext.dcat.utils import catalog_uri
 
+from ckanext.metropole import spreadsheet
 from ckanext.metropole.catalogue import inventory
 from ckanext.metropole.logic.values import as_text
 
@@ -66,16 +67,24 @@ def by_month(entries: Iterable[Entry]) -> list[tuple[datetime.date, list[Entry]]
 
 def to_csv(entries: Iterable[Entry]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = spreadsheet.Writer(out, lineterminator="\r\n")
     writer.writerow(["date", "statut", "titre", "producteur", "url"])
     for e in entries:
         writer.writerow([e.day.isoformat(), e.status, e.title, e.producer, e.url])
     return out.getvalue()
 
 
+# a line break in any of its forms: a bare CR ends an iCalendar line for
+# many readers, which then read what follows as a property of their own
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# TEXT holds no control character but the tabulation (RFC 5545, 3.3.11)
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    """``text`` as an iCalendar TEXT value (RFC 5545, 3.3.11): one line."""
+    text = (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,"))
+    return _CONTROL.sub("", _LINE_BREAK.sub("\\\\n", text))
 
 
 def _fold(line: str) -> str:

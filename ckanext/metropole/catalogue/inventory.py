@@ -77,6 +77,20 @@ def producers() -> dict[str, Producer]:
     return out
 
 
+def missing_siret() -> list[dict[str, Any]]:
+    """Active organizations without a SIRET, with their published datasets' count."""
+    from sqlalchemy import func
+
+    counts = dict(model.Session.query(model.Package.owner_org, func.count(model.Package.id))
+                  .filter(model.Package.state == "active", model.Package.private.is_(False))
+                  .group_by(model.Package.owner_org).all())
+    groups = model.Session.query(model.Group).filter_by(
+        is_organization=True, state="active").order_by(model.Group.title)
+    return [{"name": g.name, "title": g.title, "kind": as_text(g.extras.get("kind")),
+             "siren": as_text(g.extras.get("siren")), "public": counts.get(g.id, 0)}
+            for g in groups if not as_text(g.extras.get("siret"))]
+
+
 def producer_of(pkg: dict[str, Any], known: dict[str, Producer]) -> Producer:
     metropole = territory.current().metropole
     return known.get(as_text(pkg.get("producing_commune"))) or known[metropole.code]

@@ -4,17 +4,20 @@ One row per published dataset and per announced opening (status
 *planifié*) that already describes at least one resource: the schema
 requires a publication date and at least one resource, which an opening
 without any file cannot give (those appear on the opening calendar only).
+
+No cell is invented: a producer without a SIRET (organization form, or the
+administrators' list ``/ckan-admin/siret``) or a dataset without a temporal
+coverage leaves its cells empty, which the schema reports.
 """
 from __future__ import annotations
 
-import csv
 import io
 import unicodedata
 from typing import Any, Iterable
 
 from ckanext.dcat.utils import catalog_uri
 
-from ckanext.metropole import territory, vocab
+from ckanext.metropole import spreadsheet, territory, vocab
 from ckanext.metropole.catalogue import inventory
 from ckanext.metropole.logic.values import as_list, as_text
 
@@ -115,8 +118,10 @@ def row(pkg: dict[str, Any], producers: dict[str, inventory.Producer]) -> dict[s
         "PRODUCTEUR_SIRET": producer.siret,
         "COUV_SPAT_MAILLE": scale,
         "COUV_SPAT_NOM": place,
-        "COUV_TEMP_DEBUT": _day(pkg.get("temporal_start")) or published,
-        "COUV_TEMP_FIN": _day(pkg.get("temporal_end")) or updated,
+        # never invented: an unknown coverage stays empty (the schema then
+        # flags the row, and the dataset's quality panel asks for it)
+        "COUV_TEMP_DEBUT": _day(pkg.get("temporal_start")),
+        "COUV_TEMP_FIN": _day(pkg.get("temporal_end")),
         "DATE_PUBL": published,
         "FREQ_MAJ": FREQUENCIES.get(as_text(pkg.get("frequency")), "Inconnue"),
         "DATE_MAJ": updated,
@@ -139,7 +144,7 @@ def rows() -> Iterable[dict[str, Any]]:
 
 def to_csv(items: Iterable[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
+    writer = spreadsheet.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(items)
     return out.getvalue()

@@ -10,7 +10,7 @@ from flask_babel import format_date
 from ckanext.dcat.utils import catalog_uri
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole.catalogue import calendar, scdl
+from ckanext.metropole.catalogue import calendar, inventory, scdl
 
 catalogue = Blueprint("metropole_catalogue", __name__)
 
@@ -19,6 +19,13 @@ def scdl_csv() -> Response:
     response = Response(scdl.to_csv(scdl.rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'inline; filename="catalogue-scdl.csv"'
     return response
+
+
+def missing_siret() -> str:
+    """Organizations without a SIRET (sysadmins): the SCDL catalogue needs them."""
+    if not tk.current_user.is_authenticated or not tk.current_user.sysadmin:  # type: ignore
+        return tk.abort(403, tk._("Only sysadmins may see this list"))
+    return tk.render("metropole/siret.html", {"organizations": inventory.missing_siret()})
 
 
 def _day(entry: calendar.Entry) -> tuple[calendar.Entry, str]:
@@ -49,6 +56,7 @@ def calendar_ics() -> Response:
 
 
 catalogue.add_url_rule("/catalogue-scdl.csv", view_func=scdl_csv, endpoint="scdl")
+catalogue.add_url_rule("/ckan-admin/siret", view_func=missing_siret, endpoint="siret")
 catalogue.add_url_rule("/calendrier", view_func=calendar_page, endpoint="calendar")
 catalogue.add_url_rule("/calendrier.csv", view_func=calendar_csv, endpoint="calendar_csv")
 catalogue.add_url_rule("/calendrier.ics", view_func=calendar_ics, endpoint="calendar_ics")

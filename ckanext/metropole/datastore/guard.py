@@ -1,11 +1,13 @@
 """Who may read a resource's DataStore table.
 
 CKAN lets anyone who may see a resource query its table. The portal is
-stricter: a table is readable by everyone only when its dataset is
-*published* (:mod:`ckanext.metropole.logic.publication`) and its last load
-finished; otherwise only the dataset's editors (and sysadmins) may read it.
-A committee member reading a dataset under review sees its metadata, never
-its data.
+stricter (``ckanext.metropole.logic.data_access``): the rows of a table are
+readable by everyone only when its dataset is *published* and its last load
+finished; otherwise only the dataset's editors (and sysadmins) read them.
+Its data dictionary (``datastore_info``: columns, types, row count) is
+metadata: whoever may read the dataset reads it once the load finished — a
+committee member reading a dataset under review sees its description and
+columns, never its rows.
 """
 from __future__ import annotations
 
@@ -14,10 +16,13 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole.logic import publication
+from ckanext.metropole.logic import data_access, publication
 
 AuthFunction = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 LOADED = "complete"
+# the DataStore's listing of every table (``datastore_search`` lets anyone
+# read it, without any check)
+TABLE_LIST = "_table_metadata"
 
 
 def load_state(resource_id: str) -> str | None:
@@ -27,35 +32,26 @@ def load_state(resource_id: str) -> str | None:
     return task.state if task else None
 
 
-def package_fields(package: model.Package) -> dict[str, Any]:
-    """The dataset as ``publication.is_published`` reads it: its core fields
-    and its extras (where scheming keeps the portal's fields), without the
-    cost of ``package_show`` on every query."""
-    fields: dict[str, Any] = dict(package.extras or {})
-    fields.update(id=package.id, name=package.name, private=package.private,
-                  state=package.state, owner_org=package.owner_org, type=package.type)
-    return fields
-
-
-def refusal(context: dict[str, Any], resource_id: str) -> str | None:
-    """Why the user of ``context`` may not read the table, or None if they may."""
+def refusal(context: dict[str, Any], resource_id: str, rows: bool = True) -> str | None:
+    """Why the user of ``context`` may not read the table's rows (or, with
+    ``rows=False``, its data dictionary); None if they may."""
     resource = model.Resource.get(resource_id)
     if resource is None or resource.state != "active":
         return None  # CKAN's own check answers "not found"
-    pkg = package_fields(resource.package)
-    published = publication.is_published(pkg)
-    if published and load_state(resource.id) in (None, LOADED):
+    published = publication.is_published(data_access.package_fields(resource.package))
+    loaded = load_state(resource.id) in (None, LOADED)
+    if loaded and (published or not rows):
+        return None  # CKAN's own check then asks whether they may read the dataset
+    if data_access.may_edit(context, resource.package_id):
         return None
-    try:
-        tk.check_access("package_update", {"user": context.get("user"),
-                                           "auth_user_obj": context.get("auth_user_obj")},
-                        {"id": pkg["id"]})
-        return None
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        pass
-    if not published:
+    if rows and not published:
         return tk._("The data of this resource are not published.")
     return tk._("The data of this resource are being loaded.")
+
+
+def _table_list_refusal() -> str:
+    return tk._("The list of the DataStore's tables is for sysadmins; "
+                "the tables of published datasets are listed with their resources.")
 
 
 def _refused(message: str) -> dict[str, Any]:
@@ -70,6 +66,9 @@ def _resource_id(data_dict: dict[str, Any]) -> str:
 @tk.auth_allow_anonymous_access
 def datastore_search(next_auth: AuthFunction, context: dict[str, Any],
                      data_dict: dict[str, Any]) -> dict[str, Any]:
+    if _resource_id(data_dict).strip() == TABLE_LIST:
+        # (sysadmins never reach an auth function)
+        return _refused(_table_list_refusal())
     message = refusal(context, _resource_id(data_dict))
     return _refused(message) if message else next_auth(context, data_dict)
 
@@ -78,7 +77,7 @@ def datastore_search(next_auth: AuthFunction, context: dict[str, Any],
 @tk.auth_allow_anonymous_access
 def datastore_info(next_auth: AuthFunction, context: dict[str, Any],
                    data_dict: dict[str, Any]) -> dict[str, Any]:
-    message = refusal(context, _resource_id(data_dict))
+    message = refusal(context, _resource_id(data_dict), rows=False)
     return _refused(message) if message else next_auth(context, data_dict)
 
 
@@ -87,12 +86,36 @@ def datastore_info(next_auth: AuthFunction, context: dict[str, Any],
 def datastore_search_sql(next_auth: AuthFunction, context: dict[str, Any],
                          data_dict: dict[str, Any]) -> dict[str, Any]:
     # The DataStore parses the query and lists every table it reads:
-    # each of them must be readable, joined ones included.
-    for name in context.get("table_names") or []:
+    # each of them must be readable, joined ones included. CKAN 2.12 hands a
+    # generator: read once here, it would leave CKAN's own check below an
+    # empty list (and ``_table_metadata`` unchecked), so it is kept as a list.
+    names = [str(name) for name in context.get("table_names") or []]
+    context["table_names"] = names
+    for name in names:
+        if name.strip() == TABLE_LIST:
+            return _refused(_table_list_refusal())
         message = refusal(context, name)
         if message:
             return _refused(message)
     return next_auth(context, data_dict)
+
+
+def listing_checked(inner: Callable[..., Any]) -> Callable[..., Any]:
+    """``datastore_search`` chained: the check of the listing of every table,
+    then ``inner`` (the plugin's other chained ``datastore_search``: a plugin
+    registers one function per action name).
+
+    CKAN's ``datastore_search`` checks nothing on that listing (it named the
+    tables of unpublished datasets): checked here, by :func:`datastore_search`
+    (sysadmins only)."""
+    @tk.chained_action
+    @tk.side_effect_free
+    def datastore_search_action(original: Callable[..., Any], context: dict[str, Any],
+                                data_dict: dict[str, Any]) -> Any:
+        if _resource_id(data_dict).strip() == TABLE_LIST:
+            tk.check_access("datastore_search", context, data_dict)
+        return inner(original, context, data_dict)
+    return datastore_search_action
 
 
 def auth_functions() -> dict[str, AuthFunction]:

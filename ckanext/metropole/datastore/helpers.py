@@ -8,11 +8,12 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole.datastore import guard
+from ckanext.metropole.logic.users import acting_user
 
 
 def _user() -> str:
-    user = tk.current_user
-    return "" if user.is_anonymous else user.name
+    user = acting_user({"user": tk.current_user.name, "auth_user_obj": tk.current_user})
+    return user.name if user else ""
 
 
 def metropole_datastore_refusal(resource: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.xloader.interfaces import IXloader
 
-from ckanext.metropole.datastore import guard, helpers, loads, precheck, settings, views
+from ckanext.metropole.datastore import export, guard, helpers, limits, loads, precheck, settings, views
 
 
 @tk.blanket.config_declarations
@@ -35,6 +35,7 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
 
     def configure(self, config: Any) -> None:
         settings.check_plugins()
+        settings.check_limits()
         settings.read_api_token(config)
 
     # IAuthFunctions
@@ -45,12 +46,14 @@ class MetropoleDatastorePlugin(p.SingletonPlugin):
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return [views.blueprint]
+        return [views.blueprint, limits.blueprint, export.blueprint]
 
     # IActions
 
     def get_actions(self) -> dict[str, Any]:
-        return {"xloader_hook": loads.xloader_hook}
+        found: dict[str, Any] = {"xloader_hook": loads.xloader_hook, **limits.actions()}
+        found["datastore_search"] = guard.listing_checked(found["datastore_search"])
+        return found
 
     # ITemplateHelpers
 

@@ -18,6 +18,33 @@ def check_plugins() -> None:
             "metropole_datastore needs the plugins: " + " ".join(missing))
 
 
+def public_statement_timeout() -> int:
+    """Milliseconds a visitor's DataStore query may run."""
+    return _positive("ckanext.metropole.datastore.public_statement_timeout")
+
+
+def public_sql_concurrency() -> int:
+    """Visitors' ``datastore_search_sql`` queries that may run at once (all processes)."""
+    return _positive("ckanext.metropole.datastore.public_sql_concurrency")
+
+
+def _positive(key: str) -> int:
+    raw = tk.config.get(key)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise CkanConfigurationException(f"{key}: a whole number from 1 is expected, not {raw!r}")
+    return value
+
+
+def check_limits() -> None:
+    """Stop the start when a limit is not a positive number (naming the option)."""
+    public_statement_timeout()
+    public_sql_concurrency()
+
+
 def api_token_file() -> str:
     return (tk.config.get("ckanext.metropole.datastore.api_token_file") or "").strip()
 

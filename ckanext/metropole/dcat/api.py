@@ -6,15 +6,22 @@ renders any dataset the caller may read. Chained here (when the ``dcat`` and
 ``dcat_json_interface`` plugins run),
 they keep to the datasets of the feeds (``feeds.in_feed``): a harvester that
 reads the API instead of ``/catalog.ttl`` finds no draft, no dataset under
-review and no dataset harvested from a national platform.
+review and no dataset harvested from a national platform. The RDF documents
+are rendered as the feeds render theirs (``serialize``, ckanext-dcat's own
+search and paging): a dataset that cannot be rendered is left out
+(``safe``) rather than failing the whole answer.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckanext.dcat import logic as dcat_logic
 
-from ckanext.metropole.dcat import feeds
+from ckanext.metropole.dcat import feeds, serialize
+
+log = logging.getLogger(__name__)
 
 
 def _restricted(data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -39,8 +46,26 @@ def _narrowed(name: str) -> Any:
     return tk.side_effect_free(tk.chained_action(action))
 
 
-dcat_catalog_show = _narrowed("dcat_catalog_show")
-dcat_catalog_search = _narrowed("dcat_catalog_search")
+def _catalog(name: str) -> Any:
+    """A chained catalog action: ckanext-dcat's search and paging within the
+    feeds' datasets, the document rendered as the feeds render a page."""
+    def action(original_action: Any, context: dict[str, Any],
+               data_dict: dict[str, Any]) -> Any:
+        tk.check_access(name, context, data_dict)
+        narrowed = _restricted(data_dict)
+        query = dcat_logic._search_ckan_datasets(context, narrowed)
+        return serialize.catalog(query["results"], narrowed.get("format") or "xml",
+                                 catalog_dict={},
+                                 paging=dcat_logic._pagination_info(query, narrowed),
+                                 profiles=narrowed.get("profiles"))
+
+    action.__name__ = action.__qualname__ = name
+    action.__doc__ = f"ckanext-dcat's ``{name}``, within the feeds' datasets."
+    return tk.side_effect_free(tk.chained_action(action))
+
+
+dcat_catalog_show = _catalog("dcat_catalog_show")
+dcat_catalog_search = _catalog("dcat_catalog_search")
 dcat_datasets_list = _narrowed("dcat_datasets_list")
 
 
@@ -52,7 +77,13 @@ def dcat_dataset_show(original_action: Any, context: dict[str, Any],
     pkg = tk.get_action("package_show")(dict(context), {"id": data_dict.get("id")})
     if not feeds.in_feed(pkg):
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    return original_action(context, data_dict)
+    try:
+        return serialize.dataset(pkg, data_dict.get("format") or "xml",
+                                 profiles=data_dict.get("profiles"))
+    except Exception as error:  # a stored value no feed can hold (dcat/safe.py)
+        log.warning("Feed: dataset %s (%s) cannot be rendered: %s", pkg.get("name"),
+                    pkg.get("id"), error)
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
 
 
 # per ckanext-dcat plugin: the actions it provides

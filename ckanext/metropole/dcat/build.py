@@ -23,6 +23,7 @@ from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory
 from ckanext.metropole.dcat import dates, places, provenance, terms
 from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF, SPDX, VCARD
+from ckanext.metropole.logic import conformity
 from ckanext.metropole.logic.values import as_list, as_text
 
 def drop(g: Graph, subject: Any, predicate: Any) -> None:
@@ -172,9 +173,12 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
     written = {str(d).rsplit("/", 1)[-1]: d for d in g.objects(ref, DCAT.distribution)}
     now = terms.now()
     _dates(g, ref, pkg, dates.DATASET, now, lean)
+    # dct:conformsTo only for the files found valid against their schema
+    conforming = {k: s.url for k, s in conformity.valid_schemas(pkg).items()}
     for res in pkg.get("resources", []):
         node = written.get(as_text(res.get("id"))) or URIRef(resource_uri(res))
-        distribution(g, res, licence, node, lean)
+        distribution(g, res, licence, node, lean,
+                     standard=conforming.get(as_text(res.get("id"))))
         _dates(g, node, res, dates.DISTRIBUTION, now, lean)
 
 
@@ -188,10 +192,11 @@ def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Iterable[tuple[Any,
 
 
 def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
-                 lean: bool = False) -> None:
-    """Dates are the caller's (see ``dataset``)."""
+                 lean: bool = False, standard: str | None = None) -> None:
+    """Dates are the caller's (see ``dataset``). ``standard``: the schema
+    (version URL) the file was found valid against, if any."""
     url = as_text(res.get("url"))
-    link = URIRef(url) if url.startswith(("http://", "https://")) else None
+    link = URIRef(url) if url.startswith(("http://", "https://", "ftp://", "ftps://")) else None
     for predicate in (DCAT.accessURL, DCAT.downloadURL):
         if lean:
             _add(g, ref, predicate, [link])
@@ -200,6 +205,7 @@ def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
     if link is not None:
         g.add((link, RDF.type, RDFS.Resource))
     _replace(g, ref, DCT.license, lambda: [terms.add_licence(g, licence)], fresh=lean)
+    _replace(g, ref, DCT.rights, lambda: [terms.add_rights(g, licence)], fresh=lean)
     if not lean:
         drop(g, ref, DCT["format"])
         drop(g, ref, DCAT.mediaType)
@@ -207,8 +213,7 @@ def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
     _add(g, ref, DCT["format"], [fmt])
     _add(g, ref, DCAT.mediaType, [media])
     _replace(g, ref, DCT.conformsTo,
-             lambda: [terms.add_standard(g, v) for v in as_list(res.get("conforms_to"))[:1]],
-             fresh=lean)
+             lambda: [terms.add_standard(g, standard)] if standard else [], fresh=lean)
     # dcat:byteSize stays as the stock profile of each DCAT-AP version types
     # it; udata refuses checksums typed xsd:hexBinary: none is written (the
     # lean stock pass got no hash to write one from).

@@ -87,7 +87,11 @@ def modified_since_param(raw: Optional[str]) -> Optional[str]:
                              '(e.g. 2024-01-31 or 2024-01-31T12:00:00Z), not "{value}"')
                         .format(value=raw[:40]))
     if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        try:
+            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+            raise FeedError(tk._('Parameter "modified_since": "{value}" is out of range')
+                            .format(value=raw[:40]))
     return value.isoformat() + "Z"
 
 

@@ -36,7 +36,7 @@ REWRITTEN = frozenset((
     "access_rights", "provenance", "issued", "modified", "metadata_created",
     "metadata_modified"))
 REWRITTEN_RESOURCE = frozenset((
-    "format", "mimetype", "conforms_to", "license", "url", "access_url", "download_url",
+    "format", "mimetype", "conforms_to", "license", "rights", "url", "access_url", "download_url",
     "hash", "issued", "created", "modified", "metadata_modified"))
 
 

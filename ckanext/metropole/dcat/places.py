@@ -11,10 +11,9 @@ datasets cover it.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from ckanext.metropole import territory
@@ -50,17 +49,18 @@ def bbox_polygon(bbox: tuple[float, float, float, float]) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
 
 
-_GEOMETRIES: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+def _geometries(place: territory.Place) -> tuple[str, str]:
+    """WKT contour and WKT bounding box of a place (computed once).
 
-
-def _geometries(place: territory.Place) -> tuple[str, str, str]:
-    """WKT contour, GeoJSON bbox and WKT centroid of a place (computed once)."""
-    key = (place.code, place.bbox, place.centroid)
-    if key not in _GEOMETRIES:
+    Kept on the place itself: a territory file read again gives new places,
+    whose contours may differ with the same code, box and centroid.
+    """
+    found = place.__dict__.get("_geometries")
+    if found is None:
         box = bbox_polygon(place.bbox)
-        centroid = "POINT ({:.5f} {:.5f})".format(*place.centroid)
-        _GEOMETRIES[key] = (wkt(place.contour or box), json.dumps(box), centroid)
-    return _GEOMETRIES[key]
+        found = (wkt(place.contour or box), wkt(box))
+        object.__setattr__(place, "_geometries", found)
+    return found
 
 
 def place_of(code: str, current: territory.Territory | None = None) -> territory.Place | None:
@@ -68,16 +68,28 @@ def place_of(code: str, current: territory.Territory | None = None) -> territory
 
 
 def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
-    """The place as a ``dct:Location`` with its geometry, bbox and centroid.
+    """The place as a ``dct:Location``, in the one form every consumer reads.
 
-    Every consumer finds a geometry: udata reads the literals of the location
-    and only knows GeoJSON typed with its IANA media type, so the bbox is
-    written that way. The contour goes in ``locn:geometry``, the way each
-    DCAT-AP version wants it: a WKT literal for 2.1.1, a ``locn:Geometry``
-    node holding the WKT (``gsp:asWKT``, as GeoSPARQL words it) for 3.0,
-    whose shapes refuse a literal there. ckanext-dcat's parser only reads the
-    literal form: a harvester reading a 3.0 feed first goes through
-    ``read.geometry_literals``.
+    Three readers, and what each accepts (tests/dcat/test_consumers.py runs
+    them on the feeds):
+
+    - ckanext-dcat 2.4's parser (the CKAN portals that harvest us) reads
+      ``locn:geometry``, ``dcat:bbox`` and ``dcat:centroid`` of a location as
+      *literals* only, and raises on anything else there: one
+      ``locn:geometry [ a locn:Geometry ; gsp:asWKT … ]`` node ends the
+      harvest of the whole page;
+    - the DCAT-AP 3.0.0 shapes want that ``locn:geometry`` to be a node (and
+      ``dcat:bbox`` a literal); the 2.1.1 shapes want a literal;
+    - udata (data.gouv.fr) reads every WKT or GeoJSON literal of the location,
+      whatever the predicate, and keeps polygons only.
+
+    So DCAT-AP 3 (the default feed) writes the bounding box alone, a WKT
+    literal: no consumer fails and each gets a polygon; the contour is not
+    in it. DCAT-AP 2 writes the contour as a WKT literal in ``locn:geometry``
+    and no box: ckanext-dcat and udata both read the contour. No centroid: a
+    CKAN with scheming indexes the last geometry its parser found of
+    (contour, box, centroid) (``before_dataset_index``), which would be the
+    point.
     """
     if place.kind == "metropole":
         node = URIRef(EPCI_URI.format(siren=place.siren))
@@ -85,19 +97,13 @@ def add_location(g: Graph, place: territory.Place, dcat_ap: int = 3) -> URIRef:
         node = URIRef(COMMUNE_URI.format(code=place.code))
     if not terms.add_type(g, node, DCT.Location):
         return node
-    geometry, box, centroid = _geometries(place)
+    contour, box = _geometries(place)
     g.add((node, SKOS.prefLabel, Literal(place.name, lang="fr")))
     g.add((node, DCT.identifier, Literal(place.code)))
-    contour = Literal(geometry, datatype=GSP.wktLiteral)
     if dcat_ap < 3:
-        g.add((node, LOCN.geometry, contour))
+        g.add((node, LOCN.geometry, Literal(contour, datatype=GSP.wktLiteral)))
     else:
-        shape = BNode()
-        g.add((shape, RDF.type, LOCN.Geometry))
-        g.add((shape, GSP.asWKT, contour))
-        g.add((node, LOCN.geometry, shape))
-    g.add((node, DCAT.bbox, Literal(box, datatype=GEOJSON)))
-    g.add((node, DCAT.centroid, Literal(centroid, datatype=GSP.wktLiteral)))
+        g.add((node, DCAT.bbox, Literal(box, datatype=GSP.wktLiteral)))
     return node
 
 

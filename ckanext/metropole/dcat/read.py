@@ -111,6 +111,7 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
             if licence:
                 licences.add(licence)
         res.pop("license", None)
+        res.pop("rights", None)  # written from the licence
     if len(licences) == 1:
         pkg["license_id"] = licences.pop()
     pkg["extras"] = [e for e in pkg.get("extras", [])

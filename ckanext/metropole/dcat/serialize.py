@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, Namespace
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import url_to_rdflib_format
 
-from ckanext.metropole.dcat import fused, provenance, qnames
+from ckanext.metropole.dcat import fused, provenance, qnames, safe
 from ckanext.metropole.dcat.terms import DCAT
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -65,7 +65,25 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
     """A catalog document listing ``datasets`` (the profiles of the config by default).
 
     ``fuse=False``: every profile gets the whole dataset (see ``fused``).
+    A dataset that cannot be rendered is left out of the page (``safe``).
     """
+    def render(pkgs: list[dict[str, Any]]) -> str:
+        return _catalog(pkgs, fmt, catalog_dict=catalog_dict,
+                        catalog_ref=catalog_ref, paging=paging, profiles=profiles, fuse=fuse)
+
+    try:
+        return render(datasets)
+    except Exception:
+        kept = safe.keep_renderable(datasets, lambda pkg: dataset(pkg, fmt, profiles, fuse))
+        if len(kept) == len(datasets):
+            raise  # not a dataset's fault
+        return render(kept)
+
+
+def _catalog(datasets: list[dict[str, Any]], fmt: str, *,
+             catalog_dict: Optional[dict[str, Any]], catalog_ref: Optional[str],
+             paging: Optional[dict[str, Any]], profiles: Optional[list[str]],
+             fuse: bool) -> str:
     serializer = _serializer(profiles)
     ref = serializer.graph_from_catalog(catalog_dict)
     if catalog_ref and catalog_ref != str(ref):
@@ -80,15 +98,20 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
         serializer.g.add((ref, DCAT.dataset, dataset_ref))
     if paging:
         _add_paging(serializer, paging)
+    safe.check(serializer.g)
     return serializer.g.serialize(format=url_to_rdflib_format(fmt))
 
 
 def dataset(pkg: dict[str, Any], fmt: str, profiles: Optional[list[str]] = None,
             fuse: bool = True) -> str:
+    """One dataset's document; :class:`safe.Unsound` (or the rendering's own
+    error) when it cannot be written as a valid document."""
     serializer = _serializer(profiles)
-    if not fuse:
-        return serializer.serialize_dataset(pkg, _format=fmt)
-    fused.graph_from_datasets(serializer, [pkg])
+    if fuse:
+        fused.graph_from_datasets(serializer, [pkg])
+    else:
+        serializer.graph_from_dataset(pkg)
+    safe.check(serializer.g)
     rdflib_format = url_to_rdflib_format(fmt)
     if rdflib_format == "json-ld":  # as RDFSerializer.serialize_dataset writes it
         return serializer.g.serialize(format=rdflib_format, auto_compact=True)

@@ -11,7 +11,7 @@ import datetime
 import weakref
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, Namespace
 
 from ckanext.metropole import vocab
@@ -108,22 +108,83 @@ def add_access_rights(g: Graph) -> URIRef:
 
 
 def add_licence(g: Graph, licence_id: str) -> URIRef | None:
-    """The licence as a ``dct:LicenseDocument`` with its title (rdfs:label)."""
+    """The licence as a ``dct:LicenseDocument`` every consumer recognises.
+
+    - the node is the EU vocabulary URI when the licence has one
+      (data.europa.eu's MQA gives its "known licence" points to those only);
+    - ``dct:title``: what ckanext-dcat's parser matches against the
+      harvesting CKAN's licence register when the URI is not in it (ODbL's
+      title is the one of CKAN's default register: ``odc-odbl``);
+    - ``rdfs:label`` in French and English: what udata reads *instead of* the
+      URI, in its default language; both are titles of data.gouv.fr's
+      licence list (``lov2``, ``odc-odbl``, ``fr-lo``);
+    - ``skos:exactMatch`` the licence's own page (the DCAT-AP HVD shapes warn
+      on a licence document without such a link; a reader follows it).
+    """
     entry = vocab.licences().get(licence_id)
     if entry is None:
         return None
-    node = URIRef(entry["url"])
+    node = URIRef(entry["uri"])
     if add_type(g, node, DCT.LicenseDocument):
-        g.add((node, RDFS.label, Literal(entry["fr"], lang="fr")))
-        g.add((node, RDFS.label, Literal(entry["en"], lang="en")))
+        for lang in ("fr", "en"):
+            title = Literal(entry[lang], lang=lang)
+            g.add((node, DCT.title, title))
+            g.add((node, RDFS.label, title))
+        if entry["url"] != entry["uri"]:
+            g.add((node, SKOS.exactMatch, URIRef(entry["url"])))
     return node
 
 
 def licence_id(uri: str) -> str | None:
+    """The portal's licence of a licence URI (EU vocabulary, page or alternate)."""
     for key, entry in vocab.licences().items():
-        if entry["url"] == uri:
+        if str(uri) == entry["uri"] or str(uri) in entry["alternates"]:
             return key
     return None
+
+
+# What reusing each licence's data asks for, as the dct:rights of the
+# distributions (data.europa.eu's MQA counts them). No licence title and no
+# URL in the text: udata tries the rights statements before the licences when
+# it guesses a dataset's licence (a URL would be extracted and matched, a title
+# such as "Licence Ouverte / Open Licence" would give Licence Ouverte 1.0).
+RIGHTS = {
+    vocab.LICENCE_ETALAB: {
+        "fr": "Réutilisation libre et gratuite, y compris commerciale, à condition "
+              "de mentionner la source des données et la date de leur dernière mise à jour.",
+        "en": "Free reuse, commercial reuse included, provided the source of the data "
+              "and the date of its last update are mentioned."},
+    vocab.LICENCE_LEGACY: {
+        "fr": "Réutilisation libre et gratuite, y compris commerciale, à condition "
+              "de mentionner la source des données et la date de leur dernière mise à jour.",
+        "en": "Free reuse, commercial reuse included, provided the source of the data "
+              "and the date of its last update are mentioned."},
+    vocab.LICENCE_ODBL: {
+        "fr": "Réutilisation libre et gratuite à condition de mentionner la source ; une "
+              "base de données dérivée et rendue publique doit être partagée aux mêmes "
+              "conditions.",
+        "en": "Free reuse provided the source is mentioned; a derived database made "
+              "public must be shared under the same terms."},
+}
+# one statement node per licence and graph, shared by its distributions
+_RIGHTS_NODES: dict[int, dict[str, BNode]] = {}
+
+
+def add_rights(g: Graph, licence_id: str) -> BNode | None:
+    """The ``dct:RightsStatement`` of a licence's distributions (None: no licence)."""
+    texts = RIGHTS.get(licence_id)
+    if texts is None:
+        return None
+    nodes = _RIGHTS_NODES.get(id(g))
+    if nodes is None:
+        nodes = _RIGHTS_NODES[id(g)] = {}
+        weakref.finalize(g, _RIGHTS_NODES.pop, id(g), None)
+    node = nodes.setdefault(licence_id, BNode())
+    # typed again (with its labels) if ``build.drop`` removed it as an orphan
+    if add_type(g, node, DCT.RightsStatement):
+        for lang, text in texts.items():
+            g.add((node, RDFS.label, Literal(text, lang=lang)))
+    return node
 
 
 def add_file_type(g: Graph, code: str) -> tuple[URIRef | None, URIRef | None]:

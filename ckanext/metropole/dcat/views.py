@@ -13,6 +13,8 @@ URLs under its own endpoints (the navigation then loses its current tab).
 """
 from __future__ import annotations
 
+import logging
+import json
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -22,10 +24,12 @@ from flask import Blueprint, Response, request
 from ckanext.dcat.utils import catalog_uri, check_access_header
 
 from ckanext.metropole import config as metropole_config
+from ckanext.metropole import vocab
 from ckanext.metropole.dcat import feeds, places, serialize
 from ckanext.metropole.logic.values import as_text
 
 metropole_dcat = Blueprint("metropole_dcat", __name__)
+log = logging.getLogger(__name__)
 
 
 def _bad_request(error: feeds.FeedError) -> Response:
@@ -104,7 +108,13 @@ def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
         pkg = None
     if pkg is None or not feeds.in_feed(pkg):
         tk.abort(404, tk._("Dataset not found"))
-    return _document(serialize.dataset(pkg, fmt, profiles=profiles), fmt)
+    try:
+        body = serialize.dataset(pkg, fmt, profiles=profiles)
+    except Exception as error:  # a stored value no feed can hold (dcat/safe.py)
+        log.warning("Feed: dataset %s (%s) cannot be rendered: %s", pkg.get("name"),
+                    pkg.get("id"), error)
+        tk.abort(404, tk._("Dataset not found"))
+    return _document(body, fmt)
 
 
 def negotiated_catalog() -> Any:
@@ -140,6 +150,19 @@ def vary_on_accept(response: Response) -> Response:
     return response
 
 
+def licences() -> Response:
+    """The portal's licences as a CKAN licence list whose ``url`` is the URI
+    the feeds write: a CKAN that harvests us and adds these entries to its
+    ``licenses_group_url`` file maps them (ckanext-dcat's parser matches a
+    distribution's licence URI against the register's ``url``)."""
+    entries = [{"id": code, "title": entry["fr"], "url": entry["uri"], "status": "active",
+                "od_conformance": "approved", "osd_conformance": "not reviewed",
+                "is_generic": False, "family": "", "maintainer": ""}
+               for code, entry in vocab.licences().items()]
+    return Response(json.dumps(entries, ensure_ascii=False, indent=1) + "\n",
+                    mimetype="application/json")
+
+
 metropole_dcat.add_url_rule("/catalog", view_func=negotiated_catalog,
                             endpoint="negotiated_catalog")
 metropole_dcat.add_url_rule("/catalog.<_format>", view_func=catalog, endpoint="catalog")
@@ -147,6 +170,7 @@ metropole_dcat.add_url_rule("/organization/<id>/catalog.<_format>",
                             view_func=commune_catalog, endpoint="commune_catalog")
 metropole_dcat.add_url_rule("/dataset/<_id>.<_format>", view_func=dataset,
                             endpoint="dataset")
+metropole_dcat.add_url_rule("/licences.json", view_func=licences, endpoint="licences")
 
 # ckanext-dcat's endpoints (routes kept, views replaced by ours)
 TAKEN_OVER = {"dcat.read_catalog": catalog, "dcat.read_dataset": dataset,

@@ -19,7 +19,7 @@ _KNOWN = {
         "etalab.gouv.fr/wp-content/uploads/2017/04/etalab-licence-ouverte-v2.0.pdf",
         "spdx.org/licenses/etalab-2.0", "etalab-2.0", "lov2", "licence ouverte v2.0",
         "licence ouverte / open licence version 2.0", "licence ouverte 2.0",
-        "open licence 2.0", "licence ouverte version 2.0"),
+        "open licence 2.0", "open licence version 2.0", "licence ouverte version 2.0"),
     vocab.LICENCE_ODBL: (
         "opendatacommons.org/licenses/odbl", "opendatacommons.org/licenses/odbl/1-0",
         "opendatacommons.org/licenses/odbl/summary", "spdx.org/licenses/odbl-1.0",

@@ -25,7 +25,7 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestGatherError
 
 from ckanext.metropole.dcat import read
-from ckanext.metropole.harvest import documents, fetch, harvester, settings
+from ckanext.metropole.harvest import documents, fetch, harvester, labels, settings
 from ckanext.metropole.harvest.messages import N_, site_text
 
 NAME = "metropole_dcat_rdf"
@@ -48,7 +48,8 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
     # ITemplateHelpers
 
     def get_helpers(self) -> dict[str, Any]:
-        return {"metropole_harvest_job_counts": harvester.job_counts}
+        return {"metropole_harvest_job_counts": harvester.job_counts,
+                "metropole_harvest_job_status": labels.job_status}
 
     # IHarvester
 

@@ -15,7 +15,6 @@ compared without case, accents or hyphens, as whole words.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import re
 import unicodedata
@@ -57,9 +56,13 @@ def normalise(text: str) -> str:
     return " " + re.sub(r"[^a-z0-9]+", " ", plain).strip() + " "
 
 
-@functools.lru_cache(maxsize=4)
-def _area(territory_id: str, path: str) -> Area:
-    current = territory.current()
+# The area of the territory object it was built from: ``territory.current()``
+# gives a new object when its file changes, and a long-running harvest
+# consumer then builds the new area (keyed by id and path, it kept the old one).
+_built: tuple[territory.Territory, Area] | None = None
+
+
+def _area(current: territory.Territory) -> Area:
     places = (current.metropole,) + current.communes
     names = sorted({normalise(p.name).strip() for p in places}, key=len, reverse=True)
     pattern = re.compile(" (?:" + "|".join(re.escape(n) for n in names) + ") ")
@@ -68,8 +71,11 @@ def _area(territory_id: str, path: str) -> Area:
 
 
 def area() -> Area:
+    global _built
     current = territory.current()
-    return _area(current.id, current.path)
+    if _built is None or _built[0] is not current:
+        _built = (current, _area(current))
+    return _built[1]
 
 
 def geometry_bbox(text: str) -> tuple[float, float, float, float] | None:

@@ -1,7 +1,8 @@
 """Auth functions of the ``metropole`` plugin (tk.blanket.auth_functions).
 
-The committee's authorization matrix (each cell is tested in
-``tests/logic/test_committee_auth.py``):
+The committee's authorization matrix (tested in
+``tests/committee/test_auth_matrix.py``, through HTTP in
+``tests/committee/test_identities.py``):
 
 ==========================  =====================================================
 propose                     editors and admins of the owning organization
@@ -13,9 +14,11 @@ render the avis             president
 decide                      admins of the owning organization
 override                    nobody but sysadmins
 manage membership           secretary
-read the queue              committee members, secretary
+read the queue              committee members, secretary; one's own proposals
+                            (``mine``): any logged-in user, never anonymous
 read a private dataset      committee members and secretary, while it is
-under review                under review (metadata and resources, nothing else)
+under review                under review: its metadata and data dictionary,
+                            never its files nor rows (``logic/data_access.py``)
 ==========================  =====================================================
 
 Sysadmins may do everything (CKAN grants them every auth function).
@@ -30,23 +33,31 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.metropole.logic import activities
 from ckanext.metropole.logic import committee_members as members
 from ckanext.metropole.logic import committee_reviews as reviews
+from ckanext.metropole.logic.users import acting_user
+from ckanext.metropole.quality.actions import auth_quality_show as metropole_quality_show
+from ckanext.metropole.quality.actions import auth_quality_summary as metropole_quality_summary
 
 __all__ = [
     "metropole_avis_render",
     "metropole_committee_member_add",
     "metropole_committee_member_list",
     "metropole_committee_member_remove",
+    "metropole_communes_figures",
     "metropole_decision_record",
     "metropole_opinion_list",
     "metropole_opinion_record",
+    "metropole_quality_show",
+    "metropole_quality_summary",
     "metropole_report",
     "metropole_review_list",
     "metropole_review_open",
     "metropole_review_override",
     "metropole_review_propose",
     "metropole_review_show",
+    "package_collaborator_list",
     "package_show",
 ]
 
@@ -54,7 +65,7 @@ Result = dict[str, Any]
 
 
 def _user(context: dict[str, Any]) -> model.User | None:
-    return context.get("auth_user_obj") or members.user_object(context.get("user"))
+    return acting_user(context)
 
 
 def _ok(allowed: bool, message: str) -> Result:
@@ -70,7 +81,7 @@ def _can_edit(context: dict[str, Any], pkg: model.Package | None) -> bool:
     if pkg is None:
         return False
     user = _user(context)
-    return bool(user) and authz.is_authorized(
+    return user is not None and authz.is_authorized(
         "package_update", {"user": user.name, "auth_user_obj": user, "model": model},
         {"id": pkg.id}).get("success", False)
 
@@ -163,6 +174,12 @@ def metropole_review_list(context: dict[str, Any], data_dict: dict[str, Any]) ->
 
 
 @tk.auth_allow_anonymous_access
+def metropole_communes_figures(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+    """Public: what the communes publish is public (as ``/communes``)."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
 def metropole_report(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
     return {"success": True}
 
@@ -178,9 +195,30 @@ def _under_review_reader(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 def package_show(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
     """Committee members may read a private dataset while it is under review.
 
-    ``resource_show`` asks ``package_show``: its resources follow.
+    ``resource_show`` asks ``package_show``: its resources' metadata follow,
+    without their URLs (``logic/data_access.py``: no file, no row).
     """
     result = next_auth(context, data_dict)
     if not result.get("success") and _under_review_reader(context, data_dict):
         return {"success": True}
     return result
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_collaborator_list(next_auth: Any, context: dict[str, Any],
+                              data_dict: dict[str, Any]) -> Result:
+    """Nobody's collaborators for anonymous (CKAN's function asserts a user:
+    flask-login's anonymous object passes CKAN's login gate, then it failed
+    with a server error)."""
+    if _user(context) is None:
+        return {"success": False, "msg": tk._("Log in first")}
+    return next_auth(context, data_dict)
+
+
+def auth_functions() -> dict[str, Any]:
+    """The plugin's auth functions; those of ckanext-activity's actions when it runs."""
+    found = {name: globals()[name] for name in __all__}
+    if activities.enabled():
+        found.update(activities.auth_functions())
+    return found

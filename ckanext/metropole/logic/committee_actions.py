@@ -15,16 +15,20 @@ from ckan.logic import validate
 from ckanext.metropole.logic import committee_members as members
 from ckanext.metropole.logic import committee_reviews as reviews
 from ckanext.metropole.logic import committee_schema as schema
-from ckanext.metropole.logic import committee_state, publication
+from ckanext.metropole.logic import committee_state, fields, publication
+from ckanext.metropole.logic.users import acting_user
 
 Context = dict[str, Any]
 DataDict = dict[str, Any]
 
 
 def _actor(context: Context) -> model.User:
-    """The user acting; trusted internal calls act as the site user."""
-    user = context.get("auth_user_obj") or members.user_object(context.get("user"))
+    """The user acting; trusted internal calls (``ignore_auth``) without one
+    act as the site user, an anonymous request acts as nobody."""
+    user = acting_user(context)
     if user is None:
+        if not context.get("ignore_auth"):
+            raise tk.NotAuthorized(tk._("Log in first"))
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
         user = model.User.get(site_user["name"])
     return user
@@ -100,24 +104,10 @@ def metropole_committee_member_list(context: Context,
     """
     tk.check_access("metropole_committee_member_list", context, data_dict)
     rows = members.members(include_past=data_dict.get("include_past", False))
-    if not members.can_manage(_user_or_none(context)):
+    if not members.can_manage(acting_user(context)):
         for row in rows:
             row.pop("email", None)
     return _serialize(rows)
-
-
-def _user_or_none(context: Context) -> model.User | None:
-    user = context.get("auth_user_obj")
-    if user is None:
-        # with ignore_auth CKAN looks nobody up; the override and the hooks
-        # after the save would each ask again
-        name = context.get("user")
-        cached = context.get("metropole_user")
-        if cached is not None and cached[0] == name:
-            return cached[1]
-        user = members.user_object(name)
-        context["metropole_user"] = (name, user)
-    return user
 
 
 # ---------------------------------------------------------------- reviews
@@ -262,12 +252,14 @@ def metropole_review_list(context: Context, data_dict: DataDict) -> dict[str, An
     tk.check_access("metropole_review_list", context, data_dict)
     from ckanext.metropole.logic import committee_queue
 
-    user = _user_or_none(context)
+    proposed_by = None
+    if data_dict.get("mine"):
+        proposed_by = _actor(dict(context, ignore_auth=False)).id
     return _serialize(committee_queue.search(
         state=data_dict.get("state") or ("all" if data_dict.get("mine") else "open"),
         commune=data_dict.get("commune"), criterion=data_dict.get("criterion"),
         late=data_dict.get("late", False),
-        proposed_by=user.id if data_dict.get("mine") and user else None,
+        proposed_by=proposed_by,
         limit=data_dict.get("limit", 50), offset=data_dict.get("offset", 0)))
 
 
@@ -296,21 +288,52 @@ def take_override(context: Context, data_dict: DataDict) -> None:
     text = data_dict.pop("committee_override", None)
     if not text or not str(text).strip():
         return
-    if not (context.get("ignore_auth") or members.is_sysadmin(_user_or_none(context))):
+    if not (context.get("ignore_auth") or members.is_sysadmin(acting_user(context))):
         raise tk.ValidationError({"committee_override": [tk._(
             "Committee override: only sysadmins may publish without the committee")]})
     context["metropole_override"] = reviews.check_text(
         "committee_override", tk._("Committee override"), text, required=True)
 
 
+def check_tags(data_dict: DataDict) -> None:
+    """Too many keywords: refused before CKAN validates and stores each one."""
+    errors = fields.tags_error(data_dict)
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 @tk.chained_action
 def package_create(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    check_tags(data_dict)
     take_override(context, data_dict)
     return original_action(context, data_dict)
 
 
 @tk.chained_action
+def package_owner_org_update(original_action: Any, context: Context,
+                             data_dict: DataDict) -> Any:
+    """Moving a dataset is an update of it, through its validation and the gate.
+
+    ``package_create`` and ``package_update`` call this action once they have
+    saved the new owner (it then only fixes the membership rows); called on
+    its own (sysadmins), it would move a public dataset into a commune
+    without the committee. The move then goes through ``package_patch``.
+    """
+    pkg = model.Package.get(str(data_dict.get("id") or ""))
+    target = str(data_dict.get("organization_id") or "")
+    org = model.Group.get(target) if target else None
+    if pkg is None or (target and org is None) or (org.id if org else None) == pkg.owner_org:
+        return original_action(context, data_dict)
+    tk.check_access("package_owner_org_update", context, data_dict)
+    tk.get_action("package_patch")(
+        {"user": context.get("user"), "ignore_auth": True},
+        {"id": pkg.id, "owner_org": org.id if org else ""})
+    return None
+
+
+@tk.chained_action
 def package_update(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    check_tags(data_dict)
     take_override(context, data_dict)
     if not context.get(reviews.COMMITTEE_CONTEXT):
         stored = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
@@ -336,7 +359,7 @@ def _actor_id(context: Context, data: DataDict, created: bool) -> str | None:
     # package_create has just looked the acting user up for creator_user_id
     if created and context.get("user") and data.get("creator_user_id"):
         return str(data["creator_user_id"])
-    user = _user_or_none(context)
+    user = acting_user(context)
     return user.id if user else None
 
 
@@ -346,13 +369,16 @@ def after_dataset_saved(context: Context, data: DataDict, created: bool = False)
     if not package_id:
         return
     override = context.pop("metropole_override", None)
+    before = context.pop("metropole_before", None)
     if override and not data.get("private"):
         subject, latest = committee_state.status(
             {"owner_org": data.get("owner_org"), "id": package_id})
-        if subject and latest != committee_state.CLEARED:
+        # the override covers what is published now: recorded unless the
+        # latest publié decision already examined exactly that
+        if subject and (latest != committee_state.CLEARED
+                        or reviews.examined_changes(package_id, _saved(data), before)):
             # no review at all (a new dataset): none is open to take over
             reviews.record_override(package_id, _actor_id(context, data, created),
                                     override, pkg=_saved(data), first=latest is None)
-    before = context.pop("metropole_before", None)
     if before is not None:
-        reviews.reopen_if_changed(package_id, before, _user_or_none(context))
+        reviews.reopen_if_changed(package_id, before, acting_user(context))

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from ckanext.metropole import config as metropole_config
+from ckanext.metropole.logic.users import user_object
 from ckanext.metropole.model import COLLEGES, ROLES, committee_member
 
 PRESIDENT_FORBIDDEN_COLLEGE = "collectivites"
@@ -43,14 +44,6 @@ def _current_clause(on: datetime.date | None = None) -> Any:
     c = committee_member.c
     return sa.and_(c.removed_at.is_(None), c.mandate_start <= day,
                    sa.or_(c.mandate_end.is_(None), c.mandate_end >= day))
-
-
-def user_object(user: Any) -> model.User | None:
-    if user is None or user == "":
-        return None
-    if isinstance(user, model.User):
-        return user
-    return model.User.get(str(user))
 
 
 def current_member(user: Any) -> dict[str, Any] | None:

@@ -39,7 +39,7 @@ def search(state: str = "open", commune: str | None = None, criterion: str | Non
     if late:
         query = query.where(review.c.state.in_(("propose", "en_examen")),
                             review.c.deadline < sa.func.now())
-    if proposed_by:
+    if proposed_by is not None:  # "" (anonymous) matches nobody, never everybody
         query = query.where(review.c.proposed_by == proposed_by)
     count = model.Session.execute(
         sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()

@@ -13,7 +13,6 @@ import datetime
 import re
 from typing import Any, Callable
 
-import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
@@ -21,7 +20,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import signals
-from ckanext.metropole.logic import committee_members, committee_state, external, gate
+from ckanext.metropole.logic import (
+    activities,
+    committee_members,
+    committee_state,
+    external,
+    fields,
+    gate,
+)
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 
@@ -38,7 +44,7 @@ def state_label(state: str | None) -> str:
     return {
         None: tk._("Draft"), "": tk._("Draft"),
         "propose": tk._("Proposed"), "en_examen": tk._("Under review"),
-        "avis_rendu": tk._("Avis rendered"), "publie": tk._("Published"),
+        "avis_rendu": tk._("Opinion rendered"), "publie": tk._("Published"),
         "maintenu_ferme": tk._("Kept closed"), "renvoye": tk._("Returned to the producer"),
     }.get(state, state or "")
 
@@ -51,10 +57,14 @@ def avis_label(value: str | None) -> str:
 
 
 def check_text(field: str, label: str, value: Any, required: bool) -> str:
-    """A comment, motivation or justification: length and no markup."""
+    """A comment, motivation or justification: length, no markup, no control
+    character but line breaks and tabulations (``fields``)."""
     text = as_text(value)
     if required and not text:
         raise tk.ValidationError({field: [tk._("{label}: required").format(label=label)]})
+    control = fields.control_problem(label, text)
+    if control:
+        raise tk.ValidationError({field: [control]})
     limit = metropole_config.committee_comment_max_length()
     if len(text) > limit:
         raise tk.ValidationError({field: [tk._(
@@ -150,25 +160,10 @@ def _event(row: dict[str, Any], user_id: str | None, kind: str,
     model.Session.execute(review_event.insert(), dict(
         review_id=row["id"], package_id=row["package_id"], user_id=user_id,
         kind=kind, from_state=from_state, to_state=to_state, text=text, public=public))
-    _activity(row["package_id"], user_id, kind, to_state, text if public else "")
-
-
-def _activity(package_id: str, user_id: str | None, kind: str, to_state: str | None,
-              text: str) -> None:
-    """The same event in CKAN's activity stream, when the activity plugin runs."""
-    if not plugins.plugin_loaded("activity") or not user_id:
-        return
-    from ckan.lib.plugins import get_permission_labels
-    from ckanext.activity.model import Activity
-
-    pkg = model.Package.get(package_id)
-    if pkg is None:
-        return
-    model.Session.add(Activity(
-        user_id, package_id, "metropole review",
-        {"kind": kind, "state": to_state or "", "text": text[:500],
-         "package": {"id": pkg.id, "name": pkg.name, "title": pkg.title}},
-        permission_labels=get_permission_labels().get_dataset_labels(pkg)))
+    if public:
+        # the same event in CKAN's activity stream, for the dataset's readers
+        # (the committee's own events stay on its review page)
+        activities.record(row["package_id"], user_id, kind, to_state, text)
 
 
 def _patch_package(user_name: str, package_id: str, **fields: Any) -> None:
@@ -223,7 +218,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already published")]})
     candidate = dict(pkg, private=False, opening_status=gate.OPEN_STATUS)
-    problems = gate.check_publication(candidate, committee=False)
+    problems = gate.check_proposal(candidate)
     if problems:
         raise tk.ValidationError(problems)
     days = metropole_config.committee_deadline_days()
@@ -400,6 +395,14 @@ def record_decision(package_id: str, user: model.User, decision: str,
                f"{text}\n\n{justification}".strip())
         previous = (row.get("snapshot") or {}).get("opening_status") or "inventorie"
         if decision == "publie":
+            changed = committee_state.changes(row.get("snapshot") or {}, _show(stored.id))
+            if changed:
+                # the committee examined the snapshot taken at the proposal
+                raise tk.ValidationError({"decision": [tk._(
+                    "Decision: changed since the dataset was proposed: {fields}; the "
+                    "committee did not examine this version: return it to the producer "
+                    "so that it is proposed again").format(
+                        fields=committee_state.field_labels(changed))]})
             _patch_package(user.name, stored.id, private=False,
                            opening_status=gate.OPEN_STATUS)
         elif previous != "en_examen":
@@ -456,21 +459,40 @@ def record_override(package_id: str, user_id: str | None, justification: str,
     return dict(row, **values)
 
 
-def reopen_if_changed(package_id: str, before: dict[str, str], user: model.User | None) -> bool:
-    """Licence or screening changed on a published dataset: a new review opens.
+def examined_changes(package_id: str, pkg: dict[str, Any],
+                     before: dict[str, Any] | None = None) -> list[str] | None:
+    """What changed in ``pkg`` since the committee's latest *publié* decision.
+
+    None when the latest review is not a *publié* decision. The reference is
+    the decision's snapshot; a *legacy* row has none (public before the
+    committee): then the dataset as it was public, ``before`` the change.
+    """
+    latest = committee_state.latest_review(package_id)
+    if latest is None or latest["state"] != committee_state.CLEARED:
+        return None
+    examined = latest.get("snapshot") or before
+    if examined is None:
+        return list(committee_state.WATCHED_FIELDS)
+    return committee_state.changes(examined, pkg)
+
+
+def reopen_if_changed(package_id: str, before: dict[str, Any],
+                      user: model.User | None) -> bool:
+    """What the committee examined changed on a published dataset: a new review opens.
 
     The dataset goes back to private until the committee has examined it
-    again (inside the caller's transaction).
+    again (inside the caller's transaction). ``before``: the watched fields
+    of the dataset before the change, the reference of a *legacy* row.
     """
     stored = model.Package.get(package_id)
     if stored is None or stored.private or stored.state != "active":
         return False
     pkg = _show(stored.id)
-    after = committee_state.fingerprint(pkg)
-    if after == before or not committee_state.subject(pkg) \
-            or not committee_state.cleared(stored.id):
+    if not committee_state.subject(pkg):
         return False
-    changed = ", ".join(k for k in after if after[k] != before.get(k))
+    changed = examined_changes(stored.id, pkg, before)
+    if not changed:
+        return False
     at = now()
     values = dict(package_id=stored.id, state="en_examen", proposed_by=user.id if user else None,
                   proposed_at=at, opened_at=at,
@@ -480,7 +502,7 @@ def reopen_if_changed(package_id: str, before: dict[str, str], user: model.User 
     row_id = model.Session.execute(
         review.insert().values(**values).returning(review.c.id)).scalar_one()
     row = dict(values, id=row_id)
+    stored.private = True  # first: the event's activity takes the private labels
     _event(row, user.id if user else None, "reopened", "publie", "en_examen",
-           tk._("Review re-opened: changed {fields}").format(fields=changed))
-    stored.private = True
+           tk._("Review re-opened: changed {fields}").format(fields=", ".join(changed)))
     return True

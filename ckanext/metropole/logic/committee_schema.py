@@ -81,5 +81,18 @@ def review_list() -> dict[str, Any]:
     }
 
 
+# The years an annual report may be asked for: the committee did not sit
+# before, and a year past 9998 ends past what dates can hold (a 500).
+REPORT_YEARS = (2000, 2100)
+
+
+def report_year(value: Any) -> int:
+    first, last = REPORT_YEARS
+    if not first <= value <= last:
+        raise tk.Invalid(tk._("A year from {first} to {last} is expected")
+                         .format(first=first, last=last))
+    return value
+
+
 def report() -> dict[str, Any]:
-    return {"year": [_v("not_empty"), _v("int_validator")]}
+    return {"year": [_v("not_empty"), _v("int_validator"), report_year]}

@@ -10,25 +10,32 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
 from ckanext.metropole.logic import organizations
-from ckanext.metropole.logic.values import as_text
+from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.model import review
 
 SUBJECT_KINDS = ("metropole", "commune")
 CLEARED = "publie"
-# What a publication decision was taken on: changing one re-opens a review.
+# What the committee examines and a "publié" decision is taken on (the
+# review's snapshot holds them): a dataset goes public on a decision only
+# while they are still what the committee examined, and changing one on a
+# published dataset re-opens a review. Title, description, themes and
+# resources are edited freely.
 WATCHED_FIELDS = ("license_id", "screening_personal_data", "screening_secret",
-                  "screening_third_party")
+                  "screening_third_party", "criteria", "producing_commune", "owner_org")
+_LIST_FIELDS = ("criteria",)
 
 
 def _owner(pkg: dict[str, Any]) -> str:
     return as_text(pkg.get("owner_org") or (pkg.get("organization") or {}).get("id"))
 
 
-def _latest_state(package_id: Any) -> Any:
+def latest_state(package_id: Any) -> Any:
+    """Scalar subquery: the state of the latest review of ``package_id``."""
     return (sa.select(review.c.state).where(review.c.package_id == package_id)
             .order_by(review.c.id.desc()).limit(1).scalar_subquery())
 
@@ -38,8 +45,8 @@ def _statements() -> dict[str, Any]:
     # built once (see ckanext.metropole.logic.organizations)
     ref, package_id = sa.bindparam("ref"), sa.bindparam("package_id")
     return {
-        "state": sa.select(_latest_state(package_id)),
-        "both": sa.select(organizations.kind_of(ref), _latest_state(package_id)),
+        "state": sa.select(latest_state(package_id)),
+        "both": sa.select(organizations.kind_of(ref), latest_state(package_id)),
     }
 
 
@@ -93,5 +100,41 @@ def cleared(package_id: str | None) -> bool:
         _statements()["state"], {"package_id": package_id}).scalar() == CLEARED
 
 
-def fingerprint(pkg: dict[str, Any]) -> dict[str, str]:
-    return {field: as_text(pkg.get(field)) for field in WATCHED_FIELDS}
+def fingerprint(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The watched fields of ``pkg`` (a package dict or a review's snapshot),
+    comparable whatever their form (a list of criteria in any order, JSON text)."""
+    return {field: sorted(as_list(pkg.get(field))) if field in _LIST_FIELDS
+            else as_text(pkg.get(field)) for field in WATCHED_FIELDS}
+
+
+def changes(examined: dict[str, Any], pkg: dict[str, Any]) -> list[str]:
+    """The watched fields whose value in ``pkg`` is not the ``examined`` one."""
+    before, after = fingerprint(examined), fingerprint(pkg)
+    return [field for field in WATCHED_FIELDS if before[field] != after[field]]
+
+
+def field_labels(fields: list[str]) -> str:
+    """The watched fields named for a message, in the request's language."""
+    labels = {
+        "license_id": tk._("licence"),
+        "screening_personal_data": tk._("personal data"),
+        "screening_secret": tk._("trade or industrial secret"),
+        "screening_third_party": tk._("third-party intellectual property"),
+        "criteria": tk._("priority criteria"),
+        "producing_commune": tk._("producing commune"),
+        "owner_org": tk._("organization"),
+    }
+    return ", ".join(labels.get(field, field) for field in fields)
+
+
+def uncleared_public(owner_org: str) -> list[str]:
+    """Names of the organization's public datasets whose latest review is not
+    a *publié* decision (what it may not hold once subject to the committee)."""
+    package = model.package_table
+    latest = latest_state(package.c.id)
+    return list(model.Session.execute(
+        sa.select(package.c.name).where(
+            package.c.owner_org == owner_org, package.c.state == "active",
+            package.c.private.is_(False),
+            sa.func.coalesce(latest, "") != CLEARED)
+        .order_by(package.c.name)).scalars())

@@ -14,11 +14,14 @@ import ckan.plugins.toolkit as tk
 
 from ckan import model
 
-from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state, external
+from ckanext.metropole import quality, territory, vocab
+from ckanext.metropole.logic import committee_state, external, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
+from ckanext.metropole.logic.conformity import publication_errors as schema_errors
 
 OPEN_STATUS = "ouvert"
+# the key of the errors about resource addresses (not a field of the form)
+RESOURCE_URL = "resource_url"
 SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
 
 
@@ -53,31 +56,58 @@ def _committee_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
     """A dataset of the métropole or a commune goes public through the committee.
 
     Passes when a sysadmin override comes with the change (the actions put
-    it in ``committee_override``, then record it), when the latest review
-    ended with a *publié* decision, or when the dataset is already public:
-    editing a published dataset does not unpublish it (changing its licence
-    or screening re-opens a review, see ``committee_reviews.reopen_if_changed``).
+    it in ``committee_override``, then record it), or when the latest review
+    of the dataset ended with a *publié* decision and either
+
+    - the dataset is already public: editing a published dataset does not
+      unpublish it; if what the committee examined changes, the save
+      re-opens a review and makes it private
+      (``committee_reviews.reopen_if_changed``), or
+    - what the committee examined (the review's snapshot, see
+      ``committee_state.WATCHED_FIELDS``) is still what goes public: a
+      dataset made private, edited, then made public again, or moved into a
+      commune, needs a new review.
+
+    A dataset of another organization moved into a commune has no *publié*
+    decision: it needs the committee exactly like a new one.
     """
     if as_text(pkg.get("committee_override")) or not committee_state.subject(pkg):
         return {}
     stored = model.Package.get(as_text(pkg.get("id"))) if as_text(pkg.get("id")) else None
-    if stored is not None and stored.state == "active" and not stored.private:
+    latest = committee_state.latest_review(stored.id) if stored is not None else None
+    if latest is None or latest["state"] != committee_state.CLEARED:
+        return {"committee_review": [tk._(
+            "Committee review: a dataset of the métropole or a commune becomes "
+            "public only through a \"published\" decision after the committee's "
+            "review (propose it for review), or a documented sysadmin override")]}
+    if stored.state == "active" and not stored.private:
         return {}
-    if stored is not None and committee_state.cleared(stored.id):
-        return {}
-    return {"committee_review": [tk._(
-        "Committee review: a dataset of the métropole or a commune becomes "
-        "public only through a \"published\" decision after the committee's "
-        "review (propose it for review), or a documented sysadmin override")]}
+    if latest.get("snapshot") is None:
+        # a "legacy" row: public before the committee, which examined nothing
+        return {"committee_review": [tk._(
+            "Committee review: this dataset was public before the committee existed "
+            "and the committee never examined it; propose it for review to publish "
+            "it again, or a sysadmin documents an override")]}
+    changed = committee_state.changes(latest["snapshot"], pkg)
+    if changed:
+        return {"committee_review": [tk._(
+            "Committee review: changed since the committee's \"published\" decision: "
+            "{fields}; propose it for a new review, or a sysadmin documents an "
+            "override").format(fields=committee_state.field_labels(changed))]}
+    return {}
 
 
-def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, list[str]]:
+def check_publication(pkg: dict[str, Any], committee: bool = True,
+                      already_public: bool = False) -> dict[str, list[str]]:
     """Field errors that forbid making ``pkg`` public (empty: it may be public).
 
     ``pkg`` is a package dict with custom fields at the top level, as
     ``package_show`` returns it or as the schema validator rebuilds it.
     ``committee=False`` leaves out the committee condition (a proposal for
-    review checks everything else).
+    review checks everything else). ``already_public``: the save of a dataset
+    that is public already; the validity of its files against their schema,
+    which a background check may change after the publication, then does not
+    hold the save back (the pages show the files as not conforming).
     """
     if external.is_external(pkg):
         # Another producer's data, harvested (logic/external.py): its
@@ -98,6 +128,9 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
         errors["criteria"] = [tk._(
             "Priority criteria: choose at least one before the dataset is published")]
     errors.update(_screening_errors(pkg))
+    # files invalid against the declared schema (logic/conformity.py)
+    if not already_public:
+        errors.update(schema_errors(pkg))
     code = as_text(pkg.get("producing_commune"))
     if not code or territory.current().place(code) is None:
         errors["producing_commune"] = [tk._(
@@ -106,6 +139,17 @@ def check_publication(pkg: dict[str, Any], committee: bool = True) -> dict[str, 
     if as_text(pkg.get("opening_status")) != OPEN_STATUS:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
+    refused = resource_urls.errors(pkg.get("resources") or [])
+    if refused:
+        errors[RESOURCE_URL] = refused
     if committee:
         errors.update(_committee_errors(pkg))
+    return errors
+
+
+def check_proposal(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """What stops a proposal to the committee: the gate but for the review,
+    and the site's minimum metadata quality score (if it set one)."""
+    errors = check_publication(pkg, committee=False)
+    errors.update(quality.check_minimum(pkg))
     return errors

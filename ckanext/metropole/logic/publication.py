@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole.logic import committee_state
+from ckanext.metropole.logic import committee_state, organizations
 from ckanext.metropole.logic.values import as_text
 
 INDEX_FIELD = "metropole_published"
@@ -66,6 +66,31 @@ def _forget(session: Any, *_: Any) -> None:
 
 for _event in ("after_commit", "after_rollback", "after_soft_rollback"):
     sa.event.listen(model.Session, _event, _forget)
+
+
+def _package_extra(key: str) -> Any:
+    """The extra ``key`` of the package of the enclosing query, as a column
+    (CKAN 2.12 keeps them in a JSONB column, 2.11 in ``package_extra`` rows)."""
+    package = model.package_table
+    if "extras" in package.c:
+        return package.c.extras[key].astext
+    extra = model.package_extra_table
+    return (sa.select(extra.c.value)
+            .where(extra.c.package_id == package.c.id, extra.c.key == key,
+                   sa.func.coalesce(extra.c.state, "active") == "active")
+            .limit(1).scalar_subquery())
+
+
+def published_clause() -> Any:
+    """:func:`is_published` as a condition on ``package`` rows, for queries
+    over many datasets at once (the tags of published datasets)."""
+    package = model.package_table
+    kind = sa.func.coalesce(organizations.kind_of(package.c.owner_org), "")
+    return sa.and_(
+        package.c.state == "active", package.c.private.is_(False),
+        sa.func.btrim(sa.func.coalesce(_package_extra("opening_status"), "")) == OPEN_STATUS,
+        sa.or_(kind.notin_(committee_state.SUBJECT_KINDS),
+               committee_state.latest_state(package.c.id) == committee_state.CLEARED))
 
 
 def published_fq() -> str:

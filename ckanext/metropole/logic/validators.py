@@ -11,10 +11,12 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import authz
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import external, gate, organizations
+from ckanext.metropole.logic import committee_state, external, fields, gate, organizations
+from ckanext.metropole.logic.fields import metropole_single_line, metropole_text, metropole_url
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 
 Invalid = tk.Invalid
@@ -26,13 +28,20 @@ __all__ = [
     "metropole_conforms_to",
     "metropole_dataset",
     "metropole_default_producing_commune",
+    "metropole_fte",
     "metropole_keep_stored",
     "metropole_licence",
+    "metropole_name_from_title",
     "metropole_org_insee_code",
+    "metropole_org_kind",
     "metropole_place_code",
     "metropole_resource_format",
+    "metropole_schema_version",
+    "metropole_single_line",
     "metropole_siren",
     "metropole_siret",
+    "metropole_text",
+    "metropole_url",
 ]
 
 
@@ -97,6 +106,40 @@ def metropole_org_insee_code(key: tuple, data: dict, errors: dict, context: dict
     data[key] = value
 
 
+def metropole_org_kind(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """Only a sysadmin changes an organization's kind.
+
+    The kind decides whether the organization's datasets go through the
+    committee (``committee_state.SUBJECT_KINDS``): a commune's admin who
+    made it a *producteur* would publish without it. A call that does not
+    send the kind keeps it. An organization joining the committee may not
+    hold public datasets the committee has not cleared.
+    """
+    group = context.get("group")
+    if group is None:
+        return  # a new organization
+    stored = as_text((group.extras or {}).get("kind"))
+    value = as_text(data.get(key))
+    if value == stored:
+        return
+    if not authz.is_sysadmin(context.get("user")):
+        if _empty(data.get(key)):
+            data[key] = stored
+            return
+        errors[key].append(tk._(
+            "Kind: only a sysadmin changes the kind of an organization (it decides "
+            "whether its datasets go through the committee)"))
+        return
+    if value in committee_state.SUBJECT_KINDS and stored not in committee_state.SUBJECT_KINDS:
+        names = committee_state.uncleared_public(group.id)
+        if names:
+            errors[key].append(tk._(
+                "Kind: public datasets of this organization have not been through the "
+                "committee ({names}); make them private first, then propose them for "
+                "review").format(names=", ".join(names[:20])
+                                 + (", …" if len(names) > 20 else "")))
+
+
 def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -> None:
     """Keep a value the forms do not show (geometry set by the territory loader).
 
@@ -110,6 +153,30 @@ def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -
 
 
 # ---------------------------------------------------------------- dataset
+
+def metropole_name_from_title(key: tuple, data: dict, errors: dict,
+                              context: dict) -> None:
+    """An empty address is made from the title.
+
+    The form fills the address from the title as the user types; without a
+    title both were empty and the only error named the address ("Adresse :
+    Valeur manquante"), a field the user had not touched. Now the title is
+    named. An API call giving only a name keeps working (the title then
+    defaults to the name, as in CKAN).
+    """
+    if not _empty(data.get(key)):
+        return
+    title_key = key[:-1] + ("title",)
+    title = as_text(data.get(title_key))
+    if title:
+        from ckan.lib.munge import munge_title_to_name
+
+        data[key] = munge_title_to_name(title)
+        return
+    # Neither: the error goes to the title, the field the user fills.
+    errors.setdefault(title_key, []).append(tk._("Missing value"))
+    raise tk.StopOnError
+
 
 def metropole_licence(key: tuple, data: dict, errors: dict, context: dict) -> None:
     if external.is_external(flat_dataset(data)):
@@ -131,7 +198,12 @@ def metropole_conforms_to(value: Any, context: dict[str, Any]) -> Any:
     text = as_text(value)
     if not text:
         return value
-    if text in vocab.scdl_schemas() or re.match(r"^https?://\S+$", text):
+    if text in vocab.scdl_schemas():
+        return text
+    if "://" in text:
+        problem = fields.web_address_problem(tk._("Conforms to"), text)
+        if problem:
+            raise Invalid(problem)
         return text
     raise Invalid(tk._("Conforms to: give a SCDL schema of the list or a schema URL "
                        "(http:// or https://)"))
@@ -244,7 +316,11 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
         # Only the actions put an override in the context, after checking
         # that a sysadmin (or trusted code) sent it.
         pkg["committee_override"] = context.get("metropole_override", "")
-        for field, messages in gate.check_publication(pkg).items():
+        package = context.get("package")
+        already_public = package is not None and not package.private \
+            and package.state == "active"
+        for field, messages in gate.check_publication(
+                pkg, already_public=already_public).items():
             for message in messages:
                 if message not in errors.get((field,), []):
                     add(field, message)
@@ -301,3 +377,45 @@ def metropole_choices(field: dict[str, Any], schema: dict[str, Any]) -> Any:
         # keep the order of the list, drop repeats
         return json.dumps([v for v in dict.fromkeys(values)])
     return validator
+
+
+# ---------------------------------------------------------------- schema validation
+
+def metropole_schema_version(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """A version the portal holds of the declared schema (empty: the latest).
+
+    On a resource, the resource's own schema, else its dataset's."""
+    from ckanext.metropole import schema_registry
+
+    version = as_text(data.get(key))
+    if not version:
+        return
+    schema_id = as_text(data.get(key[:-1] + ("conforms_to",)))
+    if not schema_id and len(key) == 3:
+        schema_id = as_text(data.get(("conforms_to",)))
+    entry = schema_registry.entries().get(schema_id)
+    if entry is None:
+        errors[key].append(tk._("Schema version: choose a SCDL schema first"))
+        return
+    version = version.lstrip("vV") if version.lstrip("vV") in entry.versions else version
+    if version not in entry.versions:
+        errors[key].append(tk._("Schema version: {version} is not a version of {schema} "
+                                "the portal holds ({versions})").format(
+            version=version, schema=entry.title, versions=", ".join(entry.versions)))
+        return
+    data[key] = version
+
+
+def metropole_fte(value: Any, context: dict[str, Any]) -> Any:
+    """A number of agents in full-time equivalents (``52``, ``49,5``)."""
+    if _empty(value):
+        return value
+    text = re.sub(r"\s", "", str(value)).replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not text or number < 0 or number != number or number > 1_000_000:
+        raise Invalid(tk._("Agents (FTE): {value} is not a number of agents").format(
+            value=str(value)[:40]))
+    return f"{number:g}"

@@ -36,11 +36,16 @@ def flat_dataset(data: dict[tuple, Any]) -> dict[str, Any]:
     """A package dict (fields at the top) from flattened validator data."""
     out: dict[str, Any] = {}
     extras: dict[int, dict[str, Any]] = {}
+    resources: dict[int, dict[str, Any]] = {}
     for key, value in data.items():
         if len(key) == 1 and key[0] != "__extras":
             out[key[0]] = value
         elif len(key) == 3 and key[0] == "extras":
             extras.setdefault(key[1], {})[key[2]] = value
+        elif len(key) == 3 and key[0] == "resources":
+            resources.setdefault(key[1], {})[key[2]] = value
+    if resources:
+        out["resources"] = [resources[i] for i in sorted(resources)]
     for extra in extras.values():
         if extra.get("deleted") or "key" not in extra:
             continue

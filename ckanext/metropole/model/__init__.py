@@ -21,6 +21,10 @@ OPEN_STATES = ("propose", "en_examen", "avis_rendu")
 DECISIONS = ("publie", "maintenu_ferme", "renvoye")
 STATES = OPEN_STATES + DECISIONS
 AVIS = ("favorable", "reserves", "defavorable")
+# Activity type of the committee's events in CKAN's activity stream. CKAN
+# filters activities by permission labels only for types ending in
+# "package": this one does (migration 0002 renamed "metropole review").
+REVIEW_ACTIVITY = "metropole review package"
 
 committee_member = sa.Table(
     "metropole_committee_member", metadata,

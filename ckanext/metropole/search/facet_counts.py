@@ -33,6 +33,9 @@ class Scope:
 
     values: dict[str, Optional[set[str]]]
     labels: Optional[set[str]]
+    # values a scope field must not have: ckanext-harvest adds
+    # ``-dataset_type:harvest`` to every search, listings included
+    excluded: dict[str, set[str]] = dataclasses.field(default_factory=dict)
 
 
 def _restrict(scope: Scope, field: str, allowed: set[str]) -> None:
@@ -65,14 +68,22 @@ def scope_of(query: lucene.Node, filters: Iterable[lucene.Node]) -> Optional[Sco
     scope = Scope({f: None for f in SCOPE_FIELDS}, None)
     for node in filters:
         clauses = node.clauses if isinstance(node, lucene.Bool) and all(
-            occur == lucene.MUST for occur, _ in node.clauses) else ((lucene.MUST, node),)
+            occur in (lucene.MUST, lucene.MUST_NOT) for occur, _ in node.clauses) \
+            else ((lucene.MUST, node),)
         for occur, child in clauses:
             if isinstance(child, lucene.MatchAll):
                 continue
             found = _field_values(child)
-            if occur != lucene.MUST or found is None:
+            if found is None or occur not in (lucene.MUST, lucene.MUST_NOT):
                 return None
             field, values = found
+            if occur == lucene.MUST_NOT:
+                # a document has one value per scope field: excluding some
+                # values excludes whole scopes, never part of one
+                if field not in SCOPE_FIELDS:
+                    return None
+                scope.excluded.setdefault(field, set()).update(values)
+                continue
             if field == "entity_type":
                 if "package" not in values:
                     return None
@@ -87,6 +98,8 @@ def _where(scope: Scope) -> list[Any]:
         allowed = scope.values[field]
         if allowed is not None:
             conditions.append(facet_count.c[field].in_(sorted(allowed)))
+        if scope.excluded.get(field):
+            conditions.append(facet_count.c[field].not_in(sorted(scope.excluded[field])))
     if scope.labels is not None:
         conditions.append(facet_count.c.labels.op("&&")(
             sa.cast(sorted(scope.labels), ARRAY(sa.Text))))

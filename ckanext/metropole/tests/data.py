@@ -33,7 +33,7 @@ def complete_dataset(owner_org: str, **overrides: Any) -> dict[str, Any]:
         "producing_commune": DIJON,
         "spatial_coverage": "territoire",
         "opening_status": "ouvert",
-        "resources": [{"url": "https://data.example.invalid/sport.csv",
+        "resources": [{"url": "https://data.example.org/sport.csv",
                        "format": "csv", "name": "Équipements"}],
     }
     data.update(copy.deepcopy(overrides))

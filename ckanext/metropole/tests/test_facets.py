@@ -11,7 +11,7 @@ from ckanext.metropole.tests.data import CHENOVE, DIJON, complete_dataset
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 FIELDS = ["producing_commune", "theme", "license_id", "criteria", "opening_status",
-          "res_format"]
+          "res_format", "metropole_schema_conformity"]
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ def test_schemas_resolve_after_a_plain_wheel_install(tmp_path):
     for expected in ("ckanext/metropole/schemas/dataset.yaml",
                      "ckanext/metropole/schemas/organization.yaml",
                      "ckanext/metropole/config_declaration.yaml",
-                     "ckanext/metropole/migration/metropole_search/alembic.ini"):
+                     "ckanext/metropole/migration/metropole_search/alembic.ini",
+                     "ckanext/metropole/data/scdl-schemas/scdl__budget/0.8.3/schema.json",
+                     "ckanext/metropole/data/scdl-schemas/_refs/FeatureCollection.json"):
         assert expected in names, expected
 
     target = tmp_path / "venv"

@@ -62,7 +62,7 @@ def test_dataset_created_and_read_back_through_the_api():
         title="Équipements scolaires",
         notes="Liste des écoles de la métropole",
         tag_string="education,écoles",
-        resources=[{"url": "http://example.invalid/ecoles.csv", "format": "CSV",
+        resources=[{"url": "https://data.example.org/ecoles.csv", "format": "CSV",
                     "name": "Écoles"}],
     ))
     shown = helpers.call_action("package_show", id="equipements-scolaires")

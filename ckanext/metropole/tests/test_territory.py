@@ -59,6 +59,10 @@ def test_luhn():
     (lambda d: d["communes"].append(copy.deepcopy(d["communes"][0])),
      "communes[58] (insee_code 69003): duplicate insee_code"),
     (lambda d: d.update(format="geojson"), '"format" must be'),
+    (lambda d: d["communes"][3].update(siret="21690034000010"),
+     "communes[3] (insee_code 69034): siret '21690034000010' must be 14 digits passing"),
+    (lambda d: d["metropole"].update(siret=_siret_for("216900340")),
+     "metropole: siret '21690034000" ),
 ])
 def test_bad_file_names_the_row(tmp_path, mutate, message):
     doc = _lyon_doc()
@@ -181,3 +185,43 @@ def test_cli_bad_file_is_a_clear_error(cli, tmp_path, ckan_config, monkeypatch):
     assert result.exit_code != 0
     assert "communes[1] (insee_code 69029): siren '1' must be 9 digits" in result.output
     assert _orgs() == {}
+
+
+def _siret_for(siren: str) -> str:
+    return next(siren + f"{nic:05d}" for nic in range(10, 100)
+                if territory.luhn_ok(siren + f"{nic:05d}"))
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+def test_a_siret_of_the_file_fills_an_organization_without_one(tmp_path, ckan_config,
+                                                               monkeypatch):
+    doc = _lyon_doc()
+    first, second = doc["communes"][0], doc["communes"][1]
+    first["siret"], second["siret"] = _siret_for(first["siren"]), _siret_for(second["siren"])
+    doc["metropole"]["siret"] = _siret_for(doc["metropole"]["siren"])
+    path = tmp_path / "lyon.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setitem(ckan_config, "ckanext.metropole.territory", str(path))
+    assert territory.current().communes[0].siret == first["siret"]
+    territory_load.load(territory.current())
+    orgs = {o["name"]: o for o in (helpers.call_action("organization_show", id=g.name)
+                                   for g in model.Session.query(model.Group))}
+    by_insee = {o.get("insee_code"): o for o in orgs.values()}
+    assert by_insee[first["insee_code"]]["siret"] == first["siret"]
+    assert not by_insee[doc["communes"][2]["insee_code"]].get("siret")
+    metropole = next(o for o in orgs.values() if o.get("kind") == "metropole")
+    assert metropole["siret"] == doc["metropole"]["siret"]
+
+    # the site's own SIRET stays; one the site never gave is filled later
+    site_siret = next(first["siren"] + f"{nic:05d}" for nic in range(200, 300)
+                      if territory.luhn_ok(first["siren"] + f"{nic:05d}"))
+    helpers.call_action("organization_patch", id=by_insee[first["insee_code"]]["id"],
+                        siret=site_siret)
+    helpers.call_action("organization_patch", id=by_insee[second["insee_code"]]["id"],
+                        siret="")
+    changes = {c.name: c for c in territory_load.load(territory.current())}
+    assert helpers.call_action("organization_show", id=by_insee[first["insee_code"]]["id"])[
+        "siret"] == site_siret
+    assert changes[by_insee[second["insee_code"]]["name"]].fields == ["siret"]
+    assert helpers.call_action("organization_show", id=by_insee[second["insee_code"]]["id"])[
+        "siret"] == second["siret"]

@@ -48,7 +48,18 @@ class Results:
         return [v for v in violations if v["impact"] in BLOCKING]
 
     def assert_clean(self, page: Any, name: str) -> None:
+        """No blocking violation in the page nor in its frames of the portal.
+
+        axe run in a page does not enter its iframes (the data preview is
+        one): each frame served by the portal is checked as a page of its own.
+        """
         blocking = self.check(page, name)
+        origin = "/".join(page.url.split("/")[:3])
+        for i, frame in enumerate(getattr(page, "frames", [])[1:], start=1):
+            if frame.url.startswith(origin):
+                frame.wait_for_load_state()
+                blocking += [dict(v, help=f"(frame {frame.url}) {v['help']}")
+                             for v in self.check(frame, f"{name}, frame {i}")]
         assert not blocking, f"axe on {name} ({page.url}):\n" + "\n".join(
             f"- [{v['impact']}] {v['id']}: {v['help']} — "
             + "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:5])

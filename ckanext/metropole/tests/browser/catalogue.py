@@ -47,14 +47,14 @@ def seed(portal: Portal) -> dict[str, Any]:
     dijon = portal.action("package_create", **complete(
         "dijon", DIJON, name="ecoles-dijon", title="Écoles de Dijon",
         notes="Groupes scolaires de la ville de Dijon.",
-        resources=[{"url": "https://data.example.invalid/ecoles-dijon.csv",
+        resources=[{"url": "https://data.example.org/ecoles-dijon.csv",
                     "format": "CSV", "name": "Écoles"}]))
     hidden = portal.action("package_create", **complete(
         "chenove", CHENOVE, name="ecoles-chenove-restauration",
         title="Écoles de Chenôve : restauration scolaire", private=True,
         committee_override=None,
         notes="Menus et effectifs des cantines des écoles ; en examen.",
-        resources=[{"url": "https://data.example.invalid/cantines.csv", "format": "CSV",
+        resources=[{"url": "https://data.example.org/cantines.csv", "format": "CSV",
                     "name": "Cantines"}]))
     # complete but proposed to the committee: under review, not published
     portal.action("metropole_review_propose", id=hidden["id"],

@@ -105,11 +105,13 @@ def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]
     context.set_default_timeout(30_000)
     foreign: list[str] = []
     requested: list[str] = []
+    # a test may open other local servers it started (a tile server, a sibling portal)
+    allowed = {portal.host}
 
     def route(r: Any) -> None:
         requested.append(r.request.url)
         url = urlsplit(r.request.url)
-        if url.scheme in LOCAL_SCHEMES or url.netloc == portal.host:
+        if url.scheme in LOCAL_SCHEMES or url.netloc in allowed:
             r.continue_()
         else:
             foreign.append(r.request.url)
@@ -118,6 +120,10 @@ def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]
     context.route("**/*", route)
     tab = context.new_page()
     tab.requested = requested
+    tab.allow = allowed.add
+    # uncaught script errors of the pages (a map that throws draws nothing)
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(f"{tab.url}: {error}"))
     tab.shots = Shots(tab, portal_mod.OUT / _slug(request.node.name))
     yield tab
     failed = any(getattr(request.node, f"metropole_rep_{when}", None) is not None

@@ -2,8 +2,11 @@
 
 Prepared the way ``make demo`` prepares the demo (``scripts/stack.sh``, the
 CKAN CLI of the running venv: ``db init``, the plugins' migrations,
-the sysadmin, ``ckan metropole territory load``), then served by ``ckan run`` on 127.0.0.1.
-Test data beyond the demo seed goes through the portal's own API.
+the sysadmin, ``ckan metropole territory load``), then served by ``ckan run`` on 127.0.0.1,
+with the demo's plugins (activity stream, DataStore and its table view,
+harvesting). Test data beyond the demo seed goes through the portal's own API.
+``Portal.sibling`` serves the same database with other settings (a tile
+server for the maps) on another port.
 """
 from __future__ import annotations
 
@@ -33,6 +36,15 @@ REDIS_PORT = os.environ.get("METROPOLE_REDIS_PORT", "63799")
 # scripts/test.sh gives each CKAN series its own Redis database (the series run side by side)
 REDIS_DB = os.environ.get("METROPOLE_TEST_BROWSER_REDIS_DB", "3")
 DB_URL = f"postgresql://metropole:metropole@127.0.0.1:{PGPORT}/{DATABASE}"
+DATASTORE = f"{DATABASE}_ds"
+DATASTORE_WRITE = f"postgresql://metropole:metropole@127.0.0.1:{PGPORT}/{DATASTORE}"
+DATASTORE_READ = f"postgresql://metropole_ro:metropole_ro@127.0.0.1:{PGPORT}/{DATASTORE}"
+# The demo's plugins (config/demo.ini): pages of the activity stream, the
+# table view and harvesting are walked in both languages.
+PLUGINS = ("metropole_search metropole scheming_datasets scheming_organizations activity dcat "
+           "datastore xloader datatables_view metropole_datastore metropole_dcat_rdf harvest")
+# What a site sets for its accessibility declaration (the law asks for a contact).
+ACCESSIBILITY_CONTACT = "accessibilite@metropole.localhost"
 CKAN = Path(sys.executable).with_name("ckan")
 ADMIN = ("admin", "metropole-browser")
 # The committee's secretary (a plain user, named in the portal's config): the
@@ -58,6 +70,21 @@ sqlalchemy.url = {db}
 ckan.redis.url = redis://127.0.0.1:{redis}/{redis_db}
 ckan.storage_path = {storage}
 ckanext.metropole.committee.secretaries = {secretary}
+ckan.plugins = {plugins}
+ckan.datastore.write_url = {datastore_write}
+ckan.datastore.read_url = {datastore_read}
+ckan.datastore.sqlsearch.enabled = true
+ckan.views.default_views = datatables_view
+# no worker runs: the tests put their tables in the DataStore through its API
+ckanext.xloader.jobs_db.uri = {db}
+ckanext.xloader.unidecode_headers = false
+ckanext.xloader.queue_names = metropole-browser-{run}
+ckan.harvest.mq.type = redis
+ckan.harvest.mq.hostname = 127.0.0.1
+ckan.harvest.mq.port = {redis}
+ckan.harvest.mq.redis_db = {redis_db}
+ckanext.metropole.accessibility.contact = {contact}
+{extra}
 
 [loggers]
 keys = root
@@ -124,6 +151,17 @@ class Portal:
     def member(self, org: str, user: str, role: str) -> None:
         self.action("organization_member_create", id=org, username=user, role=role)
 
+    def sibling(self, name: str, **settings: str) -> "Portal":
+        """The same portal (database, files, users) served with other settings on
+        another port; stop it after use."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        ini = self.workdir / f"portal-{name}.ini"
+        storage = ROOT / ".local" / f"browser-storage-{RUN}"
+        env = _write_ini(ini, url, storage, settings)
+        twin = Portal(url=url, token=self.token, workdir=self.workdir, users=self.users)
+        return _serve(twin, ini, port, env, f"server-{name}.log")
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             # ckan run was started in its own process group: end exactly it.
@@ -159,19 +197,17 @@ def start() -> Portal:
     storage = ROOT / ".local" / f"browser-storage-{RUN}"
     storage.mkdir(parents=True, exist_ok=True)
     ini = workdir / "portal.ini"
-    ini.write_text(INI.format(root=ROOT, url=url, db=DB_URL, redis=REDIS_PORT, redis_db=REDIS_DB,
-                              storage=storage, secretary=SECRETARY))
-    env = dict(os.environ, CKAN_INI=str(ini), CKAN_SQLALCHEMY_URL=DB_URL,
-               CKAN_SITE_URL=url, CKAN_STORAGE_PATH=str(storage))
-    env.pop("CKAN_REDIS_URL", None)
+    env = _write_ini(ini, url, storage)
 
     stack = str(ROOT / "scripts" / "stack.sh")
+    _run([stack, "dropdb", DATASTORE], env, setup_log)
     _run([stack, "dropdb", DATABASE], env, setup_log)
     _run([stack, "createdb", DATABASE], env, setup_log)
+    _run([stack, "datastore", DATASTORE, DATABASE, sys.executable], env, setup_log)
     cli = [str(CKAN), "-c", str(ini)]
     _run(cli + ["db", "init"], env, setup_log)
-    _run(cli + ["db", "upgrade", "-p", "metropole_search"], env, setup_log)
-    _run(cli + ["db", "upgrade", "-p", "metropole"], env, setup_log)
+    for plugin in ("metropole_search", "metropole", "harvest"):
+        _run(cli + ["db", "upgrade", "-p", plugin], env, setup_log)
     # The sysadmin and the territory's organizations; datasets come from the
     # tests, through the API, so that each test knows exactly what exists.
     _run(cli + ["user", "add", ADMIN[0], f"password={ADMIN[1]}",
@@ -182,14 +218,36 @@ def start() -> Portal:
                  env, setup_log).strip().splitlines()[-1].strip()
     _run(cli + ["metropole", "territory", "load"], env, setup_log)
 
-    log = (workdir / "server.log").open("w")
+    portal = Portal(url=url, token=token, workdir=workdir)
+    portal.users[ADMIN[0]] = ADMIN[1]
+    return _serve(portal, ini, port, env, "server.log")
+
+
+def _write_ini(ini: Path, url: str, storage: Path, extra: dict[str, str] | None = None
+               ) -> dict[str, str]:
+    """The portal's ini file; the environment its commands run with."""
+    ini.write_text(INI.format(
+        root=ROOT, url=url, db=DB_URL, redis=REDIS_PORT, redis_db=REDIS_DB, storage=storage,
+        secretary=SECRETARY, plugins=PLUGINS, datastore_write=DATASTORE_WRITE,
+        datastore_read=DATASTORE_READ, run=RUN, contact=ACCESSIBILITY_CONTACT,
+        extra="\n".join(f"{k} = {v}" for k, v in (extra or {}).items())))
+    env = dict(os.environ, CKAN_INI=str(ini), CKAN_SQLALCHEMY_URL=DB_URL,
+               CKAN_SITE_URL=url, CKAN_STORAGE_PATH=str(storage),
+               CKAN_DATASTORE_WRITE_URL=DATASTORE_WRITE, CKAN_DATASTORE_READ_URL=DATASTORE_READ)
+    env.pop("CKAN_REDIS_URL", None)
+    return env
+
+
+def _serve(portal: Portal, ini: Path, port: int, env: dict[str, str], log_name: str) -> Portal:
+    """``ckan run`` of ``ini`` on ``port``, once it answers."""
+    url = portal.url
+    log = (portal.workdir / log_name).open("w")
     process = subprocess.Popen(
-        cli + ["run", "-H", "127.0.0.1", "-p", str(port), "--disable-reloader", "--threaded"],
+        [str(CKAN), "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
+         "--disable-reloader", "--threaded"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True)
-    portal = Portal(url=url, token=token, workdir=workdir,
-                    process=process, log=log)
-    portal.users[ADMIN[0]] = ADMIN[1]
+    portal.process, portal.log = process, log
     deadline = time.monotonic() + 120
     while True:
         if process.poll() is not None:

@@ -73,7 +73,7 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
     page.check("#field-criteria-transparence")
     page.select_option("#field-screening_personal_data", "aggregated")
     page.select_option("#field-spatial_coverage", "communes")
-    page.select_option("#field-spatial_communes", "21166")
+    page.check("#field-spatial_communes-21166")
     page.select_option("#field-private", "False")  # the agent wants it open at once
     page.shots("form filled, ODbL without justification")
     _submit(page, "form#dataset-edit button.btn-primary[name=save]")

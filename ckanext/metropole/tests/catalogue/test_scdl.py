@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
-import pathlib
 
 import pytest
 from ckan.tests import helpers
 
 from ckanext.metropole import territory
 from ckanext.metropole.tests.dcat import seed
+from ckanext.metropole.tests.shared import SHARED
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
-SCHEMA = (pathlib.Path(__file__).resolve().parents[4].parent
-          / "shared" / "refdata" / "scdl-catalogue-schema.json")
+SCHEMA = SHARED / "refdata" / "scdl-catalogue-schema.json"
 
 
 @pytest.fixture
@@ -84,6 +84,19 @@ def test_row_contents(served, seeded):
     assert planned["DATE_PUBL"] == "2030-06-01"
 
 
+def test_an_unknown_temporal_coverage_is_not_invented(app, seeded):
+    """Neither the publication nor the update date stands for the coverage."""
+    helpers.call_action("package_patch", id="pub-metropole", temporal_start="",
+                        temporal_end="")
+    try:
+        row = _rows(app.get("/catalogue-scdl.csv").body)["pub-metropole"]
+        assert (row["COUV_TEMP_DEBUT"], row["COUV_TEMP_FIN"]) == ("", "")
+        assert row["DATE_PUBL"] and row["DATE_MAJ"]
+    finally:
+        helpers.call_action("package_patch", id="pub-metropole",
+                            temporal_start="2026-01-01", temporal_end="2026-12-31")
+
+
 def test_a_producer_without_siret_shows_as_a_gap(app, seeded):
     """No invented SIRET: the cell stays empty (and the schema check would fail)."""
     chenove = seeded["orgs"]["chenove"]
@@ -94,3 +107,18 @@ def test_a_producer_without_siret_shows_as_a_gap(app, seeded):
     finally:
         helpers.call_action("organization_patch", id=chenove["id"],
                             siret=seed.siret_for(chenove["siren"]))
+
+
+def test_sysadmins_list_the_organizations_without_siret(app, seeded):
+    from ckan.tests import factories
+
+    admin = factories.Sysadmin()
+    headers = {"Authorization": factories.APIToken(user=admin["name"])["token"]}
+    page = html.unescape(app.get("/ckan-admin/siret", headers=headers).body)
+    assert "Organisations sans SIRET" in page
+    assert ">Talant<" in page and "/organization/edit/talant" in page
+    assert ">Chenôve<" not in page and ">Dijon Métropole<" not in page
+    user = factories.User()
+    app.get("/ckan-admin/siret", status=403)
+    app.get("/ckan-admin/siret", status=403,
+            headers={"Authorization": factories.APIToken(user=user["name"])["token"]})

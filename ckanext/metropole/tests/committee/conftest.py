@@ -28,7 +28,7 @@ class People:
     """Users of every role of the authorization matrix."""
 
     def __init__(self) -> None:
-        self.sysadmin = factories.Sysadmin(name="sysadmin")
+        self.sysadmin = factories.Sysadmin(name="sysadmin", password=PASSWORD)
         self.user = factories.User(name="visiteur", password=PASSWORD)
         self.editor = factories.User(name="editrice-dijon", password=PASSWORD)
         self.admin = factories.User(name="admin-dijon", password=PASSWORD)

@@ -19,7 +19,8 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 from werkzeug.serving import make_server
 
-from ckanext.metropole.tests.committee.conftest import TABLES
+from ckanext.metropole.tests.committee.conftest import TABLES, People, act, draft
+from ckanext.metropole.tests.data import complete_dataset
 
 PLUGINS = ("metropole_search metropole scheming_datasets scheming_organizations dcat "
            "datastore xloader datatables_view metropole_datastore")
@@ -110,3 +111,23 @@ def upload(package_id: str, data: bytes, filename: str, **fields: Any) -> dict[s
 
 def load_status(resource_id: str) -> dict[str, Any]:
     return helpers.call_action("xloader_status", resource_id=resource_id)
+
+
+CSV = "Commune;Équipements\nDijon;12\nChenôve;3\n".encode()
+
+
+@pytest.fixture
+def tables(people: People) -> dict[str, str]:
+    """A loaded resource of a published dataset and one of a dataset under review."""
+    published = helpers.call_action(
+        "package_create", context={"user": "admin-dijon"},
+        **complete_dataset(people.dijon["id"], name="publie", resources=[]))
+    reviewed = draft(people, name="en-examen", resources=[])
+    act(people, "editor", "metropole_review_propose", id=reviewed["id"])
+    act(people, "secretary", "metropole_review_open", id=reviewed["id"])
+    ids = {"published": upload(published["id"], CSV, "publie.csv")["id"],
+           "reviewed": upload(reviewed["id"], CSV, "examen.csv")["id"]}
+    for resource_id in ids.values():
+        assert helpers.call_action("xloader_status", resource_id=resource_id)["status"] \
+            == "complete"
+    return ids

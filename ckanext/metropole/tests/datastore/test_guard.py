@@ -1,24 +1,23 @@
 """Only the tables of published datasets are readable by everyone.
 
-A dataset under review is readable by committee members (metadata and
-resources) but its data stays out of every DataStore action and view.
+A dataset under review is readable by committee members (metadata and its
+data dictionary) but its rows stay out of every DataStore action and view.
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from ckan.tests import helpers
 
 import ckan.plugins.toolkit as tk
-from ckanext.metropole.tests.committee.conftest import People, act, draft
-from ckanext.metropole.tests.data import complete_dataset
-from ckanext.metropole.tests.datastore.conftest import datastore_marks, upload
+from ckanext.metropole.tests.committee.conftest import People
+from ckanext.metropole.tests.datastore.conftest import datastore_marks
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "site")]
 
-CSV = "Commune;Équipements\nDijon;12\nChenôve;3\n".encode()
 READERS = (None, "user", "member", "secretary", "other_editor")
 
 
@@ -26,23 +25,6 @@ READERS = (None, "user", "member", "secretary", "other_editor")
 def people(ckan_config: Any, monkeypatch: Any, mail_server: Any) -> People:
     monkeypatch.setitem(ckan_config, "ckanext.metropole.committee.secretaries", "secretaire")
     return People()
-
-
-@pytest.fixture
-def tables(people: People) -> dict[str, str]:
-    """A loaded resource of a published dataset and one of a dataset under review."""
-    published = helpers.call_action(
-        "package_create", context={"user": "admin-dijon"},
-        **complete_dataset(people.dijon["id"], name="publie", resources=[]))
-    reviewed = draft(people, name="en-examen", resources=[])
-    act(people, "editor", "metropole_review_propose", id=reviewed["id"])
-    act(people, "secretary", "metropole_review_open", id=reviewed["id"])
-    ids = {"published": upload(published["id"], CSV, "publie.csv")["id"],
-           "reviewed": upload(reviewed["id"], CSV, "examen.csv")["id"]}
-    for resource_id in ids.values():
-        assert helpers.call_action("xloader_status", resource_id=resource_id)["status"] \
-            == "complete"
-    return ids
 
 
 def call(people: People, who: str | None, action: str, **data: Any) -> Any:
@@ -81,13 +63,20 @@ def test_table_under_review_is_unreachable(people: People, tables: dict[str, str
 
 def table_under_review_is_unreachable(people: People, tables: dict[str, str],
                                       who: str | None) -> None:
-    if who == "member":
-        # the member may read the dataset itself (committee workflow)...
+    if who in ("member", "secretary"):
+        # the member may read the dataset itself (committee workflow) and its
+        # data dictionary: columns, types, row count...
         assert call(people, who, "resource_show", id=tables["reviewed"])
-    # ...but no action reads its data
+        info = call(people, who, "datastore_info", id=tables["reviewed"])
+        assert [f["id"] for f in info["fields"]] == ["Commune", "Équipements"]
+        assert info["meta"]["count"] == 2
+        assert "Chenôve" not in json.dumps(info)
+    else:
+        with pytest.raises(tk.NotAuthorized):
+            call(people, who, "datastore_info", id=tables["reviewed"])
+    # ...but no action reads its rows
     for action, data in (
         ("datastore_search", {"resource_id": tables["reviewed"]}),
-        ("datastore_info", {"id": tables["reviewed"]}),
         ("datastore_search_sql", {"sql": f'SELECT * FROM "{tables["reviewed"]}"'}),
         ("datastore_search_sql", {"sql": join_sql(tables)}),
     ):
@@ -113,7 +102,7 @@ def test_views_and_dump_of_a_table_under_review(app: Any, people: People,
     member = {"Authorization": helpers.call_action(
         "api_token_create", context={"user": "membre", "ignore_auth": True},
         user="membre", name="t")["token"]}
-    for headers in ({}, member):
+    for headers in (anonymous(app), member):
         for resource_id, allowed in ((tables["published"], True),
                                      (tables["reviewed"], False)):
             dump = app.get(f"/datastore/dump/{resource_id}", headers=headers)
@@ -143,7 +132,7 @@ def test_table_view_endpoints_refuse_cleanly(app: Any, people: People,
     expected = {None: 404, "user": 404, "other_editor": 404, "member": 403,
                 "secretary": 403}
     for who, status in expected.items():
-        headers = token(people, who)
+        headers = token(people, who, app)
         page = app.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
         assert page.status_code == status, (who, page.status_code)
         body = page.get_data(as_text=True)
@@ -167,12 +156,12 @@ def test_table_view_of_a_published_table_serves_rows_to_everyone(
         app: Any, people: People, tables: dict[str, str]) -> None:
     view_id = helpers.call_action("resource_view_list", id=tables["published"])[0]["id"]
     for who in READERS:
-        page = app.post(f"/datatables/ajax/{view_id}", headers=token(people, who), data=AJAX_FORM)
+        page = app.post(f"/datatables/ajax/{view_id}", headers=token(people, who, app), data=AJAX_FORM)
         assert page.status_code == 200, (who, page.status_code)
         served = json.loads(page.get_data(as_text=True))
         assert served["recordsTotal"] == 2
         assert sorted(row["Commune"] for row in served["data"]) == ["Chenôve", "Dijon"]
-        download = app.post(f"/datatables/filtered-download/{view_id}", headers=token(people, who),
+        download = app.post(f"/datatables/filtered-download/{view_id}", headers=token(people, who, app),
                             data={"params": json.dumps(DOWNLOAD_PARAMS), "format": "csv"},
                             follow_redirects=False)
         assert download.status_code == 302, (who, download.status_code)
@@ -187,14 +176,24 @@ DOWNLOAD_PARAMS = {"search": {"value": ""}, "order": [{"column": 0, "dir": "asc"
                    "visible": [True, True, True], "columns": []}
 
 
-def token(people: People, who: str | None) -> dict[str, str]:
-    """Headers of a request made by ``who`` (None: anonymous)."""
+def token(people: People, who: str | None, app: Any = None) -> dict[str, str]:
+    """Headers of a request made by ``who`` (None: anonymous). With ``app``,
+    an anonymous visitor sends the CSRF token of the page, as the table view's
+    script does (``X-CSRF-Token``): CKAN 2.12 checks it on the view's POSTs."""
     if who is None:
-        return {}
+        return anonymous(app) if app is not None else {}
     user = getattr(people, who)["name"]
     return {"Authorization": helpers.call_action(
         "api_token_create", context={"user": user, "ignore_auth": True},
         user=user, name="t")["token"]}
+
+
+def anonymous(app: Any) -> dict[str, str]:
+    """An anonymous browser's headers: the CSRF token its page carries."""
+    page = app.get("/dataset/").get_data(as_text=True)
+    found = re.search(r'<meta name="_csrf_token" content="([^"]+)"', page)
+    assert found, "no CSRF token on the page"
+    return {"X-CSRF-Token": found.group(1)}
 
 
 def datatables_rows(app: Any, view_id: str, headers: dict[str, str]) -> int | None:

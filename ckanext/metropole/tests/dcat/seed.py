@@ -94,18 +94,20 @@ def seed() -> dict[str, Any]:
             conforms_to=SCDL, tag_string="vélo,mobilité",
             spatial_coverage="communes", spatial_communes=[DIJON, CHENOVE],
             resources=[
-                {"url": "https://data.example.invalid/velo.csv", "format": "csv",
+                {"url": "https://data.example.org/velo.csv", "format": "csv",
                  "name": "Tronçons (CSV)", "size": 2048},
-                {"url": "https://data.example.invalid/velo.geojson", "format": "geojson",
+                {"url": "https://data.example.org/velo.geojson", "format": "geojson",
                  "name": "Tronçons (GeoJSON)", "conforms_to": SCDL},
             ])),
         "pub-chenove-odbl": create(admin, **complete_dataset(
             chenove, name="pub-chenove-odbl", title="Adresses de Chenôve",
             license_id="odc-odbl", producing_commune=CHENOVE,
+            temporal_start="2024-01-01", temporal_end="2024-12-31",
             license_justification="Partage à l'identique des corrections.")),
         "pub-metropole": create(admin, **complete_dataset(
             metropole, name="pub-metropole", title="Budget de la métropole",
-            producing_commune=territory.current().metropole.code, theme=["GOVE"])),
+            producing_commune=territory.current().metropole.code, theme=["GOVE"],
+            temporal_start="2026-01-01", temporal_end="2026-12-31")),
     }
     hidden = {
         "draft-private": create(admin, **complete_dataset(
@@ -116,8 +118,8 @@ def seed() -> dict[str, Any]:
             dijon, name="inventory-only", private=True, opening_status="inventorie")),
         "planned": create(admin, **complete_dataset(
             chenove, name="planned", private=True, opening_status="planifie",
-            producing_commune=CHENOVE,
-            planned_opening_date="2030-06-01")),
+            producing_commune=CHENOVE, temporal_start="2029-01-01",
+            temporal_end="2029-12-31", planned_opening_date="2030-06-01")),
         "cannot-open": create(admin, **complete_dataset(
             dijon, name="cannot-open", private=True, opening_status="non_ouvrable",
             closed_reason="personal_data")),

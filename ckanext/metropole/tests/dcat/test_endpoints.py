@@ -175,8 +175,8 @@ def test_unpublished_datasets_have_no_document(app, seeded):
 # ---------------------------------------------------------------- ?profiles=
 
 def test_profiles_parameter_gives_the_dcat_ap_2_form(app, seeded):
-    """``?profiles=euro_dcat_ap_2``: geometries as literals, which the parser
-    of a CKAN without this extension (ckanext-dcat alone) reads."""
+    """``?profiles=euro_dcat_ap_2``: the DCAT-AP 2 form, the contour as a
+    literal in ``locn:geometry``, which ckanext-dcat's parser reads."""
     velo = seeded["published"]["pub-dijon-velo"]
     chenove = URIRef(f"https://geo.api.gouv.fr/communes/{CHENOVE}")
     for url in ("/catalog.ttl?profiles=euro_dcat_ap_2",
@@ -194,18 +194,20 @@ def test_profiles_parameter_gives_the_dcat_ap_2_form(app, seeded):
         read = {d["title"]: d for d in stock.datasets()}["Aménagements cyclables"]
         spatial = [e["value"] for e in read["extras"] if e["key"] == "spatial"]
         assert json.loads(spatial[0])["type"] in ("Polygon", "MultiPolygon")
-    # the default (DCAT-AP 3) feed writes a node there
-    node = one(get(app, "/catalog.ttl"), chenove, LOCN.geometry)
-    assert not isinstance(node, Literal)
+    # the default (DCAT-AP 3) feed writes the bounding box instead
+    default = get(app, "/catalog.ttl")
+    assert list(default.objects(chenove, LOCN.geometry)) == []
+    assert one(default, chenove, DCAT.bbox).datatype == GSP.wktLiteral
 
 
 def test_profiles_parameter_explicit_chain(app):
     g = get(app, "/catalog.ttl?profiles=euro_dcat_ap_3,metropole_dcat_ap")
     chenove = URIRef(f"https://geo.api.gouv.fr/communes/{CHENOVE}")
-    assert not isinstance(one(g, chenove, LOCN.geometry), Literal)
+    assert one(g, chenove, DCAT.bbox).datatype == GSP.wktLiteral
     # the stock profile alone is followed by the portal's, as in the configuration
     g = get(app, "/catalog.ttl?profiles=euro_dcat_ap_3")
-    assert not isinstance(one(g, chenove, LOCN.geometry), Literal)
+    assert one(g, chenove, DCAT.bbox).datatype == GSP.wktLiteral
+    assert isinstance(one(g, chenove, DCAT.bbox), Literal)
 
 
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "1")

@@ -17,7 +17,7 @@ def _graph(remembering: bool) -> Graph:
     g.bind("dcat", DCAT)
     g.bind("dct", DCTERMS)
     for i in range(3):
-        ref = URIRef(f"https://opendata.example.invalid/dataset/jeu-{i}")
+        ref = URIRef(f"https://opendata.example.org/dataset/jeu-{i}")
         g.add((ref, RDF.type, DCAT.Dataset))
         g.add((ref, DCTERMS.title, Literal(f"Jeu {i}", lang="fr")))
         g.add((ref, DCAT.theme, URIRef(THEMES + "TRAN")))

@@ -1,9 +1,13 @@
 """The territory filter, documents check and licence mapping on their own."""
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 from rdflib import Graph, URIRef
 
+from ckanext.metropole import territory
 from ckanext.metropole.harvest import documents, licences, territory_filter
 
 TTL = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
@@ -86,3 +90,22 @@ def test_refused_documents(content, fmt):
 def test_inline_json_ld_contexts_pass():
     doc = b'{"@context": {"dct": "http://purl.org/dc/terms/"}, "@id": "x", "dct:title": "t"}'
     assert documents.check(doc, "json-ld").startswith("{")
+
+
+def test_area_follows_an_edited_territory_file(tmp_path, ckan_config, monkeypatch):
+    """A long-running harvest consumer sees the territory file as it is now."""
+    shipped = territory.path_of("dijon-metropole")
+    with open(shipped, encoding="utf-8") as f:
+        doc = json.load(f)
+    path = tmp_path / "territory.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    monkeypatch.setitem(ckan_config, "ckanext.metropole.territory", str(path))
+    assert "21231" in territory_filter.area().codes  # Talant
+
+    doc["communes"] = [c for c in doc["communes"] if c["insee_code"] != "21231"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    stat = os.stat(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    area = territory_filter.area()
+    assert "21231" not in area.codes
+    assert "21166" in area.codes  # Chenôve is still there

@@ -85,6 +85,27 @@ def test_licence_defaults_to_licence_ouverte_2(org):
     assert helpers.call_action("package_create", **data)["license_id"] == "etalab-2.0"
 
 
+def test_address_is_made_from_the_title(org):
+    data = _draft(org, title="Menus des cantines de Chenôve")
+    data.pop("name")
+    assert helpers.call_action("package_create", **data)["name"] == \
+        "menus-des-cantines-de-chenove"
+
+
+def test_neither_title_nor_address_names_the_title(org):
+    data = _draft(org)
+    data.pop("name")
+    data.pop("title", None)
+    errors = _errors("package_create", **data)
+    assert "title" in errors and "name" not in errors, errors
+
+
+def test_an_address_alone_still_makes_a_dataset(org):
+    data = _draft(org, name="adresse-seule")
+    data.pop("title", None)
+    assert helpers.call_action("package_create", **data)["title"] == "adresse-seule"
+
+
 def test_scdl_schema_id_is_accepted(org):
     pkg = helpers.call_action("package_create", **_draft(org, conforms_to="etalab/schema-bal"))
     assert pkg["conforms_to"] == "etalab/schema-bal"

@@ -361,6 +361,22 @@ class TestPreAggregatedCounts:
         assert listing["facets"]["tags"]["interne"] == 1
         assert "parcs" not in [d["name"] for d in listing["results"]]
 
+    def test_listing_without_a_dataset_type_equals_live_counts(self, catalogue, org):
+        # ckanext-harvest adds -dataset_type:harvest to every search
+        factories.Dataset(name="fiche-budget", type="fiche", owner_org=org["id"],
+                          tags=[{"name": "finances"}])
+        facets = {"facet.field": self.FACETS}
+        listing = helpers.call_action("package_search", fq="-dataset_type:fiche", **facets)
+        live = helpers.call_action("package_search", fq="name:* -dataset_type:fiche",
+                                   **facets)
+        assert listing["count"] == live["count"] == 4
+        assert listing["facets"] == live["facets"]
+        assert listing["facets"]["tags"]["finances"] == 1
+        assert [d["name"] for d in listing["results"]] == [d["name"] for d in live["results"]]
+        everything = helpers.call_action("package_search", fq="dataset_type:*", **facets)
+        assert everything["count"] == 5
+        assert everything["facets"]["tags"]["finances"] == 2
+
     def test_clear_and_truncate_reset_the_counts(self, catalogue):
         search.clear("ecoles")
         result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})

@@ -1,0 +1,119 @@
+"""The portal in CKAN's activity stream (when the ``activity`` plugin runs).
+
+CKAN shows an activity to the readers whose permission labels meet the
+activity's only for activity types ending in ``package``
+(``_filter_activities_by_permission_labels`` in ``ckanext.activity``): any
+other type reaches everyone, anonymous included, through user pages,
+dashboards and organization streams. So:
+
+- the committee's events are of type ``metropole review package``
+  (:data:`~ckanext.metropole.model.REVIEW_ACTIVITY`) and carry the labels
+  of their dataset — the labels CKAN's search index gives it *now*: each
+  index pass of a dataset gives them again (:func:`follow_dataset`), so a
+  dataset published or made private again takes its committee trail along,
+  as its "Avis du comité" tab does. Events the committee keeps for itself
+  (individual opinions) never enter the stream;
+- the dataset dicts CKAN stores in its ``new/changed package`` activities
+  (readable by whoever reads the dataset, ``package_activity_list`` and
+  ``activity_diff`` included) lose the editor-only fields first
+  (:func:`activity_create`).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+
+from ckanext.metropole.logic import visibility
+from ckanext.metropole.model import REVIEW_ACTIVITY
+
+Action = Callable[[dict[str, Any], dict[str, Any]], Any]
+TEXT_LIMIT = 500
+_RELABEL = sa.text(
+    "UPDATE activity SET permission_labels = CAST(:labels AS text[]) "
+    "WHERE object_id = :id AND activity_type = :type "
+    "AND permission_labels IS DISTINCT FROM CAST(:labels AS text[])")
+
+
+def enabled() -> bool:
+    return plugins.plugin_loaded("activity")
+
+
+def _labels(pkg: model.Package) -> list[str]:
+    from ckan.lib.plugins import get_permission_labels
+
+    return list(get_permission_labels().get_dataset_labels(pkg))
+
+
+def record(package_id: str, user_id: str | None, kind: str, state: str | None,
+           text: str) -> None:
+    """One event of the committee's review in the stream (inside the caller's
+    transaction). ``text`` must be one the dataset's readers may read."""
+    if not enabled() or not user_id:
+        return
+    from ckanext.activity.model import Activity
+
+    pkg = model.Package.get(package_id)
+    if pkg is None:
+        return
+    # the dataset as CKAN's own activities keep it: its history page and the
+    # diff with the next version (activity_diff) read it
+    dataset = tk.get_action("package_show")(
+        {"ignore_auth": True, "for_view": False, "use_cache": False}, {"id": pkg.id})
+    model.Session.add(Activity(
+        user_id, package_id, REVIEW_ACTIVITY,
+        {"kind": kind, "state": state or "", "text": text[:TEXT_LIMIT],
+         "package": visibility.without_editor_only(dataset)},
+        permission_labels=_labels(pkg)))
+
+
+def follow_dataset(pkg_dict: dict[str, Any]) -> None:
+    """Give the committee's activities of a dataset the dataset's labels.
+
+    Called by every index pass (``before_dataset_index``): within the
+    transaction that changed the dataset, or after the commit of
+    ``bulk_update_private/public`` (whose chained actions commit it).
+    """
+    if not enabled() or not pkg_dict.get("id"):
+        return
+    pkg = model.Package.get(str(pkg_dict["id"]))
+    if pkg is None:
+        return
+    model.Session.flush()  # the activities this transaction added too
+    model.Session.execute(_RELABEL, {"labels": _labels(pkg), "id": pkg.id,
+                                     "type": REVIEW_ACTIVITY})
+
+
+@tk.chained_action
+def activity_create(original: Action, context: dict[str, Any],
+                    data_dict: dict[str, Any]) -> Any:
+    """The dataset dict of a ``new/changed/deleted package`` activity,
+    without the editor-only fields."""
+    data = data_dict.get("data")
+    if isinstance(data, dict) and isinstance(data.get("package"), dict):
+        data_dict = dict(data_dict, data=dict(
+            data, package=visibility.without_editor_only(data["package"])))
+    return original(context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def activity_show(next_auth: Any, context: dict[str, Any],
+                  data_dict: dict[str, Any]) -> dict[str, Any]:
+    """``activity_show`` returns the activity's data: checked as such.
+
+    (CKAN's function reads ``include_data`` without a default: a plain
+    ``activity_show?id=…`` ended in a server error.)
+    """
+    return next_auth(context, dict(data_dict, include_data=True))
+
+
+def actions() -> dict[str, Action]:
+    return {"activity_create": activity_create}
+
+
+def auth_functions() -> dict[str, Any]:
+    return {"activity_show": activity_show}

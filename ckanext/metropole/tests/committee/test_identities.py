@@ -1,0 +1,65 @@
+"""The committee's reads through the HTTP stack, with real identities.
+
+An anonymous request carries flask-login's ``AnonymousUser`` (id ``""``):
+it is nobody, never "a user" nor "every user".
+"""
+from __future__ import annotations
+
+import pytest
+
+from ckanext.metropole.tests.committee.conftest import act, draft
+from ckanext.metropole.tests.identities import Client, clients, text
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+SECRET_TITLE = "Registre sentinelle Qx7"
+SECRET_NOTE = "Note de proposition sentinelle Kv3"
+QUEUE = "/api/3/action/metropole_review_list"
+
+
+@pytest.fixture
+def proposed(people):
+    pkg = draft(people, name="registre", title=SECRET_TITLE)
+    act(people, "editor", "metropole_review_propose", id=pkg["id"], comment=SECRET_NOTE)
+    return pkg
+
+
+@pytest.mark.parametrize("query", ["?mine=true&state=all", "?mine=true", "?state=all", ""])
+def test_anonymous_reads_no_review(app, people, proposed, query):
+    response = app.get(QUEUE + query)
+    assert response.status_code == 403
+    body = text(response)
+    assert SECRET_TITLE not in body and SECRET_NOTE not in body
+
+
+@pytest.mark.parametrize("way", ["token", "session"])
+def test_own_proposals_are_only_ones_own(app, people, proposed, way):
+    stranger = Client(app, way, "visiteur")
+    mine = stranger.get(QUEUE + "?mine=true&state=all")
+    assert mine.status_code == 200, mine.body
+    assert mine.json["result"]["count"] == 0
+    assert SECRET_TITLE not in text(mine)
+    assert stranger.get(QUEUE + "?state=all").status_code == 403
+    page = stranger.get("/comite/mes-propositions")
+    assert page.status_code == 200 and SECRET_TITLE not in text(page)
+    editor = Client(app, way, "editrice-dijon")
+    own = editor.get(QUEUE + "?mine=true&state=all").json["result"]
+    assert [r["package_title"] for r in own["results"]] == [SECRET_TITLE]
+
+
+def test_committee_pages_refuse_anonymous(app, people, proposed):
+    for url in ("/comite/mes-propositions", "/comite/examens", "/comite/membres",
+                "/comite/examens?state=all"):
+        response = app.get(url)
+        assert response.status_code == 403, url
+        assert SECRET_TITLE not in text(response), url
+
+
+def test_member_list_hides_emails_from_all_but_managers(app, people):
+    url = "/api/3/action/metropole_committee_member_list"
+    for who in (None, "visiteur", "membre"):
+        for client in clients(app, who):
+            body = text(client.get(url))
+            assert "membre@example.org" not in body, client
+            assert client.get(url + "?include_past=true").status_code == 403, client
+    for client in clients(app, "secretaire"):
+        assert "membre@example.org" in text(client.get(url)), client
