@@ -70,17 +70,21 @@ class Portal:
         self.requests = 0
         self.setup_seconds = (0.0, 0.0)
         self.cpu: dict[str, list[float]] = {}
+        self.cpu_by_label: dict[str, float] = {}
+        self.reads: list[Any] = []  # the matrix's probes (matrix.Matrix)
 
     def get(self, principal: Principal, url: str, params: dict[str, Any] | None = None,
-            headers: dict[str, str] | None = None) -> Reply:
-        return self.request(principal, "GET", url, params=params, headers=headers)
+            headers: dict[str, str] | None = None, label: str = "") -> Reply:
+        return self.request(principal, "GET", url, params=params, headers=headers,
+                            label=label)
 
-    def post(self, principal: Principal, url: str, data: dict[str, Any]) -> Reply:
-        return self.request(principal, "POST", url, json_body=data)
+    def post(self, principal: Principal, url: str, data: dict[str, Any],
+             label: str = "") -> Reply:
+        return self.request(principal, "POST", url, json_body=data, label=label)
 
     def request(self, principal: Principal, method: str, url: str,
                 params: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-                json_body: dict[str, Any] | None = None) -> Reply:
+                json_body: dict[str, Any] | None = None, label: str = "") -> Reply:
         if params:
             url = f"{url}?{urlencode(params, doseq=True)}"
         extra = dict(headers or {})
@@ -106,6 +110,9 @@ class Portal:
             _check_identity(principal, response.request.environ)
             reply = Reply(principal.key, method, url, response.status_code,
                           response.get_data(as_text=True))
-        self.cpu.setdefault(principal.kind, []).append(time.process_time() - started)
+        spent = time.process_time() - started
+        self.cpu.setdefault(principal.kind, []).append(spent)
+        self.cpu_by_label[label or url.split("?")[0]] = \
+            self.cpu_by_label.get(label or url.split("?")[0], 0.0) + spent
         self._replies[key] = reply
         return reply

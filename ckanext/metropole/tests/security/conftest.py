@@ -14,6 +14,7 @@ import re
 import smtplib
 import threading
 import time
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -98,8 +99,9 @@ def matrix_portal(reset_db: Any, tmp_path_factory: Any) -> Iterator[Portal]:
         config["ckanext.xloader.api_token"] = factories.APIToken(
             user=site_user["name"])["token"]
 
-        def upload(package_id: str, data: bytes, filename: str, **fields: Any) -> Any:
-            return _upload(app, package_id, data, filename, **fields)
+        def upload(package_id: str, data: bytes, filename: str, through_xloader: bool,
+                   **fields: Any) -> Any:
+            return _upload(app, package_id, data, filename, through_xloader, **fields)
 
         world = world_mod.seed(upload)
         world.mails = [(list(to), msg) for _, _, to, msg in mails.get_smtp_messages()]
@@ -113,6 +115,7 @@ def matrix_portal(reset_db: Any, tmp_path_factory: Any) -> Iterator[Portal]:
         portal.principals = _principals(app, world)
         portal.setup_seconds = (time.perf_counter() - started, time.process_time() - cpu_started)
         yield portal
+        _report(portal)
     finally:
         if server is not None:
             server.shutdown()
@@ -121,6 +124,26 @@ def matrix_portal(reset_db: Any, tmp_path_factory: Any) -> Iterator[Portal]:
         config.update(snapshot)
         ckan_plugins.unload_non_system_plugins()
         model.Session.remove()
+
+
+SIZE: list[str] = []  # what the matrix ran, for the terminal summary
+REPORT = Path(__file__).resolve().parents[4] / "build"
+
+
+def _report(portal: Portal) -> None:
+    from ckan import __version__
+
+    from ckanext.metropole.tests.security.matrix import size
+
+    line = f"[security matrix, CKAN {__version__}] " + size(portal, portal.reads)
+    SIZE.append(line)
+    REPORT.mkdir(exist_ok=True)
+    (REPORT / f"security-matrix-{__version__}.txt").write_text(line + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in SIZE:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)
@@ -132,19 +155,43 @@ def matrix_config(matrix_portal: Portal) -> Iterator[None]:
     yield
 
 
-def _upload(app: Any, package_id: str, data: bytes, filename: str, **fields: Any) -> Any:
-    """The editor uploads a CSV; xloader's job loads it (tests/datastore's way)."""
-    from io import BytesIO
+def _upload(app: Any, package_id: str, data: bytes, filename: str, through_xloader: bool,
+            **fields: Any) -> Any:
+    """The editor uploads a CSV; xloader's job loads it (tests/datastore's way),
+    or, without xloader, the editor pushes its rows with ``datastore_create``."""
+    import csv
+    from io import BytesIO, StringIO
 
     from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
 
-    resource = test_helpers.call_action(
-        "resource_create", context={"user": world_mod.USERS["editor"], "ignore_auth": False},
-        package_id=package_id, upload=FakeFileStorage(BytesIO(data), filename),
-        url=filename, format="CSV", **fields)
-    worker = ckan_jobs.Worker([QUEUE])
-    with app.flask_app.test_request_context():
-        worker.work(burst=True)
+    editor = {"user": world_mod.USERS["editor"], "ignore_auth": False}
+    formats = config.get("ckanext.xloader.formats")
+    if not through_xloader:
+        config["ckanext.xloader.formats"] = ""  # no format is loaded on upload
+    try:
+        resource = test_helpers.call_action(
+            "resource_create", context=dict(editor), package_id=package_id,
+            upload=FakeFileStorage(BytesIO(data), filename), url=filename, format="CSV",
+            **fields)
+    finally:
+        if formats is None:
+            config.pop("ckanext.xloader.formats", None)
+        else:
+            config["ckanext.xloader.formats"] = formats
+    if through_xloader:
+        worker = ckan_jobs.Worker([QUEUE])
+        with app.flask_app.test_request_context():
+            worker.work(burst=True)
+    else:
+        rows = list(csv.reader(StringIO(data.decode()), delimiter=";"))
+        test_helpers.call_action(
+            "datastore_create", context=dict(editor), resource_id=resource["id"],
+            force=True, fields=[{"id": name, "type": "text"} for name in rows[0]],
+            records=[dict(zip(rows[0], row, strict=True)) for row in rows[1:]])
+        test_helpers.call_action(
+            "resource_create_default_resource_views", context=dict(editor),
+            resource=test_helpers.call_action("resource_show", id=resource["id"]),
+            create_datastore_views=True)
     model.Session.remove()
     return test_helpers.call_action("resource_show", id=resource["id"])
 

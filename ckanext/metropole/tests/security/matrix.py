@@ -6,6 +6,8 @@ import html
 import json
 import re
 import time
+import zlib
+from collections import Counter
 from typing import Any, Iterable
 
 from ckanext.metropole.tests.security import probes, rules
@@ -32,15 +34,78 @@ class Leak:
 
 # ----------------------------------------------------------------- the asking
 
+def role_groups() -> tuple[tuple[str, ...], ...]:
+    """The roles rules.py entitles identically to every field at every state,
+    in rules.ROLES order; anonymous stands apart (another identity kind)."""
+    groups: dict[Any, list[str]] = {}
+    for role in rules.ROLES:
+        if role == "sysadmin":
+            continue  # reads everything: nothing to find
+        signature = (role == "anonymous", tuple(
+            rules.entitled(role, s, f) for s in rules.STATES for f in rules.FIELDS))
+        groups.setdefault(signature, []).append(role)
+    return tuple(tuple(g) for g in groups.values())
+
+
+GROUPS = role_groups()
+GROUP_OF = {role: group for group in GROUPS for role in group}
+# the API actions a browser session also asks (the rest of the API only with a
+# token: both reach the same actions through CKAN's identify step, and
+# test_session_and_token_see_the_same_api proves it on these)
+SESSION_API = frozenset({"action package_show", "action package_search",
+                         "action metropole_review_list", "action user_activity_list",
+                         "action dashboard_activity_list", "action tag_list",
+                         "action datastore_search", "action resource_show"})
+
+
+def representative(role: str, state: str) -> str:
+    """The role of ``role``'s group that asks the probes about the dataset in
+    ``state``: the group's roles take the states in turn."""
+    group = GROUP_OF[role]
+    return group[rules.STATES.index(state) % len(group)]
+
+
 class Matrix:
-    """The probes and who asks them; replies are kept by the portal."""
+    """The probes and who asks them; replies are kept by the portal.
+
+    Who asks what (the plan): anonymous asks everything; each other group of
+    roles entitled alike (:data:`GROUPS`) asks the probes about a dataset in
+    one state through one representative (:func:`representative`), and each
+    site-wide probe (lists, searches, dashboards, feeds: about every dataset at
+    once) through one of its roles in turn, label by label, so that every role
+    asks part of every action's variants. API actions with the token, pages with
+    the session, and :data:`SESSION_API` with both."""
 
     def __init__(self, portal: Portal) -> None:
         self.portal = portal
         self.world = portal.world
         self.reads = probes.all_reads(self.world, portal.app)
+        portal.reads = self.reads
         self.started = time.perf_counter()
         self.cpu_started = time.process_time()
+        # site-wide probe -> group -> the role that asks it
+        turns: dict[tuple[tuple[str, ...], str], int] = {}
+        self.sitewide: dict[probes.Probe, dict[tuple[str, ...], str]] = {}
+        for probe in self.reads:
+            if self.state_of(probe) is not None:
+                continue
+            chosen = {}
+            for group in GROUPS:
+                turn = turns.get((group, probe.label), zlib.crc32(probe.label.encode()))
+                turns[(group, probe.label)] = turn + 1
+                chosen[group] = group[turn % len(group)]
+            self.sitewide[probe] = chosen
+        # the session's sample of SESSION_API: the first probe of each action
+        # per state (and one site-wide)
+        firsts: dict[tuple[str, str | None], probes.Probe] = {}
+        for probe in self.reads:
+            if probe.label in SESSION_API:
+                firsts.setdefault((probe.label, self.state_of(probe)), probe)
+        self.session_api = set(firsts.values())
+
+    @staticmethod
+    def state_of(probe: probes.Probe) -> str | None:
+        return probe.about or (probe.oracle[0] if probe.oracle else None)
 
     def principals(self, role: str) -> list[Principal]:
         if role == "anonymous":
@@ -49,18 +114,26 @@ class Matrix:
                 self.portal.principals[f"{role}/session"]]
 
     def asks(self, principal: Principal, probe: probes.Probe) -> bool:
-        """Does this principal ask this probe? API with a token, pages with a
-        session, both anonymously; a role entitled to every sentinel of the
-        dataset a probe is about learns nothing from it."""
+        """Does this principal ask this probe? (the plan above; and a role
+        entitled to every sentinel of the dataset a probe is about learns
+        nothing from it)"""
         if principal.kind == "token" and probe.channel != "api":
             return False
-        if principal.kind == "session" and probe.channel != "page":
+        if principal.kind == "session" and probe.channel != "page" \
+                and probe not in self.session_api:
+            return False
+        role = principal.role
+        state = self.state_of(probe)
+        if state is None:
+            if self.sitewide[probe][GROUP_OF[role]] != role:
+                return False
+        elif representative(role, state) != role:
             return False
         if probe.about is not None:
             carried = self.world.datasets[probe.about].sentinels
-            if all(rules.entitled(principal.role, probe.about, f) for f in carried):
+            if all(rules.entitled(role, probe.about, f) for f in carried):
                 return False
-        if probe.oracle is not None and rules.entitled(principal.role, *probe.oracle):
+        if probe.oracle is not None and rules.entitled(role, *probe.oracle):
             return False
         return True
 
@@ -72,10 +145,11 @@ class Matrix:
     def ask(self, principal: Principal, probe: probes.Probe) -> Reply:
         headers = dict(probe.headers)
         if probe.method == "POST":
-            return self.portal.post(principal, probe.url, json.loads(probe.body))
+            return self.portal.post(principal, probe.url, json.loads(probe.body),
+                                    label=probe.label)
         return self.portal.get(principal, probe.url,
                                params=dict(_grouped(probe.params)) or None,
-                               headers=headers or None)
+                               headers=headers or None, label=probe.label)
 
 
 def _grouped(params: tuple[tuple[str, Any], ...]) -> Iterable[tuple[str, Any]]:
@@ -140,3 +214,22 @@ def leaks_of(matrix: Matrix, role: str, state: str) -> list[Leak]:
     return found
 
 
+
+
+def size(portal: Portal, reads: list[probes.Probe]) -> str:
+    """What the matrix ran: requests per identity kind, roles, states, probes,
+    endpoints, and what it cost (the closing note of issue 15 quotes it)."""
+    kinds = Counter(key.split("/")[1] if "/" in key else "anonymous"
+                    for (key, _, _, _) in portal._replies)
+    roles = {key.split("/")[0] for (key, _, _, _) in portal._replies}
+    states = {Matrix.state_of(p) for p in reads} - {None}
+    endpoints = {p.label for p in reads}
+    cpu = {k: sum(v) for k, v in portal.cpu.items()}
+    costly = sorted(portal.cpu_by_label.items(), key=lambda kv: -kv[1])[:10]
+    return (f"{portal.requests} requests ({', '.join(f'{k} {n}' for k, n in kinds.items())}), "
+            f"{len(roles)} roles in {len(GROUPS)} groups, {len(states)} states, "
+            f"{len(reads)} probes over {len(endpoints)} endpoints; "
+            f"set-up {portal.setup_seconds[0]:.0f} s (CPU {portal.setup_seconds[1]:.0f} s), "
+            f"requests CPU {sum(cpu.values()):.0f} s ("
+            + ", ".join(f"{k} {v:.0f} s" for k, v in cpu.items()) + "); costliest: "
+            + ", ".join(f"{label} {s:.1f} s" for label, s in costly))

@@ -464,9 +464,16 @@ def write_params(name: str, world: World) -> list[tuple[dict[str, Any], str | No
         return [(complete_dataset(d.owner_org, id=d.id, name=d.sentinels["name"],
                                   title="Réécrit", private=True, committee_override=None),
                  d.state) for d in datasets]
-    if name == "bulk_update_public":
+    if name in ("bulk_update_public", "bulk_update_private"):
         return [({"datasets": [d.id], "org_id": dijon}, d.state) for d in datasets
                 if d.owner_org == dijon]
+    if name == "package_owner_org_update":
+        return [({"id": d.id, "organization_id": world.orgs["chenove"]["id"]}, d.state)
+                for d in datasets]
+    if name == "activity_create":
+        return [({"subject_id": d.id, "object_id": d.id, "activity_type": "changed package",
+                  "user_id": world.users["user"]["id"], "data": {"package": {"title": "x"}}},
+                 d.state) for d in datasets[:1]]
     if name == "xloader_hook":
         return [({"metadata": {"resource_id": d.resource_id}, "status": "error",
                   "error": "x"}, d.state) for d in datasets]
