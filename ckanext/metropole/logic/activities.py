@@ -104,6 +104,7 @@ def activity_create(original: Action, context: dict[str, Any],
     if data_dict.get("activity_type") in VIEW_ACTIVITIES:
         pkg = model.Package.get(str(data_dict.get("object_id") or ""))
         if pkg is None or pkg.private or pkg.state != "active":
+            tk.check_access("activity_create", context, data_dict)
             return None
     data = data_dict.get("data")
     if isinstance(data, dict) and isinstance(data.get("package"), dict):
