@@ -19,6 +19,7 @@ from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import external, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
+from ckanext.metropole.logic.conformity import with_stored_resources
 
 # the key of the errors about resource addresses (not a field of the form)
 RESOURCE_URL = "resource_url"
@@ -139,7 +140,9 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
     if as_text(pkg.get("opening_status")) != vocab.OPENING_OPEN:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
-    refused = resource_urls.errors(pkg.get("resources") or [])
+    # every file of the dataset, those the save does not list included (CKAN
+    # 2.12 validates only the resources a save changes)
+    refused = resource_urls.errors(with_stored_resources(pkg).get("resources") or [])
     if refused:
         errors[RESOURCE_URL] = refused
     if committee:

@@ -26,7 +26,8 @@ def _content(portal) -> list[str]:
     found = portal.action("package_search", q="*:*", rows=1000, include_private=True,
                           include_drafts=True)
     for entry in found["results"]:
-        out += [entry.get("title", ""), entry.get("notes", ""), entry.get("name", "")]
+        out += [entry.get("title", ""), entry.get("notes", ""), entry.get("name", ""),
+                entry.get("license_justification", "")]
         out += [r.get("name", "") for r in entry.get("resources", [])]
         out += [t["name"] for t in entry.get("tags", [])]
     return [c for c in out if c]

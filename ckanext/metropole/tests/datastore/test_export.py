@@ -123,3 +123,31 @@ def test_bad_parameters_are_named(app: Any, tables: dict[str, str]) -> None:
         response = app.get(f"/datastore/dump/{tables['published']}?format=csv-fr&{query}")
         assert response.status_code == 400, (query, response.status_code)
         assert field in response.get_data(as_text=True)
+
+
+@datastore_marks
+@pytest.mark.usefixtures("with_plugins", "clean_datastore")
+def test_a_table_created_with_its_resource(app: Any, people: People) -> None:
+    """``datastore_create`` with a new resource gives it CKAN's marker as URL
+    until the table exists: the URL check must let it through (it answered
+    409 "URL : une adresse complète…")."""
+    dataset = helpers.call_action(
+        "package_create", context={"user": "admin-dijon"},
+        **complete_dataset(people.dijon["id"], name="surfaces", resources=[]))
+    token = helpers.call_action("api_token_create", context={"user": "admin-dijon",
+                                                              "ignore_auth": True},
+                                user="admin-dijon", name="t")["token"]
+    response = app.post("/api/3/action/datastore_create", headers={"Authorization": token},
+                        json={"resource": {"package_id": dataset["id"], "name": "Surfaces",
+                                           "format": "CSV"},
+                              "fields": FIELDS, "records": RECORDS})
+    assert response.status_code == 200, response.json
+    resource = helpers.call_action("resource_show", id=response.json["result"]["resource_id"])
+    assert resource["datastore_active"]
+    # a real address is still checked
+    response = app.post("/api/3/action/datastore_create", headers={"Authorization": token},
+                        json={"resource": {"package_id": dataset["id"], "name": "X",
+                                           "url": "javascript:alert(1)"},
+                              "fields": FIELDS})
+    assert response.status_code == 409
+    assert "url" in response.json["error"]
