@@ -152,7 +152,7 @@ def _package_search(world: World) -> list[dict[str, Any]]:
 
 
 def _review_list(world: World) -> list[dict[str, Any]]:
-    from ckanext.metropole.model import STATES
+    from ckanext.metropole.committee.model import STATES
 
     return ([{}, {"state": "all"}, {"mine": "true"}, {"mine": "true", "state": "all"},
              {"late": "true"}, {"commune": "21231", "state": "all"},

@@ -213,7 +213,8 @@ def _advance(state: str, package_id: str, s: dict[str, str], carried: dict[str, 
 
 def _check_states(datasets: dict[str, Dataset]) -> None:
     """Each dataset is really in its state (the matrix is only as good as this)."""
-    from ckanext.metropole.logic import committee_state, publication
+    from ckanext.metropole.committee import state as committee_state
+    from ckanext.metropole.logic import publication
 
     for state, d in datasets.items():
         pkg = helpers.call_action("package_show", id=d.id)
