@@ -69,6 +69,7 @@ def package_owner_org_update(original_action: Any, context: Context,
     its own (sysadmins), it would move a public dataset into a commune
     without the committee. The move then goes through ``package_patch``.
     """
+    params.require_text(data_dict, "id", "organization_id")  # CKAN's lookups fail on others
     pkg = model.Package.get(str(data_dict.get("id") or ""))
     target = str(data_dict.get("organization_id") or "")
     org = model.Group.get(target) if target else None

@@ -178,6 +178,9 @@ def bounded(next_action: Action, context: dict[str, Any], data_dict: dict[str, A
 @tk.side_effect_free  # chained actions keep only their own attributes: GET stays allowed
 def datastore_search_sql(next_action: Action, context: dict[str, Any],
                          data_dict: dict[str, Any]) -> Any:
+    if not isinstance(data_dict.get("sql"), str) or not data_dict["sql"].strip():
+        # CKAN 2.12 reads data_dict["sql"] without checking it (a KeyError, a 500)
+        raise tk.ValidationError({"sql": [tk._("Missing value")]})
     if not visitor_sql(context, str(data_dict.get("sql") or "")):
         return next_action(context, data_dict)
     with sql_slot():
