@@ -7,6 +7,14 @@ when the configuration a test starts with differs from the one the loaded
 plugins were set up with (a ``ckan_config`` mark, another ``ckan.plugins``), and
 restores exactly the configuration that loading produced otherwise.
 
+Application: CKAN's ``app`` builds a new application for every test, and
+``make_app`` reloads every plugin again (a second or more per test, most of it
+in ``inspect.stack()`` calls of the plugins' ``update_config``). Ours reuses
+the last application when the test starts with the same configuration and the
+same plugin instances, with the configuration and the site's settings
+(``app_globals``) that building it produced; each request still gets a fresh
+test client (no cookie survives a test).
+
 CKAN's ``reset_db`` drops every table the first time it runs in a session
 (plugin tables included) and only re-creates CKAN's own: re-apply the
 plugins' alembic migrations after each reset, so ``clean_db``,
@@ -23,6 +31,7 @@ from ckan.plugins import core as plugins_core
 from ckan.tests import helpers as test_helpers
 
 _loaded: dict[str, Any] = {}
+_built: dict[str, Any] = {}
 _heads: dict[str, str | None] = {}
 
 
@@ -92,3 +101,26 @@ def with_plugins(ckan_config):
             plugins=list(plugins_core._PLUGINS),
         )
     yield
+
+
+def _plugins_key() -> list[tuple[str, int]]:
+    return [(name, id(plugin)) for name, plugin in plugins_core._PLUGINS_SERVICE.items()]
+
+
+@pytest.fixture
+def app(make_app):
+    """CKAN's ``app``, reused while the configuration and plugins are the same
+    (see above)."""
+    from ckan.lib import app_globals
+
+    key = _config_key()
+    if _built.get("key") == key and _built.get("plugins") == _plugins_key():
+        config.clear()
+        config.update(copy.deepcopy(_built["after"]))
+        app_globals.reset()
+        return test_helpers.CKANTestApp(_built["wsgi"])
+    _built.clear()
+    built = make_app()
+    _built.update(key=key, plugins=_plugins_key(), wsgi=built.app,
+                  after=copy.deepcopy(dict(config)))
+    return built
