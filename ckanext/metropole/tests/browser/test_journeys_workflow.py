@@ -153,6 +153,18 @@ def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_res
     assert review["state"] == "en_examen"
     # the audit trail names the secretary as who opened it
     assert [e["user_name"] for e in review["events"] if e["kind"] == "opened"] == [SECRETARY]
+    # removing a member asks first, by name; cancelling changes nothing
+    page.goto("/comite/membres")
+    axe_results.assert_clean(page, "committee members")
+    _submit(page, "button:has-text('Retirer Paul Durand')")
+    assert page.get_by_role("heading", level=1).inner_text() == "Retirer Paul Durand ?"
+    page.shots("removing a member asks first")
+    axe_results.assert_clean(page, "confirmation page, removing a member")
+    page.get_by_role("link", name="Annuler, revenir").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/comite/membres")
+    assert "paul-durand" in [m["user_name"] for m in
+                             portal.action("metropole_committee_member_list")]
     page.context.clear_cookies()
 
     login(page, "paul-durand")
