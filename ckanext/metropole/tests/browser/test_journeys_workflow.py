@@ -155,6 +155,7 @@ def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_res
     assert [e["user_name"] for e in review["events"] if e["kind"] == "opened"] == [SECRETARY]
     # removing a member asks first, by name; cancelling changes nothing
     page.goto("/comite/membres")
+    page.shots("committee members")
     axe_results.assert_clean(page, "committee members")
     _submit(page, "button:has-text('Retirer Paul Durand')")
     assert page.get_by_role("heading", level=1).inner_text() == "Retirer Paul Durand ?"
