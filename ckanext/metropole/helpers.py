@@ -203,6 +203,73 @@ def metropole_committee_label(kind: str, value: Any) -> str:
     return committee_labels.label(kind, value)
 
 
+def metropole_committee_proposal(pkg: dict[str, Any]) -> dict[str, Any] | None:
+    """The "Propose to the committee" panel of a dataset page, for those who
+    may propose it (None otherwise, and for anonymous readers)."""
+    from ckanext.metropole.committee import checklist
+
+    if not tk.g.get("user") or not pkg.get("id"):
+        return None
+    try:
+        tk.check_access("metropole_review_propose",
+                        {"user": tk.g.user, "auth_user_obj": tk.g.userobj}, {"id": pkg["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    return checklist.proposal(pkg, True)
+
+
+def metropole_dataset_form(data: dict[str, Any]) -> dict[str, Any]:
+    """How the dataset form ends for the current user (``data``: the form's).
+
+    ``direct``: the user may choose the visibility (sysadmins, datasets of
+    organizations outside the committee, a dataset public already, which
+    may be made private). Otherwise the dataset stays private until the
+    decision, and the edit form offers "Save and propose to the committee"
+    (``propose``) when the dataset may be proposed. ``published``: a public
+    dataset of the métropole or a commune, which a change of what the
+    committee examined takes offline (``watched``: those fields' labels).
+    """
+    from flask import g
+
+    kept = g.setdefault("metropole_dataset_form", {})
+    key = as_text(data.get("id"))
+    if key not in kept:
+        kept[key] = _dataset_form(data)
+    return kept[key]
+
+
+def _dataset_form(data: dict[str, Any]) -> dict[str, Any]:
+    from ckan import model
+
+    from ckanext.metropole.committee import checklist, members
+    from ckanext.metropole.committee import state as committee_state
+
+    user = tk.g.get("userobj") or None
+    out = {"direct": True, "propose": False, "published": False, "watched": ""}
+    stored = model.Package.get(as_text(data.get("id"))) if data.get("id") else None
+    if stored is not None and stored.state == "active" and not stored.private:
+        out["published"] = committee_state.subject({"owner_org": stored.owner_org})
+        out["watched"] = committee_state.field_labels(
+            [f for f in committee_state.WATCHED_FIELDS if f != "owner_org"])
+        return out
+    if user is None or members.is_sysadmin(user):
+        return out
+    if stored is not None:
+        subject = committee_state.subject({"owner_org": stored.owner_org})
+        if not subject or committee_state.cleared(stored.id):
+            return out
+    else:
+        orgs = tk.h.organizations_available("create_dataset")
+        if not orgs or not all(committee_state.subject({"owner_org": o["id"]}) for o in orgs):
+            return out
+    out["direct"] = False
+    if stored is not None:
+        # the checklist on the dataset page says what a refused proposal lacks
+        latest = committee_state.latest_review(stored.id)
+        out["propose"] = (latest or {}).get("state") not in checklist.BUSY
+    return out
+
+
 def metropole_committee_criteria() -> list[dict[str, str]]:
     from ckanext.metropole.committee import labels as committee_labels
 
@@ -368,3 +435,31 @@ def metropole_organization_info(org_id: str) -> dict[str, Any]:
         except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
             kept[org_id] = {}
     return kept[org_id]
+
+
+def metropole_long_date(value: Any, with_hours: bool = False) -> str:
+    """A date written out in the request's language: "7 décembre 2026"
+    (CKAN's ``render_datetime`` writes "décembre 7, 2026" in French), with the
+    time ("7 décembre 2026 à 14:05") in the portal's display time zone."""
+    import datetime
+
+    from flask_babel import format_date
+
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if not isinstance(value, datetime.date):
+        return ""
+    time = ""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        value = value.astimezone(tk.h.get_display_timezone())
+        time = value.strftime("%H:%M")
+        value = value.date()
+    day = format_date(value, "d MMMM yyyy")
+    if with_hours and time:
+        return tk._("{date} at {time}").format(date=day, time=time)
+    return day

@@ -82,11 +82,21 @@ def package_owner_org_update(original_action: Any, context: Context,
     return None
 
 
+# the value of the dataset form's "Save and propose to the committee" button
+SAVE_AND_PROPOSE = "propose"
+
+
 @tk.chained_action
 def package_update(original_action: Any, context: Context, data_dict: DataDict) -> Any:
     params.require_text(data_dict, "id", "name")
     check_tags(data_dict)
     take_override(context, data_dict)
+    # CKAN's edit view sets ``save`` in the context and drops the button's
+    # value from the data: the button pressed is read from the form itself
+    from_form = bool(context.get("save")) and bool(tk.request)
+    propose = from_form and tk.request.form.get("save") == SAVE_AND_PROPOSE
+    if from_form:
+        data_dict.pop("save", None)
     if not context.get(reviews.COMMITTEE_CONTEXT):
         stored = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
         if stored is not None and not stored.private and stored.state == "active":
@@ -94,7 +104,46 @@ def package_update(original_action: Any, context: Context, data_dict: DataDict) 
                 {"ignore_auth": True, "use_cache": False, "for_view": False},
                 {"id": stored.id})
             context["metropole_before"] = committee_state.fingerprint(before)
-    return original_action(context, data_dict)
+    result = original_action(context, data_dict)
+    if from_form:
+        _tell_the_form(context, result, propose)
+    return result
+
+
+def _tell_the_form(context: Context, pkg: Any, propose: bool) -> None:
+    """What the dataset form's save did beyond saving, said to its user (a
+    flash message on the dataset page the form goes back to): the dataset
+    went offline for a new review, or it was proposed to the committee."""
+    package_id = pkg.get("id") if isinstance(pkg, dict) else context.get("id")
+    title = pkg.get("title") if isinstance(pkg, dict) else ""
+    reopened = context.pop("metropole_reopened", None)
+    if reopened:
+        tk.h.flash_notice(tk._(
+            "Saved. You changed what the committee examined ({fields}): \"{title}\" is "
+            "no longer public and a new review of the committee is open; it will be "
+            "published again after the committee's opinion and the decision.").format(
+                fields=reopened, title=title))
+    if not propose or not package_id:
+        return
+    try:
+        tk.get_action("metropole_review_propose")(
+            {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+            {"id": package_id})
+    except tk.NotAuthorized:
+        tk.h.flash_error(tk._("Saved, but you may not propose this dataset to the "
+                              "committee."))
+    except tk.ValidationError as error:
+        tk.h.flash_error(tk._(
+            "Saved, but not proposed to the committee yet: {details} The checklist on "
+            "the dataset's page shows what is missing.").format(
+                details=" ".join(m for found in error.error_dict.values()
+                                 for m in (found if isinstance(found, list) else [found])
+                                 if isinstance(m, str))))
+    else:
+        tk.h.flash_success(tk._(
+            "Saved and proposed to the committee: its secretary opens the review, then "
+            "the members give their opinion. You will follow its progress in the "
+            "\"Committee opinion\" tab."))
 
 
 def _saved(data: DataDict) -> DataDict:
@@ -133,4 +182,6 @@ def after_dataset_saved(context: Context, data: DataDict, created: bool = False)
             reviews.record_override(package_id, _actor_id(context, data, created),
                                     override, pkg=_saved(data), first=latest is None)
     if before is not None:
-        reviews.reopen_if_changed(package_id, before, acting_user(context))
+        changed = reviews.reopen_if_changed(package_id, before, acting_user(context))
+        if changed:
+            context["metropole_reopened"] = committee_state.field_labels(changed)

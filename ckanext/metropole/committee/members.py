@@ -110,6 +110,19 @@ def _dictize(row: Any) -> dict[str, Any]:
     return out
 
 
+def display_name(user: Any) -> str:
+    """The full name of ``user`` (name or id), else its user name; empty if unknown."""
+    obj = user_object(user)
+    return (obj.fullname or obj.name) if obj is not None else ""
+
+
+def count_current() -> int:
+    """How many members sit on the committee today."""
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(committee_member).where(
+            _current_clause())).scalar_one()
+
+
 def seats_taken(college: str) -> int:
     return model.Session.execute(
         sa.select(sa.func.count()).select_from(committee_member).where(

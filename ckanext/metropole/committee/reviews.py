@@ -202,6 +202,12 @@ def snapshot(pkg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def proposal_problems(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """What stops the proposal of ``pkg``: the gate as if it went public
+    (the decision sets its opening status), the committee's review aside."""
+    return gate.check_proposal(dict(pkg, private=False, opening_status=vocab.OPENING_OPEN))
+
+
 def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, Any]:
     """Ask for the opening of a dataset: it must pass the gate but for the review."""
     stored = _package(package_id)
@@ -218,8 +224,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
     if not pkg.get("private") and committee_state.cleared(stored.id):
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already published")]})
-    candidate = dict(pkg, private=False, opening_status=vocab.OPENING_OPEN)
-    problems = gate.check_proposal(candidate)
+    problems = proposal_problems(pkg)
     if problems:
         raise tk.ValidationError(problems)
     days = settings.deadline_days()
@@ -406,8 +411,14 @@ def record_decision(package_id: str, user: model.User, decision: str,
                         fields=committee_state.field_labels(changed))]})
             _patch_package(user.name, stored.id, private=False,
                            opening_status=vocab.OPENING_OPEN)
-        elif previous != "en_examen":
-            _patch_package(user.name, stored.id, opening_status=previous)
+        else:
+            # kept closed or returned: no longer announced for opening (the
+            # calendar and the SCDL catalogue list the "planifié" ones); the
+            # producer plans it again, or proposes it again, when it is ready
+            closed = previous if previous in (vocab.OPENING_INVENTORIED,
+                                              vocab.OPENING_NOT_OPENABLE) \
+                else vocab.OPENING_INVENTORIED
+            _patch_package(user.name, stored.id, opening_status=closed)
         return dict(row, decision=decision, decision_kind=kind)
 
     row = _transaction(work)
@@ -478,22 +489,23 @@ def examined_changes(package_id: str, pkg: dict[str, Any],
 
 
 def reopen_if_changed(package_id: str, before: dict[str, Any],
-                      user: model.User | None) -> bool:
+                      user: model.User | None) -> list[str]:
     """What the committee examined changed on a published dataset: a new review opens.
 
     The dataset goes back to private until the committee has examined it
     again (inside the caller's transaction). ``before``: the watched fields
     of the dataset before the change, the reference of a *legacy* row.
+    Returns the fields that changed (empty: nothing re-opened).
     """
     stored = model.Package.get(package_id)
     if stored is None or stored.private or stored.state != "active":
-        return False
+        return []
     pkg = _show(stored.id)
     if not committee_state.subject(pkg):
-        return False
+        return []
     changed = examined_changes(stored.id, pkg, before)
     if not changed:
-        return False
+        return []
     at = now()
     values = dict(package_id=stored.id, state="en_examen", proposed_by=user.id if user else None,
                   proposed_at=at, opened_at=at,
@@ -505,5 +517,6 @@ def reopen_if_changed(package_id: str, before: dict[str, Any],
     row = dict(values, id=row_id)
     stored.private = True  # first: the event's activity takes the private labels
     _event(row, user.id if user else None, "reopened", "publie", "en_examen",
-           tk._("Review re-opened: changed {fields}").format(fields=", ".join(changed)))
-    return True
+           tk._("Review re-opened: changed {fields}").format(
+               fields=committee_state.field_labels(changed)))
+    return changed

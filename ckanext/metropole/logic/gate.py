@@ -23,6 +23,8 @@ from ckanext.metropole.logic.conformity import with_stored_resources
 
 # the key of the errors about resource addresses (not a field of the form)
 RESOURCE_URL = "resource_url"
+# the key of the error of a proposal without any file
+FILES = "files"
 SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
 
 
@@ -78,9 +80,10 @@ def _committee_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
     latest = committee_state.latest_review(stored.id) if stored is not None else None
     if latest is None or latest["state"] != committee_state.CLEARED:
         return {"committee_review": [tk._(
-            "Committee review: a dataset of the métropole or a commune becomes "
-            "public only through a \"published\" decision after the committee's "
-            "review (propose it for review), or a documented sysadmin override")]}
+            "Publication: a dataset of the métropole or a commune becomes public after "
+            "the committee's review. Save it without publishing, then propose it to the "
+            "committee from its page (\"Propose to the committee\"): the organization's "
+            "administrators publish it once the committee has given its opinion")]}
     if stored.state == "active" and not stored.private:
         return {}
     if latest.get("snapshot") is None:
@@ -146,7 +149,11 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
     if refused:
         errors[RESOURCE_URL] = refused
     if committee:
-        errors.update(_committee_errors(pkg))
+        review = _committee_errors(pkg)
+        if review:
+            # the decision sets the opening status: never ask the producer to
+            errors.pop("opening_status", None)
+        errors.update(review)
     return errors
 
 
@@ -154,5 +161,10 @@ def check_proposal(pkg: dict[str, Any]) -> dict[str, list[str]]:
     """What stops a proposal to the committee: the gate but for the review,
     and the site's minimum metadata quality score (if it set one)."""
     errors = check_publication(pkg, committee=False)
+    if not with_stored_resources(pkg).get("resources"):
+        # the committee examines data, not an empty description
+        errors[FILES] = [tk._(
+            "Files: add at least one file (the data the committee will examine) "
+            "before proposing the dataset")]
     errors.update(quality.check_minimum(pkg))
     return errors

@@ -14,6 +14,7 @@ is honoured by the other, as behind a load balancer, and its logout too.
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 import signal
@@ -274,7 +275,8 @@ def test_a_browser_session_opened_on_one_server_is_honoured_by_the_other(
         "value": "favorable", "comment": "Source précisée", "_csrf_token": token_b})
     assert saved.status_code == 302, saved.text[:500]
     assert opinions() == ["favorable"]
-    assert "Enregistré." in browser.get(b.url + page, timeout=60).text
+    assert "est enregistré. Vous pouvez le modifier" in html.unescape(
+        browser.get(b.url + page, timeout=60).text)
 
     # logged out on B: A no longer knows the browser
     out = browser.get(b.url + "/user/_logout", allow_redirects=False, timeout=60)

@@ -158,7 +158,8 @@ def test_errors_name_the_field_and_the_resource_comes_from_the_file(agent, tmp_p
 
     # the address left empty is made from the title by the server too
     page.fill("#field-title", "Menus des cantines de Chenôve")
-    page.select_option("#field-private", "True")
+    # a commune's agent is offered no visibility: the draft stays private
+    assert page.locator("#field-private").count() == 0
     with page.expect_navigation():
         page.locator(SAVE).click()
     assert page.url.endswith("/dataset/menus-des-cantines-de-chenove/resource/new"), page.url

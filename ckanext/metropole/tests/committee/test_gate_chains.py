@@ -151,7 +151,8 @@ def test_editing_what_was_examined_on_a_public_dataset_reopens_a_review(api, peo
     assert body["result"]["private"] is True
     assert _state(pkg["id"]) == "en_examen"
     events = helpers.call_action("metropole_review_show", id=pkg["id"])["events"]
-    assert "criteria" in events[-1]["text"]
+    # the fields named for people, never their keys
+    assert "critères de priorité" in events[-1]["text"]
 
 
 def test_the_edit_form_private_edit_public(api, people):
@@ -253,7 +254,7 @@ def test_moving_a_public_dataset_into_a_commune_needs_the_committee(api, people,
     assert _show(pkg["id"])["private"] is False
     status, body = api("editrice-dijon", "package_patch", id=pkg["id"],
                        owner_org=people.dijon["id"])
-    _refused(status, body, "proposez-le à l'examen")
+    _refused(status, body, "proposez-le au comité depuis sa page")
     shown = _show(pkg["id"])
     assert shown["owner_org"] == outside["id"] and shown["private"] is False
     # nothing half-written: no review row for the refused move
@@ -270,7 +271,7 @@ def test_moving_through_the_form(api, people, outside):
     response = api.app.post(f"/dataset/edit/{pkg['name']}",
                             data=_form(_show(pkg["id"]), owner_org=people.dijon["id"]),
                             headers=api.headers("editrice-dijon"))
-    assert "Examen du comité" in html.unescape(response.body)
+    assert "Publication : un jeu de données de la métropole" in html.unescape(response.body)
     assert _show(pkg["id"])["owner_org"] == outside["id"]
 
 

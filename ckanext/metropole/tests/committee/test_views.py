@@ -71,7 +71,7 @@ def test_review_page_forms_carry_csrf_and_work_in_a_browser_session(app, people)
                                 "comment": "**Préciser** la source"},
                      follow_redirects=True)
     body = _text(saved)
-    assert "Enregistré." in body
+    assert "Votre avis sur « Équipements sportifs » est enregistré." in body
     assert "<strong>Préciser</strong> la source" in body  # markdown, safely rendered
     opinions = act(people, "secretary", "metropole_review_show", id="arbres")["opinions"]
     assert [o["value"] for o in opinions] == ["reserves"]
@@ -127,7 +127,11 @@ def test_membership_page(app, people):
              data={"user": newcomer["name"], "college": "collectivites"})
     names = [m["user_name"] for m in helpers.call_action("metropole_committee_member_list")]
     assert "nouvelle" in names
-    app.post("/comite/membres", headers=secretary, data={"remove": "nouvelle"})
+    confirm = _text(app.post("/comite/membres", headers=secretary,
+                             data={"remove": "nouvelle"}))
+    assert "Retirer" in confirm and "?" in confirm  # a confirmation first (issue 18)
+    app.post("/comite/membres", headers=secretary, data={"remove": "nouvelle",
+                                                         "confirm": "1"})
     names = [m["user_name"] for m in helpers.call_action("metropole_committee_member_list")]
     assert "nouvelle" not in names
 

@@ -95,7 +95,8 @@ def test_changing_licence_or_screening_reopens_a_review(people):
     assert shown["private"] is True and not publication.is_published(shown)
     file = act(people, "member", "metropole_review_show", id=pkg["id"])
     assert file["state"] == "en_examen"
-    assert "license_id" in file["events"][-1]["text"]
+    assert "licence" in file["events"][-1]["text"]
+    assert "license_id" not in file["events"][-1]["text"]  # a label, not the key
     assert pkg["name"] not in _searched_published()
 
 
@@ -104,7 +105,9 @@ def test_returned_to_the_producer_then_proposed_again(people):
     _to_avis(people, pkg, avis="defavorable")
     act(people, "admin", "metropole_decision_record", id=pkg["id"], decision="renvoye",
         justification="Anonymiser la colonne adresse")
-    assert _show(pkg["id"])["opening_status"] == "planifie"  # restored
+    # returned: no longer announced as planned (issue 18); planned again or
+    # proposed again by its producer
+    assert _show(pkg["id"])["opening_status"] == "inventorie"
     act(people, "editor", "metropole_review_propose", id=pkg["id"])
     file = act(people, "editor", "metropole_review_show", id=pkg["id"])
     assert [r["state"] for r in file["history"]] == ["propose", "renvoye"]

@@ -123,10 +123,11 @@ def tables(people: People) -> dict[str, str]:
         "package_create", context={"user": "admin-dijon"},
         **complete_dataset(people.dijon["id"], name="publie", resources=[]))
     reviewed = draft(people, name="en-examen", resources=[])
-    act(people, "editor", "metropole_review_propose", id=reviewed["id"])
-    act(people, "secretary", "metropole_review_open", id=reviewed["id"])
     ids = {"published": upload(published["id"], CSV, "publie.csv")["id"],
            "reviewed": upload(reviewed["id"], CSV, "examen.csv")["id"]}
+    # proposed with its file: a proposal needs one
+    act(people, "editor", "metropole_review_propose", id=reviewed["id"])
+    act(people, "secretary", "metropole_review_open", id=reviewed["id"])
     for resource_id in ids.values():
         assert helpers.call_action("xloader_status", resource_id=resource_id)["status"] \
             == "complete"

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 import ckan.plugins.toolkit as tk
 from ckanext.metropole.tests.committee.conftest import People
@@ -56,9 +56,19 @@ def published_table_is_readable(people: People, tables: dict[str, str],
 
 
 @datastore_marks
-def test_table_under_review_is_unreachable(people: People, tables: dict[str, str]) -> None:
+def test_table_under_review_is_unreachable(app: Any, people: People,
+                                           tables: dict[str, str]) -> None:
     for who in READERS:
         table_under_review_is_unreachable(people, tables, who)
+    # the review page shows the committee the data dictionary, not the rows
+    page = app.get("/dataset/en-examen/comite", headers={
+        "Authorization": factories.APIToken(user="membre")["token"]}).body
+    dictionary = page[page.index("metropole-committee-dictionary"):]
+    dictionary = dictionary[:dictionary.index("</table>")]
+    assert "Dictionnaire des données de" in dictionary
+    assert [c for c in ("Commune", "Équipements") if f'<th scope="row">{c}</th>' in dictionary] \
+        == ["Commune", "Équipements"]
+    assert "Chenôve" not in dictionary
 
 
 def table_under_review_is_unreachable(people: People, tables: dict[str, str],

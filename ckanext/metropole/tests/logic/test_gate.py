@@ -91,7 +91,9 @@ class TestActions:
         draft["private"] = False
         with pytest.raises(tk.ValidationError) as err:
             helpers.call_action("package_update", **draft)
-        assert set(err.value.error_dict) == {"opening_status", "committee_review"}
+        # the decision sets the opening status: the producer is never asked to
+        # set it, only told to go through the committee (issue 18)
+        assert set(err.value.error_dict) == {"committee_review"}
         stored = helpers.call_action("package_show", id=draft["id"])
         assert stored["private"] is True and stored["opening_status"] == "planifie"
 
