@@ -203,6 +203,22 @@ def metropole_committee_label(kind: str, value: Any) -> str:
     return committee_labels.label(kind, value)
 
 
+def metropole_long_date(value: Any) -> str:
+    """A day written out ("6 janvier 2027") in the language of the request."""
+    from ckanext.metropole.committee import labels as committee_labels
+
+    return committee_labels.long_date(value)
+
+
+def metropole_committee_tasks() -> dict[str, Any] | None:
+    """The logged-in user's committee roles and the counts of "Mes tâches"
+    (the header's menu and counter): one query, once per request; None for
+    an anonymous visitor, who costs nothing."""
+    from ckanext.metropole.committee import tasks as committee_tasks
+
+    return committee_tasks.for_request()
+
+
 def metropole_committee_criteria() -> list[dict[str, str]]:
     from ckanext.metropole.committee import labels as committee_labels
 
