@@ -15,7 +15,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole.committee import members, reviews
+from ckanext.metropole.committee import members, reviews, signals
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import fields, params
 from ckanext.metropole.logic.users import acting_user
@@ -94,7 +94,13 @@ def package_update(original_action: Any, context: Context, data_dict: DataDict) 
                 {"ignore_auth": True, "use_cache": False, "for_view": False},
                 {"id": stored.id})
             context["metropole_before"] = committee_state.fingerprint(before)
-    return original_action(context, data_dict)
+    result = original_action(context, data_dict)
+    reopened = context.pop("metropole_reopened", None)
+    if reopened:
+        # told once the change is committed (CKAN's action commits it), and
+        # only then: a refused update re-opens nothing and tells no one
+        signals.review_reopened.send(reopened.pop("package_id"), **reopened)
+    return result
 
 
 def _saved(data: DataDict) -> DataDict:
@@ -133,4 +139,6 @@ def after_dataset_saved(context: Context, data: DataDict, created: bool = False)
             reviews.record_override(package_id, _actor_id(context, data, created),
                                     override, pkg=_saved(data), first=latest is None)
     if before is not None:
-        reviews.reopen_if_changed(package_id, before, acting_user(context))
+        reopened = reviews.reopen_if_changed(package_id, before, acting_user(context))
+        if reopened:
+            context["metropole_reopened"] = dict(reopened, package_id=package_id)
