@@ -508,6 +508,7 @@ def reopen_if_changed(package_id: str, before: dict[str, Any],
     row = dict(values, id=row_id)
     stored.private = True  # first: the event's activity takes the private labels
     _event(row, user.id if user else None, "reopened", "publie", "en_examen",
-           tk._("Review re-opened: changed {fields}").format(fields=", ".join(changed)))
+           tk._("Review re-opened: changed {fields}").format(
+               fields=committee_state.field_labels(changed)))
     return {"review_id": row_id, "user_id": user.id if user else None,
             "fields": changed, "previous_by": previous.get("proposed_by")}

@@ -111,6 +111,9 @@ def test_each_step_tells_who_acts_next_and_the_producer(people, mail_server):
                                    "Équipements sportifs")
     assert "licence" in mails[0]["body"] and "license_id" not in mails[0]["body"]
     assert LONG_DATE.search(mails[0]["body"]) and review_page in mails[0]["body"]
+    # the review's history names the field as the producer knows it, too
+    reopened = act(people, "secretary", "metropole_review_show", id=name)["events"][-1]
+    assert reopened["text"] == "Examen rouvert : modification de licence"
 
     mail_server.clear_smtp_messages()
     act(people, "admin", "package_patch", id=name, notes="Une description plus longue.")
