@@ -41,7 +41,7 @@ def _names(user: str, figures=None) -> dict[str, list[str]]:
             for task, items in tasks.lists(obj, figures).items()}
 
 
-def test_each_role_finds_what_it_has_to_do(people):
+def test_each_role_finds_what_it_has_to_do(people, monkeypatch):
     _world(people)
     assert _names("secretaire") == {"to_open": ["propose"]}
     # the president is a member too: an opinion to give, the avis to render
@@ -69,6 +69,18 @@ def test_each_role_finds_what_it_has_to_do(people):
     assert _names("editrice-dijon") == {"returned": [],
                                         "mine": ["propose", "examen", "avis", "renvoi"]}
     assert _names("secretaire") == {"to_open": ["propose", "renvoi"]}
+
+
+    # each list is counted up to LIMIT + 1 (shown "50+"): the query stops there
+    editor = model.User.get("editrice-dijon")
+    monkeypatch.setattr(tasks, "LIMIT", 1)
+    tasks._counts_statement.cache_clear()
+    try:
+        assert tasks.counts(editor)["mine"] == 2
+    finally:
+        monkeypatch.undo()
+        tasks._counts_statement.cache_clear()
+    assert tasks.counts(editor)["mine"] == 4
 
 
 def _menu(body: str) -> list[str]:
