@@ -270,6 +270,15 @@ def _dataset_form(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def metropole_committee_tasks() -> dict[str, Any] | None:
+    """The logged-in user's committee roles and the counts of "Mes tâches"
+    (the header's menu and counter): one query, once per request; None for
+    an anonymous visitor, who costs nothing."""
+    from ckanext.metropole.committee import tasks as committee_tasks
+
+    return committee_tasks.for_request()
+
+
 def metropole_committee_criteria() -> list[dict[str, str]]:
     from ckanext.metropole.committee import labels as committee_labels
 

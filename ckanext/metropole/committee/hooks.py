@@ -15,7 +15,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole.committee import members, reviews
+from ckanext.metropole.committee import members, reviews, signals
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import fields, params
 from ckanext.metropole.logic.users import acting_user
@@ -105,24 +105,30 @@ def package_update(original_action: Any, context: Context, data_dict: DataDict) 
                 {"id": stored.id})
             context["metropole_before"] = committee_state.fingerprint(before)
     result = original_action(context, data_dict)
+    reopened = context.pop("metropole_reopened", None)
+    if reopened:
+        # told once the change is committed (CKAN's action commits it), and
+        # only then: a refused update re-opens nothing and tells no one
+        signals.review_reopened.send(reopened["package_id"], **{
+            k: v for k, v in reopened.items() if k != "package_id"})
     if from_form:
-        _tell_the_form(context, result, propose)
+        _tell_the_form(context, result, propose, reopened)
     return result
 
 
-def _tell_the_form(context: Context, pkg: Any, propose: bool) -> None:
+def _tell_the_form(context: Context, pkg: Any, propose: bool,
+                   reopened: dict[str, Any] | None) -> None:
     """What the dataset form's save did beyond saving, said to its user (a
     flash message on the dataset page the form goes back to): the dataset
     went offline for a new review, or it was proposed to the committee."""
     package_id = pkg.get("id") if isinstance(pkg, dict) else context.get("id")
     title = pkg.get("title") if isinstance(pkg, dict) else ""
-    reopened = context.pop("metropole_reopened", None)
     if reopened:
         tk.h.flash_notice(tk._(
             "Saved. You changed what the committee examined ({fields}): \"{title}\" is "
             "no longer public and a new review of the committee is open; it will be "
             "published again after the committee's opinion and the decision.").format(
-                fields=reopened, title=title))
+                fields=committee_state.field_labels(reopened["fields"]), title=title))
     if not propose or not package_id:
         return
     try:
@@ -182,6 +188,6 @@ def after_dataset_saved(context: Context, data: DataDict, created: bool = False)
             reviews.record_override(package_id, _actor_id(context, data, created),
                                     override, pkg=_saved(data), first=latest is None)
     if before is not None:
-        changed = reviews.reopen_if_changed(package_id, before, acting_user(context))
-        if changed:
-            context["metropole_reopened"] = committee_state.field_labels(changed)
+        reopened = reviews.reopen_if_changed(package_id, before, acting_user(context))
+        if reopened:
+            context["metropole_reopened"] = dict(reopened, package_id=package_id)

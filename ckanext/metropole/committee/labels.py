@@ -1,6 +1,7 @@
 """Labels of the committee's codes, in the language of the request."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -45,3 +46,30 @@ def label(kind: str, value: Any) -> str:
 def criteria_choices() -> list[dict[str, str]]:
     codes = ("transparence", "interet_general", "valorisation", "disponibilite")
     return [{"value": c, "label": label("criterion", c)} for c in codes]
+
+
+def _language() -> str:
+    from ckan.lib.i18n import get_lang
+
+    try:
+        return get_lang() or "fr"
+    except (RuntimeError, AttributeError, KeyError):  # no request: the site's language
+        return tk.config.get("ckan.locale_default") or "fr"
+
+
+def long_date(value: Any) -> str:
+    """A day written out in the language of the request ("6 janvier 2027"),
+    never ISO nor CKAN's US order ("janvier 6, 2027"); a timestamp is read
+    in the portal's display time zone."""
+    from babel.dates import format_date
+    from ckan.lib.helpers import get_display_timezone
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(get_display_timezone())
+        value = value.date()
+    return format_date(value, "d MMMM yyyy", locale=_language())

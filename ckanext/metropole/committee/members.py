@@ -40,7 +40,7 @@ def _today() -> datetime.date:
 
 
 def _current_clause(on: datetime.date | None = None) -> Any:
-    day = on or _today()
+    day = _today() if on is None else on  # a date, or a bind parameter
     c = committee_member.c
     return sa.and_(c.removed_at.is_(None), c.mandate_start <= day,
                    sa.or_(c.mandate_end.is_(None), c.mandate_end >= day))

@@ -1,7 +1,7 @@
 """The review queue: reviews with their dataset, filtered and paged."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from ckan import model
@@ -10,24 +10,37 @@ from ckanext.metropole.committee import reviews
 from ckanext.metropole.committee.model import OPEN_STATES, STATES, opinion, review
 
 
+def base(*columns: Any) -> Any:
+    """``columns`` of the reviews of active datasets, *legacy* rows left out
+    (the rows of datasets public before the committee are no one's work)."""
+    package = model.Package.__table__
+    return (sa.select(*columns)
+            .select_from(review.join(package, package.c.id == review.c.package_id))
+            .where(package.c.state == "active",
+                   sa.or_(review.c.decision_kind.is_(None),
+                          review.c.decision_kind.notin_(["legacy"]))))
+
+
 def search(state: str = "open", commune: str | None = None, criterion: str | None = None,
            late: bool = False, proposed_by: str | None = None, limit: int = 50,
-           offset: int = 0) -> dict[str, Any]:
+           offset: int = 0, where: Sequence[Any] = (), count: bool = True) -> dict[str, Any]:
+    """Reviews with their dataset and organization, soonest deadline first.
+
+    ``where``: more conditions on ``review`` and ``package`` (``tasks``);
+    ``count=False`` spares the count query (``count`` is then None).
+    """
     package = model.Package.__table__
     group = model.Group.__table__
     opinions = (sa.select(sa.func.count()).where(opinion.c.review_id == review.c.id)
                 .scalar_subquery())
-    query = (sa.select(review, package.c.name.label("package_name"),
-                       package.c.title.label("package_title"),
-                       package.c.private.label("package_private"),
-                       group.c.title.label("organization_title"),
-                       group.c.name.label("organization_name"),
-                       opinions.label("opinion_count"))
-             .join(package, package.c.id == review.c.package_id)
+    query = (base(review, package.c.name.label("package_name"),
+                  package.c.title.label("package_title"),
+                  package.c.private.label("package_private"),
+                  group.c.title.label("organization_title"),
+                  group.c.name.label("organization_name"),
+                  opinions.label("opinion_count"))
              .outerjoin(group, group.c.id == package.c.owner_org)
-             .where(package.c.state == "active",
-                    sa.or_(review.c.decision_kind.is_(None),
-                           review.c.decision_kind.notin_(["legacy"]))))
+             .where(*where))
     if state == "open":
         query = query.where(review.c.state.in_(OPEN_STATES))
     elif state in STATES:
@@ -41,8 +54,8 @@ def search(state: str = "open", commune: str | None = None, criterion: str | Non
                             review.c.deadline < sa.func.now())
     if proposed_by is not None:  # "" (anonymous) matches nobody, never everybody
         query = query.where(review.c.proposed_by == proposed_by)
-    count = model.Session.execute(
-        sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+    total = model.Session.execute(
+        sa.select(sa.func.count()).select_from(query.subquery())).scalar_one() if count else None
     rows = model.Session.execute(
         query.order_by(review.c.deadline.asc().nulls_last(), review.c.id)
         .limit(limit).offset(offset)).mappings().all()
@@ -52,4 +65,4 @@ def search(state: str = "open", commune: str | None = None, criterion: str | Non
         item["late"] = reviews.is_late(item)
         item["state_label"] = reviews.state_label(item["state"])
         results.append(item)
-    return {"count": count, "results": results}
+    return {"count": total, "results": results}

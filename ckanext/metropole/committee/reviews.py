@@ -489,23 +489,25 @@ def examined_changes(package_id: str, pkg: dict[str, Any],
 
 
 def reopen_if_changed(package_id: str, before: dict[str, Any],
-                      user: model.User | None) -> list[str]:
+                      user: model.User | None) -> dict[str, Any] | None:
     """What the committee examined changed on a published dataset: a new review opens.
 
     The dataset goes back to private until the committee has examined it
     again (inside the caller's transaction). ``before``: the watched fields
     of the dataset before the change, the reference of a *legacy* row.
-    Returns the fields that changed (empty: nothing re-opened).
+    Returns the arguments of the ``review_reopened`` signal, which the caller
+    sends once the change is committed (``hooks.package_update``), or None.
     """
     stored = model.Package.get(package_id)
     if stored is None or stored.private or stored.state != "active":
-        return []
+        return None
     pkg = _show(stored.id)
     if not committee_state.subject(pkg):
-        return []
+        return None
     changed = examined_changes(stored.id, pkg, before)
     if not changed:
-        return []
+        return None
+    previous = committee_state.latest_review(stored.id) or {}
     at = now()
     values = dict(package_id=stored.id, state="en_examen", proposed_by=user.id if user else None,
                   proposed_at=at, opened_at=at,
@@ -519,4 +521,5 @@ def reopen_if_changed(package_id: str, before: dict[str, Any],
     _event(row, user.id if user else None, "reopened", "publie", "en_examen",
            tk._("Review re-opened: changed {fields}").format(
                fields=committee_state.field_labels(changed)))
-    return changed
+    return {"review_id": row_id, "user_id": user.id if user else None,
+            "fields": changed, "previous_by": previous.get("proposed_by")}

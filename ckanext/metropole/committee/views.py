@@ -19,6 +19,7 @@ from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import report as report_mod
 from ckanext.metropole.committee import reviews as committee_reviews
 from ckanext.metropole.committee import settings
+from ckanext.metropole.committee import tasks as committee_tasks
 from ckanext.metropole.committee.model import AVIS, COLLEGES, DECISIONS, STATES
 from ckanext.metropole.logic.users import acting_user
 from ckanext.metropole.logic.values import error_text
@@ -72,6 +73,16 @@ def mine() -> str:
     result = tk.get_action("metropole_review_list")(_context(), {"mine": True, "limit": 200})
     return tk.render("metropole/committee/queue.html", {
         "result": result, "filters": {}, "late": False, "states": STATES, "mine": True})
+
+
+def my_tasks() -> str:
+    """"Mes tâches": what the logged-in user has to do next, role by role."""
+    user = acting_user(_context())
+    figures = committee_tasks.for_request()
+    if user is None or figures is None:
+        return tk.abort(403, tk._("Log in to see your tasks"))
+    return tk.render("metropole/committee/tasks.html", {
+        "figures": figures, "lists": committee_tasks.lists(user, figures)})
 
 
 def dataset(id: str) -> str:
@@ -283,6 +294,7 @@ def annual_report(year: int, fmt: str = "html") -> Any:
 
 committee.add_url_rule("/comite/examens", view_func=queue)
 committee.add_url_rule("/comite/mes-propositions", view_func=mine)
+committee.add_url_rule("/mes-taches", view_func=my_tasks, endpoint="tasks")
 committee.add_url_rule("/comite/membres", view_func=members, methods=["GET", "POST"])
 committee.add_url_rule("/comite/rapport/<int:year>", view_func=annual_report)
 committee.add_url_rule("/comite/rapport/<int:year>.csv", view_func=annual_report,

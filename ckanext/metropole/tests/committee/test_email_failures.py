@@ -47,7 +47,7 @@ def test_a_line_break_in_a_stored_title(app, people, mail_server):
     assert mail_server.get_smtp_messages() == []
     act(people, "editor", "package_patch", id=pkg["id"], title="Bus et tram")
     assert _propose_over_http(app, pkg).status_code == 200
-    assert len(_mails(mail_server)) == 4
+    assert len(_mails(mail_server)) == 5  # the committee (4) and the producer
 
 
 def test_the_subject_holds_one_line_whatever_the_title(app, people, mail_server):
@@ -59,9 +59,10 @@ def test_the_subject_holds_one_line_whatever_the_title(app, people, mail_server)
     with app.flask_app.test_request_context():  # the site's language
         notifications.on_proposed(pkg["id"], review_id=row["id"], user_id="x")
     mails = _mails(mail_server)
-    assert len(mails) == 4
+    assert len(mails) == 5
     assert {m["subject"] for m in mails} == {
-        "Jeu de données proposé au comité : Bus Bcc: espion@example.org"}
+        "Jeu de données proposé au comité : Bus Bcc: espion@example.org",
+        "Votre proposition a été reçue : Bus Bcc: espion@example.org"}
     assert all("espion@example.org" not in r for m in mails for r in m["to"])
 
 
@@ -77,7 +78,7 @@ def test_an_email_that_fails_anyhow_leaves_the_step_committed(app, people, monke
     assert response.status_code == 200, response.body
     assert response.json["result"]["state"] == "propose"
     assert act(people, "editor", "metropole_review_show", id=pkg["id"])["state"] == "propose"
-    assert recorder.tracebacks == 4  # logged, one per email
+    assert recorder.tracebacks == 5  # logged, one per email
 
 
 def test_a_failing_subscriber_leaves_the_step_committed(app, people, monkeypatch):

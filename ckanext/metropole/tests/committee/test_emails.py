@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import email
+import re
 import smtplib
 import socket
 from email.header import decode_header, make_header
@@ -31,46 +32,113 @@ def _mails(mail_server):
     return out
 
 
-@pytest.fixture
-def producer_email(people):
-    user = model.User.get("editrice-dijon")
-    user.email = "editrice@dijon.example.org"
-    model.Session.commit()
-    return user.email
+def _email(name: str) -> str:
+    return model.User.get(name).email
 
 
-def test_members_are_told_when_a_dataset_is_proposed(people, mail_server):
+def _to(mails, *names: str) -> None:
+    """Each of ``names`` got exactly one email, nobody else got any."""
+    got = sorted(r for m in mails for r in m["to"])
+    assert got == sorted(_email(n) for n in names), got
+
+
+def _by(mails, name: str) -> dict:
+    return next(m for m in mails if _email(name) in m["to"])
+
+
+LONG_DATE = re.compile(r"\b\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|"
+                       r"septembre|octobre|novembre|décembre) \d{4}\b")
+COMMITTEE = ("membre", "membre2", "presidente", "secretaire")
+
+
+def test_each_step_tells_who_acts_next_and_the_producer(people, mail_server):
     pkg = draft(people, title="Équipements sportifs")
-    act(people, "editor", "metropole_review_propose", id=pkg["id"])
+    name = pkg["name"]
+    review_page = f"http://test.metropole.localhost/dataset/{name}/comite"
+    act(people, "editor", "metropole_review_propose", id=pkg["id"],
+        comment="Première ouverture, données agrégées.")
     mails = _mails(mail_server)
-    recipients = sorted(r for m in mails for r in m["to"])
-    assert recipients == sorted(["membre@example.org", "membre2@example.org",
-                                 "presidente@example.org", "secretaire@example.org"])
-    first = mails[0]
+    _to(mails, *COMMITTEE, "editrice-dijon")  # not the admins, not other communes
+    first = _by(mails, "membre")
     assert first["type"] == "text/plain"
     assert first["subject"] == "Jeu de données proposé au comité : Équipements sportifs"
-    assert f"http://test.metropole.localhost/dataset/{pkg['name']}/comite" in first["body"]
+    assert review_page in first["body"]
     assert "a été proposé à l'ouverture" in first["body"]
+    assert "Première ouverture, données agrégées." in first["body"]  # the producer's note
+    deadline = act(people, "secretary", "metropole_review_show", id=name)["review"]["deadline"]
+    assert LONG_DATE.search(first["body"]) and deadline[:10] not in first["body"]
+    ack = _by(mails, "editrice-dijon")
+    assert ack["subject"] == "Votre proposition a été reçue : Équipements sportifs"
+    assert review_page in ack["body"] and LONG_DATE.search(ack["body"])
 
-
-def test_producer_is_told_of_the_avis_and_of_the_decision(people, mail_server,
-                                                         producer_email):
-    pkg = draft(people)
-    act(people, "editor", "metropole_review_propose", id=pkg["id"])
-    act(people, "secretary", "metropole_review_open", id=pkg["id"])
     mail_server.clear_smtp_messages()
-    act(people, "president", "metropole_avis_render", id=pkg["id"], avis="reserves",
+    act(people, "secretary", "metropole_review_open", id=name)
+    mails = _mails(mail_server)
+    _to(mails, "membre", "membre2", "presidente")
+    assert mails[0]["subject"] == ("Examen ouvert, votre avis est attendu : "
+                                   "Équipements sportifs")
+    assert LONG_DATE.search(mails[0]["body"]) and deadline[:10] not in mails[0]["body"]
+    assert "Première ouverture, données agrégées." in mails[0]["body"]
+
+    mail_server.clear_smtp_messages()
+    act(people, "member", "metropole_opinion_record", id=name, value="reserves")
+    assert _mails(mail_server) == []  # an opinion tells no one
+    act(people, "president", "metropole_avis_render", id=name, avis="reserves",
         motivation="Préciser la licence des photos.")
-    avis = _mails(mail_server)
-    assert [m["to"] for m in avis] == [[producer_email]]
-    assert "Favorable avec réserves" in avis[0]["body"]
-    assert "Préciser la licence des photos." in avis[0]["body"]
+    mails = _mails(mail_server)
+    _to(mails, "admin-dijon", "editrice-dijon")  # not Chenôve's admin
+    assert mails[0]["subject"] == "Le comité a rendu son avis : Équipements sportifs"
+    assert "Favorable avec réserves" in mails[0]["body"]
+    assert "Préciser la licence des photos." in mails[0]["body"]
+    assert review_page in mails[0]["body"]
+
     mail_server.clear_smtp_messages()
-    act(people, "admin", "metropole_decision_record", id=pkg["id"], decision="publie")
-    decision = _mails(mail_server)
-    assert [m["to"] for m in decision] == [[producer_email]]
-    assert "Publié" in decision[0]["body"]
-    assert f"/dataset/{pkg['name']}/comite" in decision[0]["body"]
+    act(people, "admin", "metropole_decision_record", id=name, decision="publie")
+    mails = _mails(mail_server)
+    _to(mails, "admin-dijon", "editrice-dijon")
+    assert "Publié" in mails[0]["body"]
+    # the public page, not the review page
+    assert f"http://test.metropole.localhost/dataset/{name}\n" in mails[0]["body"]
+    assert "/comite" not in mails[0]["body"]
+
+    # an edit changes what the committee examined: unpublished, reviewed again
+    mail_server.clear_smtp_messages()
+    act(people, "admin", "package_patch", id=name, license_id="odc-odbl",
+        license_justification="Les ajouts des associations restent partagés.")
+    mails = _mails(mail_server)
+    _to(mails, "admin-dijon", "editrice-dijon", "secretaire")
+    assert mails[0]["subject"] == ("Dépublié jusqu'au nouvel examen du comité : "
+                                   "Équipements sportifs")
+    assert "licence" in mails[0]["body"] and "license_id" not in mails[0]["body"]
+    assert LONG_DATE.search(mails[0]["body"]) and review_page in mails[0]["body"]
+    # the review's history names the field as the producer knows it, too
+    reopened = act(people, "secretary", "metropole_review_show", id=name)["events"][-1]
+    assert reopened["text"] == "Examen rouvert : modification de licence"
+
+    mail_server.clear_smtp_messages()
+    act(people, "admin", "package_patch", id=name, notes="Une description plus longue.")
+    assert _mails(mail_server) == []  # a free edit of a private dataset tells no one
+
+
+def test_one_email_per_person_whatever_their_roles(people, mail_server):
+    # the secretary also sits on the committee; Dijon's admin proposes
+    act(people, "sysadmin", "metropole_committee_member_add", user="secretaire",
+        college="entreprises")
+    pkg = draft(people, title="Bancs publics")
+    act(people, "admin", "metropole_review_propose", id=pkg["id"])
+    mails = _mails(mail_server)
+    _to(mails, *COMMITTEE, "admin-dijon")
+    act(people, "secretary", "metropole_review_open", id=pkg["id"])
+    act(people, "president", "metropole_avis_render", id=pkg["id"], avis="defavorable",
+        motivation="Données trop anciennes.")
+    mail_server.clear_smtp_messages()
+    act(people, "admin", "metropole_decision_record", id=pkg["id"], decision="renvoye",
+        justification="Mettre à jour les données.")
+    mails = _mails(mail_server)
+    _to(mails, "admin-dijon")  # producer and admin: one email
+    assert "Renvoyé au producteur" in mails[0]["body"]
+    assert "Mettre à jour les données." in mails[0]["body"]
+    assert f"/dataset/{pkg['name']}/comite" in mails[0]["body"]
 
 
 def test_weekly_digest_lists_pending_and_late_reviews(people, mail_server):

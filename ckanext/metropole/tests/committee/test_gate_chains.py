@@ -151,8 +151,8 @@ def test_editing_what_was_examined_on_a_public_dataset_reopens_a_review(api, peo
     assert body["result"]["private"] is True
     assert _state(pkg["id"]) == "en_examen"
     events = helpers.call_action("metropole_review_show", id=pkg["id"])["events"]
-    # the fields named for people, never their keys
-    assert "critères de priorité" in events[-1]["text"]
+    # named as the producer knows the field, never by its key
+    assert events[-1]["text"] == "Examen rouvert : modification de critères de priorité"
 
 
 def test_the_edit_form_private_edit_public(api, people):
