@@ -75,6 +75,35 @@ def metropole_file_type_choices(field: Any = None) -> list[dict[str, Any]]:
     return _choices(vocab.file_types())
 
 
+def metropole_hvd_category_choices(field: Any = None) -> list[dict[str, Any]]:
+    """The 96 HVD categories in the vocabulary's order, each under its top
+    category ("Géospatiales › Adresses")."""
+    entries = vocab.hvd_categories()
+
+    def label(code: str, lang: str) -> str:
+        top = vocab.hvd_top(code)
+        own = entries[code][lang]
+        return own if top == code else f"{entries[top][lang]} › {own}"
+
+    return [{"value": code, "label": {"fr": label(code, "fr"), "en": label(code, "en")}}
+            for code in entries]
+
+
+def metropole_hvd(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The dataset's HVD status (``logic.hvd.status``): badge, dataset page."""
+    from ckanext.metropole.logic import hvd
+
+    return hvd.status(pkg)
+
+
+def metropole_hvd_badge(pkg: dict[str, Any]) -> list[str]:
+    """The labels of the dataset's top HVD categories (none: no badge)."""
+    entries = vocab.hvd_categories()
+    tops = dict.fromkeys(vocab.hvd_top(c) for c in as_list(pkg.get("hvd_category"))
+                         if c in entries)
+    return [vocab.label(entries, c) for c in tops]
+
+
 def metropole_scdl_choices(field: Any = None) -> list[dict[str, Any]]:
     return _choices(vocab.scdl_schemas())
 

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole import quality, territory, vocab
-from ckanext.metropole.logic import committee_state, external, resource_urls
+from ckanext.metropole.logic import committee_state, external, hvd, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
 
@@ -139,6 +139,9 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
     if as_text(pkg.get("opening_status")) != OPEN_STATUS:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
+    # a high-value dataset: the regulation's licence, bulk download and API
+    for field, messages in hvd.publication_errors(pkg).items():
+        errors.setdefault(field, []).extend(messages)
     refused = resource_urls.errors(pkg.get("resources") or [])
     if refused:
         errors[RESOURCE_URL] = refused
