@@ -12,6 +12,7 @@ from ckanext.metropole import committee_views, csrf, facets, inputs, notificatio
 from ckanext.metropole.catalogue import views as catalogue_views
 from ckanext.metropole.communes import views as communes_views
 from ckanext.metropole.dcat import views as dcat_views
+from ckanext.metropole.hvd import views as hvd_views
 from ckanext.metropole.logic import (action, activities, auth, committee_actions, conformity,
                                      data_access, publication, visibility)
 from ckanext.metropole.validation import jobs as validation_jobs
@@ -53,7 +54,8 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     def get_blueprint(self) -> list[Any]:
         return [dcat_views.metropole_dcat, catalogue_views.catalogue,
                 committee_views.committee, pages.pages, inputs.blueprint,
-                validation_views.blueprint, communes_views.blueprint]
+                validation_views.blueprint, communes_views.blueprint,
+                hvd_views.blueprint]
 
     # ISignal
 

@@ -96,6 +96,9 @@ def _catalog(datasets: list[dict[str, Any]], fmt: str, *,
             refs = [serializer.graph_from_dataset(pkg) for pkg in datasets]
     for dataset_ref in refs:
         serializer.g.add((ref, DCAT.dataset, dataset_ref))
+    # the data services (APIs) of the page's datasets (dcat/services.py)
+    for service in list(serializer.g.subjects(RDF.type, DCAT.DataService)):
+        serializer.g.add((ref, DCAT.service, service))
     if paging:
         _add_paging(serializer, paging)
     safe.check(serializer.g)

@@ -146,6 +146,9 @@ def actions() -> dict[str, Any]:
     from ckanext.metropole.dcat import api
 
     found.update((name, getattr(communes_actions, name)) for name in communes_actions.__all__)
+    from ckanext.metropole.hvd import actions as hvd_actions
+
+    found.update((name, getattr(hvd_actions, name)) for name in hvd_actions.__all__)
 
     loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
     for plugin, chained in api.ACTIONS.items():

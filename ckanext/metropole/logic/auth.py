@@ -218,7 +218,10 @@ def package_collaborator_list(next_auth: Any, context: dict[str, Any],
 
 def auth_functions() -> dict[str, Any]:
     """The plugin's auth functions; those of ckanext-activity's actions when it runs."""
+    from ckanext.metropole.hvd import actions as hvd_actions
+
     found = {name: globals()[name] for name in __all__}
+    found.update(hvd_actions.AUTH)
     if activities.enabled():
         found.update(activities.auth_functions())
     return found
