@@ -63,8 +63,14 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
     # every public dataset scores Excellent by the portal's own score, every
     # link is one data.gouv.fr accepts
     for pkg in public:
-        score = quality.score(helpers.call_action("package_show", id=pkg["name"]))
-        assert (score.rating, score.missing) == ("excellent", []), pkg["name"]
+        shown = helpers.call_action("package_show", id=pkg["name"])
+        score = quality.score(shown)
+        # an API has no file size: MQA counts its distribution without one
+        apis = [r["name"] for r in shown["resources"] if hvd.is_declared_api(r)]
+        missing = [r for r in score.missing if not (
+            r.indicator.id == "byte_size" and apis
+            and all(any(name in a for name in apis) for a in r.advice))]
+        assert (score.rating, missing) == ("excellent", []), pkg["name"]
     for pkg in found["results"]:
         for res in pkg["resources"]:
             assert res["url_type"] == "upload" or not resource_urls.refused(res["url"])
