@@ -351,7 +351,7 @@ def ensure_datasets() -> list[str]:
         if sample.get("upload"):
             _upload(created_pkg["id"], sample["upload"], dict(resource, url=filename))
         if public:
-            from ckanext.metropole import demo_committee
+            from ckanext.metropole.committee import demo as demo_committee
 
             demo_committee.review_and_publish(sample["name"], ADMIN_NAME)
         created.append(sample["name"])

@@ -1,6 +1,6 @@
 """``metropole_hvd_report``: the ``/hvd`` rows and counts, for the API and
 the committee's annual report (HVDs per category and commune, how many meet
-the three conditions); registered by ``logic/action.py`` and ``logic/auth.py``.
+the three conditions); registered by ``plugin.py``.
 """
 from __future__ import annotations
 

@@ -113,3 +113,57 @@ def test_search_flags_are_booleans(app: Any, flag: str) -> None:
                      app.post(SEARCH, json={flag: "maybe"})):
         assert api_error(response)[flag] == ["« maybe » n'est ni true ni false"]
     assert app.get(SEARCH, query_string={flag: "true"}).json["success"] is True
+
+
+# Parameters of the wrong type or out of range (the bad-input sweep found each a 500):
+# CKAN's boolean_validator called .lower() on a list, isodate let a 40-digit date
+# overflow, navl ran report_year on the text int_validator had refused, a 40-digit
+# offset reached SQL, CKAN's package_update and package_show looked a list up as an id.
+BOOLEAN = 'Paramètre "{name}" : true ou false est attendu, et non « {value} »'
+WHOLE = 'Paramètre "{name}" : un nombre entier de 0 à 2147483647 est attendu, et non « {value} »'
+DATE = 'Paramètre "{name}" : une date comme 2026-01-31 est attendue, et non « {value} »'
+TEXT = 'Paramètre "{name}" : un texte est attendu'
+HUGE = "9" * 40
+
+
+@pytest.mark.parametrize("action, data, field, message", [
+    ("metropole_review_list", {"late": ["a"]}, "late", BOOLEAN.format(name="late", value="['a']")),
+    ("metropole_review_list", {"mine": {"a": 1}}, "mine",
+     BOOLEAN.format(name="mine", value="{'a': 1}")),
+    ("metropole_review_list", {"mine": "maybe"}, "mine",
+     BOOLEAN.format(name="mine", value="maybe")),
+    ("metropole_committee_member_list", {"include_past": [1]}, "include_past",
+     BOOLEAN.format(name="include_past", value="[1]")),
+    ("metropole_review_list", {"limit": ["a"]}, "limit", WHOLE.format(name="limit", value="['a']")),
+    ("metropole_review_list", {"limit": True}, "limit", WHOLE.format(name="limit", value="True")),
+    ("metropole_review_list", {"offset": HUGE}, "offset",
+     WHOLE.format(name="offset", value=HUGE)),
+    ("metropole_review_list", {"offset": -1}, "offset", WHOLE.format(name="offset", value="-1")),
+    ("metropole_committee_member_add", {"user": "x", "college": "recherche",
+                                        "mandate_start": HUGE}, "mandate_start",
+     DATE.format(name="mandate_start", value=HUGE)),
+    ("metropole_committee_member_add", {"user": "x", "college": "recherche",
+                                        "mandate_end": "2026-02-30"}, "mandate_end",
+     DATE.format(name="mandate_end", value="2026-02-30")),
+    ("metropole_report", {"year": "abc"}, "year", "Une année de 2000 à 2100 est attendue"),
+    ("metropole_report", {"year": ["2026"]}, "year", "Une année de 2000 à 2100 est attendue"),
+    ("metropole_report", {"year": True}, "year", "Une année de 2000 à 2100 est attendue"),
+    ("metropole_review_show", {"id": ["a"]}, "id", TEXT.format(name="id")),
+    ("package_update", {"id": ["a"]}, "id", TEXT.format(name="id")),
+    ("package_create", {"id": {"a": 1}, "name": "x"}, "id", TEXT.format(name="id")),
+    ("dcat_dataset_show", {"id": -(2 ** 70)}, "id", TEXT.format(name="id")),
+])
+def test_parameters_of_the_wrong_type_name_the_field(app: Any, sysadmin_headers: Any,
+                                                      action: str, data: Any, field: str,
+                                                      message: str) -> None:
+    error = api_error(app.post(f"/api/3/action/{action}", headers=sysadmin_headers,
+                               json=data))
+    assert error[field] == [message]
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("no", False), (True, True)])
+def test_committee_booleans_still_read_true_and_false(app: Any, sysadmin_headers: Any,
+                                                      value: Any, expected: bool) -> None:
+    response = app.post("/api/3/action/metropole_committee_member_list",
+                        headers=sysadmin_headers, json={"include_past": value})
+    assert response.status_code == 200, response.body[:300]

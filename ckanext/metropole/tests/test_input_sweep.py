@@ -9,10 +9,7 @@ sysadmin's token for the actions: the deepest code paths). Every answer must
 be a 4xx or a 200; a 5xx, or no answer within the request timeout, fails.
 Only a bound on each request's time, no timing assertion.
 
-A new route or action is swept as soon as it is registered. Failures that
-belong to other items of issue 15 are listed in KNOWN and checked by
-test_known_failures (xfail strict: it turns red once they are fixed, to be
-removed from KNOWN then).
+A new route or action is swept as soon as it is registered.
 """
 from __future__ import annotations
 
@@ -59,25 +56,6 @@ JSON: dict[str, Any] = {
 # the names a page is likely to read from its query string
 QUERY_NAMES = ("q", "fq", "page", "sort", "modified_since", "profiles", "year", "state",
                "commune", "criterion", "limit", "offset", "format", "id", "came_from")
-
-# (action, parameter) found answering a 500 to a wrong type or value and not
-# fixed yet (issue 15, bad-input sweep): skipped by the sweep, proven still
-# failing by test_known_failures (xfail strict: remove the line once fixed)
-WRONG_TYPES = "wrong JSON types (list, object, boolean, big int): a 500 in CKAN or here"
-KNOWN: dict[tuple[str, str], str] = {
-    ("dcat_dataset_show", "id"): WRONG_TYPES,
-    ("package_create", "id"): WRONG_TYPES,
-    ("package_update", "id"): WRONG_TYPES,
-    ("metropole_committee_member_add", "mandate_start"): "a 40-digit date",
-    ("metropole_committee_member_add", "mandate_end"): "a 40-digit date",
-    ("metropole_committee_member_list", "include_past"): WRONG_TYPES,
-    ("metropole_report", "year"): "non-numeric text or wrong types",
-    ("metropole_review_list", "late"): WRONG_TYPES,
-    ("metropole_review_list", "mine"): WRONG_TYPES,
-    ("metropole_review_list", "limit"): WRONG_TYPES,
-    ("metropole_review_list", "offset"): "a 40-digit offset",
-}
-
 
 def portal_actions() -> dict[str, Any]:
     """Every action the portal's plugins register (own or chained)."""
@@ -126,13 +104,11 @@ class Sweep:
             if answer.status_code < 500:
                 return
             outcome = f"{answer.status_code} {answer.text[:120]!r}"
-        if known or key[:2] not in KNOWN:
-            self.failures.append(f"{key} {method} {path[:80]}: {outcome}")
+        self.failures.append(f"{key} {method} {path[:80]}: {outcome}")
 
-    def action(self, name: str, param: str, kind: str, value: Any,
-               known: bool = False) -> None:
+    def action(self, name: str, param: str, kind: str, value: Any) -> None:
         data = {"id": self.dataset["name"], param: value}
-        self.check((name, param, kind), "POST", f"/api/3/action/{name}", known=known,
+        self.check((name, param, kind), "POST", f"/api/3/action/{name}",
                    headers={"Authorization": self.token,
                             "Content-Type": "application/json"},
                    data=json.dumps(data))
@@ -189,14 +165,4 @@ def test_every_portal_route_takes_hostile_values(sweep: Sweep, app: Any) -> None
                 for _ in sweep.rule(rule, kind, value, token):
                     pass
     print(f"{len(rules)} routes, {sweep.requests} requests")
-    assert not sweep.failures, "\n".join(sweep.failures)
-
-
-@datastore_marks
-@pytest.mark.parametrize("name, param", [
-    pytest.param(*key, marks=pytest.mark.xfail(strict=True, reason=reason))
-    for key, reason in KNOWN.items()])
-def test_known_failures(sweep: Sweep, name: str, param: str) -> None:
-    for kind, value in JSON.items():
-        sweep.action(name, param, kind, value, known=True)
     assert not sweep.failures, "\n".join(sweep.failures)

@@ -5,7 +5,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.metropole.model import AVIS, DECISIONS, STATES
+from ckanext.metropole.committee.model import AVIS, DECISIONS, STATES
+from ckanext.metropole.logic import params
 
 
 def _v(name: str) -> Any:
@@ -14,15 +15,15 @@ def _v(name: str) -> Any:
 
 def member_add() -> dict[str, Any]:
     not_empty, ignore_missing = _v("not_empty"), _v("ignore_missing")
-    unicode_safe, isodate = _v("unicode_safe"), _v("isodate")
+    unicode_safe = _v("unicode_safe")
     return {
         "user": [not_empty, unicode_safe],
         # college and role: checked by committee_members.add, whose errors
         # name the field and list the allowed values
         "college": [not_empty, unicode_safe],
         "role": [_v("default")("member"), unicode_safe],
-        "mandate_start": [ignore_missing, isodate],
-        "mandate_end": [ignore_missing, isodate],
+        "mandate_start": [ignore_missing, params.date],
+        "mandate_end": [ignore_missing, params.date],
     }
 
 
@@ -31,11 +32,11 @@ def member_remove() -> dict[str, Any]:
 
 
 def member_list() -> dict[str, Any]:
-    return {"include_past": [_v("default")(False), _v("boolean_validator")]}
+    return {"include_past": [_v("default")(False), params.boolean]}
 
 
 def package_ref() -> dict[str, Any]:
-    return {"id": [_v("not_empty"), _v("unicode_safe")]}
+    return {"id": [_v("not_empty"), params.text, _v("unicode_safe")]}
 
 
 def propose() -> dict[str, Any]:
@@ -52,7 +53,7 @@ def avis() -> dict[str, Any]:
     return dict(package_ref(),
                 avis=[_v("not_empty"), _v("unicode_safe"), _v("one_of")(list(AVIS))],
                 motivation=[_v("default")(""), _v("unicode_safe")],
-                version=[_v("ignore_missing"), _v("int_validator")])
+                version=[_v("ignore_missing"), params.integer()])
 
 
 def decision() -> dict[str, Any]:
@@ -60,7 +61,7 @@ def decision() -> dict[str, Any]:
                 decision=[_v("not_empty"), _v("unicode_safe"),
                           _v("one_of")(list(DECISIONS))],
                 justification=[_v("default")(""), _v("unicode_safe")],
-                version=[_v("ignore_missing"), _v("int_validator")])
+                version=[_v("ignore_missing"), params.integer()])
 
 
 def override() -> dict[str, Any]:
@@ -73,11 +74,11 @@ def review_list() -> dict[str, Any]:
         "state": [ignore_missing, unicode_safe, _v("one_of")(["open", "all", *STATES])],
         "commune": [ignore_missing, unicode_safe],
         "criterion": [ignore_missing, unicode_safe],
-        "late": [_v("default")(False), _v("boolean_validator")],
-        "mine": [_v("default")(False), _v("boolean_validator")],
-        "limit": [_v("default")(50), _v("natural_number_validator"),
+        "late": [_v("default")(False), params.boolean],
+        "mine": [_v("default")(False), params.boolean],
+        "limit": [_v("default")(50), params.integer(),
                   _v("limit_to_configured_maximum")("ckan.search.rows_max", 1000)],
-        "offset": [_v("default")(0), _v("natural_number_validator")],
+        "offset": [_v("default")(0), params.integer()],
     }
 
 
@@ -87,12 +88,16 @@ REPORT_YEARS = (2000, 2100)
 
 
 def report_year(value: Any) -> int:
+    """A year as a JSON number or its digits (anything else: the same error)."""
     first, last = REPORT_YEARS
-    if not first <= value <= last:
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and text.lstrip("-").isdigit() and len(text) <= 20:
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not first <= value <= last:
         raise tk.Invalid(tk._("A year from {first} to {last} is expected")
                          .format(first=first, last=last))
     return value
 
 
 def report() -> dict[str, Any]:
-    return {"year": [_v("not_empty"), _v("int_validator"), report_year]}
+    return {"year": [_v("not_empty"), report_year]}
