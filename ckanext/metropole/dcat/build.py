@@ -188,7 +188,9 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
         if categories or hvd.is_declared_api(res) or hvd.has_datastore_api(res):
             if contact is None:
                 contact = services.contact(g, pkg, ref)
-            services.distribution(g, pkg, res, ref, node, licence, categories, contact)
+            api = services.distribution(g, pkg, res, ref, node, licence, categories, contact)
+            if api is not None:  # MQA's issued and modified, on every distribution
+                dates.add(g, api, res, dates.DISTRIBUTION, now)
 
 
 def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Iterable[tuple[Any, str, str]],

@@ -98,8 +98,10 @@ def _service(g: Graph, node: URIRef, ref: URIRef, title: str, licence: Any,
 
 def distribution(g: Graph, pkg: dict[str, Any], res: dict[str, Any], ref: URIRef,
                  node: URIRef, licence_id: str, categories: list[URIRef],
-                 contact_point: Any) -> None:
-    """The HVD legislation and the API of one resource's distribution ``node``."""
+                 contact_point: Any) -> URIRef | None:
+    """The HVD legislation and the API of one resource's distribution
+    ``node``; the DataStore API's own distribution if the table is loaded
+    (the caller dates it as the resource)."""
     if categories:
         g.add((node, DCATAP.applicableLegislation, terms.add_legislation(g)))
     licence = terms.add_licence(g, licence_id)
@@ -149,3 +151,5 @@ def distribution(g: Graph, pkg: dict[str, Any], res: dict[str, Any], ref: URIRef
         if categories:
             g.add((api, DCATAP.applicableLegislation, terms.add_legislation(g)))
         g.add((ref, DCAT.distribution, api))
+        return api
+    return None

@@ -143,6 +143,9 @@ def test_datastore_and_declared_apis_are_data_services(app, portal):
     rid = bal["resources"][0]["id"]
     assert one(g, datastore, DCAT.accessURL) == URIRef(
         f"{site}/api/3/action/datastore_search?resource_id={rid}")
+    # dated as its resource (MQA's issued and modified, on every distribution)
+    assert one(g, datastore, DCT.issued) == one(g, csv, DCT.issued)
+    assert one(g, datastore, DCT.modified) == one(g, csv, DCT.modified)
     service = one(g, datastore, DCAT.accessService)
     assert isinstance(service, URIRef)
     assert (service, RDF.type, DCAT.DataService) in g
