@@ -314,6 +314,41 @@ def metropole_quality(pkg: dict[str, Any]) -> Any:
     return quality.score(pkg)
 
 
+def metropole_review_facts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """For the committee's queue and review page: each listed dataset's
+    quality score and HVD status, by package id.
+
+    The rows are those the caller was allowed to see (``metropole_review_list``,
+    ``metropole_review_show``): the datasets are read whole, without a second
+    check (the reader's own view may hide what the feeds publish, such as the
+    addresses of a private dataset's files), and only these derived facts are
+    shown."""
+    from ckanext.metropole import quality
+    from ckanext.metropole.logic import hvd
+
+    ratings = metropole_quality_labels()["ratings"]
+    # the columns of /hvd
+    names = {"licence": tk._("Licence"), "bulk_download": tk._("Bulk download"), "api": "API"}
+    show = tk.get_action("package_show")
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        package_id = as_text(row.get("package_id"))
+        if not package_id or package_id in out:
+            continue
+        try:
+            pkg = show({"ignore_auth": True, "for_view": False}, {"id": package_id})
+        except tk.ObjectNotFound:
+            continue
+        points = quality.points(pkg)
+        status = hvd.status(pkg)
+        out[package_id] = {"points": points, "rating_label": ratings[quality.rating(points)],
+                           "hvd": status["hvd"], "complete": status["complete"],
+                           "missing": [names[k] for k in status["missing"]],
+                           "labels": status.get("labels", []),
+                           "messages": list(status["missing"].values())}
+    return out
+
+
 def metropole_quality_labels() -> dict[str, dict[str, str]]:
     """Translated names of the indicators, dimensions and ratings."""
     import ckan.plugins.toolkit as tk
