@@ -142,11 +142,11 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
             'Opening status: only datasets whose status is "open" can be public')]
     # every file of the dataset, those the save does not list included (CKAN
     # 2.12 validates only the resources a save changes)
-    full = with_stored_resources(pkg)
     # a high-value dataset: the regulation's licence, bulk download and API
-    for field, messages in hvd.publication_errors(full).items():
+    # (hvd reads the stored resources itself, with their API fields)
+    for field, messages in hvd.publication_errors(pkg).items():
         errors.setdefault(field, []).extend(messages)
-    refused = resource_urls.errors(full.get("resources") or [])
+    refused = resource_urls.errors(with_stored_resources(pkg).get("resources") or [])
     if refused:
         errors[RESOURCE_URL] = refused
     if committee:
