@@ -1,6 +1,7 @@
 """Benchmark of the DCAT feeds: the ``metropole_dcat_ap`` profile vs stock ``euro_dcat_ap_3``.
 
     .venv/bin/python bench/dcat.py [--rounds 15] [--total 10000] [--full-formats ttl,rdf,jsonld]
+                                   [--hvd]
 
 Uses a dedicated database (``metropole_bench_dcat``, dropped and created
 again by scripts/stack.sh): the Dijon territory and 100 datasets created
@@ -18,6 +19,11 @@ median of the rounds' ratios (in each round both sides render the page back
 to back, which goes first alternates), then the time of the full catalog
 (every page of 100, as a harvester walks it; the sides take turns page by
 page) and its ratio. Target: ratio <= 1.2.
+
+``--hvd``: every fourth dataset is a high-value dataset (Addresses) and every
+CSV has its table loaded (``datastore_active``): the feeds then also write
+the HVD properties and a DataStore API (distribution and data service) per
+CSV, which the stock profile does not.
 """
 from __future__ import annotations
 
@@ -35,7 +41,8 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = "metropole_bench_dcat"
-URL = f"postgresql://metropole:metropole@127.0.0.1:54329/{DB}"
+URL = "postgresql://metropole:metropole@127.0.0.1:{port}/{db}".format(
+    port=os.environ.get("METROPOLE_PGPORT", "54329"), db=DB)
 STOCK = ["euro_dcat_ap_3"]
 OURS = ["euro_dcat_ap_3", "metropole_dcat_ap"]
 PAGE = 100
@@ -101,7 +108,7 @@ def setup(count: int) -> list[dict[str, Any]]:
     return shown
 
 
-def copies(base: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
+def copies(base: list[dict[str, Any]], total: int, hvd: bool = False) -> list[dict[str, Any]]:
     """``total`` published-looking datasets made from the ``base`` ones."""
     out = []
     for i in range(total):
@@ -109,6 +116,11 @@ def copies(base: list[dict[str, Any]], total: int) -> list[dict[str, Any]]:
         pkg["id"], pkg["name"], pkg["private"] = str(uuid.uuid4()), f"jeu-copie-{i}", False
         for res in pkg["resources"]:
             res["id"], res["package_id"] = str(uuid.uuid4()), pkg["id"]
+            if hvd and res["format"] == "CSV":
+                res["datastore_active"] = True
+        if hvd and i % 4 == 0:
+            pkg["hvd_category"] = ["c_c3de25e4"]
+            pkg["applicable_legislation"] = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
         out.append(pkg)
     return out
 
@@ -166,6 +178,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--total", type=int, default=10_000)
     parser.add_argument("--full-formats", default="ttl,rdf,jsonld")
+    parser.add_argument("--hvd", action="store_true",
+                        help="a quarter of HVDs, every CSV's table loaded")
     args = parser.parse_args()
 
     stack = str(ROOT / "scripts" / "stack.sh")
@@ -173,14 +187,14 @@ def main() -> int:
     subprocess.run([stack, "createdb", DB], check=True, capture_output=True)
     with _app().test_request_context():
         base = setup(PAGE)
-        datasets = copies(base, args.total)
+        datasets = copies(base, args.total, hvd=args.hvd)
         # the --total copies are the bench's, not a server's: the collector
         # need not walk them again at each collection of a render
         gc.collect()
         gc.freeze()
         worst = 0.0
         print(f"DCAT feed rendering, {os.cpu_count()} cores; stock = {' '.join(STOCK)}, "
-              f"ours = {' '.join(OURS)}")
+              f"ours = {' '.join(OURS)}" + (" (--hvd)" if args.hvd else ""))
         for fmt in ("ttl", "rdf", "jsonld"):
             t = page_times(datasets[:PAGE], fmt, args.rounds)
             ratio = t["ratio"]

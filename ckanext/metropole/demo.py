@@ -139,6 +139,74 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "resource": ("deliberations-chenove.csv", "CSV", "Délibérations 2026"),
         "upload": "deliberations-chenove.csv",
     },
+    # High-value datasets (regulation (EU) 2023/138): a file to download and
+    # the producer's API each, so that they meet the conditions and are
+    # published; the noise map lacks its API and stays a draft (see /hvd).
+    {
+        "name": "base-adresse-locale-dijon",
+        "title": "Base Adresse Locale de Dijon",
+        "notes": "Adresses de la commune de Dijon (numéros, voies, positions), "
+                 "certifiées par la commune.",
+        "owner": "dijon",
+        "tags": ["adresses"],
+        "fields": dict(_OPEN, theme=["REGI"], criteria=["interet_general", "disponibilite"],
+                       hvd_category=["c_c3de25e4"], frequency="WEEKLY",
+                       spatial_coverage="communes", spatial_communes=["21231"],
+                       owning_service="Service information géographique",
+                       temporal_start="2020-01-01", temporal_end="2026-06-30"),
+        "resource": ("bal-dijon.csv", "CSV", "Base Adresse Locale (CSV)"),
+        "size": 1843200,
+        "api": {"url": "https://opendata.dijon.fr/api/bal/v1/adresses",
+                "name": "API de la Base Adresse Locale",
+                "api_documentation": "https://opendata.dijon.fr/api/bal/v1/doc",
+                "api_conditions": "Sans inscription ni clé ; 50 appels par seconde."},
+    },
+    {
+        "name": "plui-dijon-metropole",
+        "title": "Plan local d'urbanisme intercommunal (PLUi-HD)",
+        "notes": "Zonage du plan local d'urbanisme intercommunal valant programme "
+                 "local de l'habitat et plan de déplacements urbains.",
+        "owner": "dijon-metropole",
+        "tags": ["urbanisme"],
+        "fields": dict(_OPEN, theme=["REGI", "ENVI"], criteria=["transparence"],
+                       hvd_category=["c_ad9ae929"],
+                       owning_service="Direction de l'urbanisme",
+                       temporal_start="2019-12-16", temporal_end="2026-06-30"),
+        "resource": ("plui-zonage.geojson", "GEOJSON", "Zonage (GeoJSON)"),
+        "size": 9830400,
+        "api": {"url": "https://sig.metropole-dijon.fr/wfs",
+                "name": "Service WFS du PLUi-HD",
+                "api_documentation": "https://sig.metropole-dijon.fr/wfs/aide",
+                "api_conditions": "Service WFS 2.0 ouvert, sans inscription."},
+    },
+    {
+        "name": "arrets-transport-public",
+        "title": "Arrêts du réseau de transport public",
+        "notes": "Arrêts de bus et de tramway du réseau de la métropole, au format GTFS.",
+        "owner": "dijon-metropole",
+        "tags": ["mobilité", "transport"],
+        "fields": dict(_OPEN, theme=["TRAN"], criteria=["interet_general"],
+                       hvd_category=["c_4b74ea13"], frequency="MONTHLY",
+                       owning_service="Direction des mobilités",
+                       temporal_start="2026-01-01", temporal_end="2026-06-30"),
+        "resource": ("arrets.csv", "CSV", "Arrêts (CSV)"),
+        "size": 412160,
+        "api": {"url": "https://sig.metropole-dijon.fr/api/transport/arrets",
+                "name": "API des arrêts",
+                "api_documentation": "https://sig.metropole-dijon.fr/api/transport/doc"},
+    },
+    {
+        "name": "carte-bruit-dijon-metropole",
+        "title": "Cartes de bruit stratégiques",
+        "notes": "Brouillon : données de forte valeur sans API pour l'instant (voir /hvd).",
+        "owner": "dijon-metropole",
+        "tags": ["bruit", "environnement"],
+        "fields": dict(_OPEN, private=True, theme=["ENVI"], criteria=["transparence"],
+                       hvd_category=["c_e4358335"],
+                       temporal_start="2022-01-01", temporal_end="2022-12-31"),
+        "resource": ("bruit-routier.geojson", "GEOJSON", "Bruit routier (GeoJSON)"),
+        "size": 5324800,
+    },
     {
         "name": "subventions-associations",
         "title": "Subventions aux associations",
@@ -245,6 +313,12 @@ def _upload(package_id: str, filename: str, resource: dict[str, Any]) -> None:
             upload=FileStorage(stream, filename=filename, content_type="text/csv")))
 
 
+def _api(sample: dict[str, Any]) -> list[dict[str, Any]]:
+    """The producer's API of a sample, as a resource (``access_kind`` api)."""
+    api = sample.get("api")
+    return [dict(api, format="JSON", access_kind="api")] if api else []
+
+
 def ensure_datasets() -> list[str]:
     created = []
     for sample in SAMPLE_DATASETS:
@@ -271,7 +345,7 @@ def ensure_datasets() -> list[str]:
                 notes=sample["notes"],
                 owner_org=sample["owner"],
                 tags=[{"name": t} for t in sample["tags"]],
-                resources=[] if sample.get("upload") else [resource],
+                resources=([] if sample.get("upload") else [resource]) + _api(sample),
             ),
         )
         if sample.get("upload"):

@@ -19,6 +19,8 @@ MULTI_VALUED = ("theme", "criteria", "spatial_communes")
 # geometry is JSON numbers, not words (it stays in the stored dataset dict).
 # Editor-only fields leave the whole document (logic/visibility.py).
 NOT_INDEXED = ("spatial",)
+# the facet of high-value datasets: the regulation's (top) categories
+HVD_FIELD = "metropole_hvd"
 
 
 def dataset_facets(facets_dict: Any, with_organization: bool = True) -> Any:
@@ -28,6 +30,7 @@ def dataset_facets(facets_dict: Any, with_organization: bool = True) -> Any:
     facets_dict.update(keep)
     facets_dict["producing_commune"] = tk._("Commune")
     facets_dict["theme"] = tk._("Themes")
+    facets_dict[HVD_FIELD] = tk._("High-value datasets")
     facets_dict["license_id"] = tk._("Licences")
     facets_dict["criteria"] = tk._("Priority criteria")
     facets_dict["opening_status"] = tk._("Opening status")
@@ -41,6 +44,12 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     for field in MULTI_VALUED:
         if field in pkg_dict:
             pkg_dict[field] = as_list(pkg_dict[field])
+    if "hvd_category" in pkg_dict:
+        pkg_dict["hvd_category"] = as_list(pkg_dict["hvd_category"])
+        tops = [vocab.hvd_top(c) for c in pkg_dict["hvd_category"]
+                if c in vocab.hvd_categories()]
+        if tops:
+            pkg_dict[HVD_FIELD] = list(dict.fromkeys(tops))
     for field in NOT_INDEXED:
         pkg_dict.pop(field, None)
         pkg_dict.pop(f"extras_{field}", None)
@@ -67,6 +76,8 @@ def display_name(field: str, code: str) -> str:
         return vocab.label(vocab.themes(), code)
     if field == "license_id":
         return vocab.label(vocab.licences(), code)
+    if field == HVD_FIELD:
+        return vocab.label(vocab.hvd_categories(), code)
     if field == "res_format":
         return vocab.label(vocab.file_types(), code)
     if field in ("criteria", "opening_status"):

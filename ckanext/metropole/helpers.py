@@ -77,6 +77,35 @@ def metropole_file_type_choices(field: Any = None) -> list[dict[str, Any]]:
     return _choices(vocab.file_types())
 
 
+def metropole_hvd_category_choices(field: Any = None) -> list[dict[str, Any]]:
+    """The 96 HVD categories in the vocabulary's order, each under its top
+    category ("Géospatiales › Adresses")."""
+    entries = vocab.hvd_categories()
+
+    def label(code: str, lang: str) -> str:
+        top = vocab.hvd_top(code)
+        own = entries[code][lang]
+        return own if top == code else f"{entries[top][lang]} › {own}"
+
+    return [{"value": code, "label": {"fr": label(code, "fr"), "en": label(code, "en")}}
+            for code in entries]
+
+
+def metropole_hvd(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The dataset's HVD status (``logic.hvd.status``): badge, dataset page."""
+    from ckanext.metropole.logic import hvd
+
+    return hvd.status(pkg)
+
+
+def metropole_hvd_badge(pkg: dict[str, Any]) -> list[str]:
+    """The labels of the dataset's top HVD categories (none: no badge)."""
+    entries = vocab.hvd_categories()
+    tops = dict.fromkeys(vocab.hvd_top(c) for c in as_list(pkg.get("hvd_category"))
+                         if c in entries)
+    return [vocab.label(entries, c) for c in tops]
+
+
 def metropole_scdl_choices(field: Any = None) -> list[dict[str, Any]]:
     return _choices(vocab.scdl_schemas())
 
@@ -359,6 +388,41 @@ def metropole_quality(pkg: dict[str, Any]) -> Any:
     from ckanext.metropole import quality
 
     return quality.score(pkg)
+
+
+def metropole_review_facts(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """For the committee's queue and review page: each listed dataset's
+    quality score and HVD status, by package id.
+
+    The rows are those the caller was allowed to see (``metropole_review_list``,
+    ``metropole_review_show``): the datasets are read whole, without a second
+    check (the reader's own view may hide what the feeds publish, such as the
+    addresses of a private dataset's files), and only these derived facts are
+    shown."""
+    from ckanext.metropole import quality
+    from ckanext.metropole.logic import hvd
+
+    ratings = metropole_quality_labels()["ratings"]
+    # the columns of /hvd
+    names = {"licence": tk._("Licence"), "bulk_download": tk._("Bulk download"), "api": "API"}
+    show = tk.get_action("package_show")
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        package_id = as_text(row.get("package_id"))
+        if not package_id or package_id in out:
+            continue
+        try:
+            pkg = show({"ignore_auth": True, "for_view": False}, {"id": package_id})
+        except tk.ObjectNotFound:
+            continue
+        points = quality.points(pkg)
+        status = hvd.status(pkg)
+        out[package_id] = {"points": points, "rating_label": ratings[quality.rating(points)],
+                           "hvd": status["hvd"], "complete": status["complete"],
+                           "missing": [names[k] for k in status["missing"]],
+                           "labels": status.get("labels", []),
+                           "messages": list(status["missing"].values())}
+    return out
 
 
 def metropole_quality_labels() -> dict[str, dict[str, str]]:

@@ -19,6 +19,8 @@ from ckanext.metropole.communes import actions as communes_actions
 from ckanext.metropole.communes import views as communes_views
 from ckanext.metropole.dcat import api as dcat_api
 from ckanext.metropole.dcat import views as dcat_views
+from ckanext.metropole.hvd import actions as hvd_actions
+from ckanext.metropole.hvd import views as hvd_views
 from ckanext.metropole.logic import (action, activities, conformity, data_access, publication, users,
                                      visibility)
 from ckanext.metropole.quality import actions as quality_actions
@@ -34,6 +36,7 @@ def actions() -> dict[str, Any]:
     found.update({"metropole_quality_show": quality_actions.metropole_quality_show,
                   "metropole_quality_summary": quality_actions.metropole_quality_summary})
     found.update((name, getattr(communes_actions, name)) for name in communes_actions.__all__)
+    found.update((name, getattr(hvd_actions, name)) for name in hvd_actions.__all__)
     loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
     for plugin, chained in dcat_api.ACTIONS.items():
         if plugin in loaded:
@@ -48,6 +51,7 @@ def auth_functions() -> dict[str, Any]:
     found = dict(committee_auth.auth_functions())
     found.update(users.auth_functions())
     found.update(communes_actions.auth_functions())
+    found.update(hvd_actions.AUTH)
     found.update({"metropole_quality_show": quality_actions.auth_quality_show,
                   "metropole_quality_summary": quality_actions.auth_quality_summary})
     if activities.enabled():
@@ -90,7 +94,8 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     def get_blueprint(self) -> list[Any]:
         return [dcat_views.metropole_dcat, catalogue_views.catalogue,
                 committee_views.committee, pages.pages, inputs.blueprint,
-                validation_views.blueprint, communes_views.blueprint]
+                validation_views.blueprint, communes_views.blueprint,
+                hvd_views.blueprint]
 
     # ISignal
 

@@ -93,6 +93,26 @@ def licences() -> dict[str, dict[str, Any]]:
     return out
 
 
+@functools.cache
+def hvd_categories() -> dict[str, dict[str, str]]:
+    """The EU high-value dataset categories (96 concepts on 3 levels);
+    ``parent``: the code of the broader concept ("" for the 6 top ones)."""
+    rows = _rows("eu-hvd-category.csv")
+    codes = {r["uri"]: r["code"] for r in rows}
+    return {r["code"]: {"fr": r["label_fr"], "en": r["label_en"], "uri": r["uri"],
+                        "parent": codes.get(r["parent"], "")} for r in rows}
+
+
+def hvd_top(code: str) -> str:
+    """The top-level category (one of the regulation's six) of a category."""
+    entries = hvd_categories()
+    seen = set()
+    while entries.get(code, {}).get("parent") and code not in seen:
+        seen.add(code)
+        code = entries[code]["parent"]
+    return code
+
+
 def scdl_schemas() -> dict[str, dict[str, str]]:
     """The SCDL schemas of the registry (shipped, and fetched by ``schemas update``)."""
     from ckanext.metropole import schema_registry

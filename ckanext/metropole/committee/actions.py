@@ -283,7 +283,8 @@ def metropole_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :param year: the year (e.g. 2026)
     """
     tk.check_access("metropole_report", context, data_dict)
-    return _serialize(report.build(int(data_dict["year"])))
+    year = int(data_dict["year"])
+    return _serialize({**report.build(year), **report.figures(context, year)})
 
 
 def actions() -> dict[str, Any]:

@@ -2,13 +2,18 @@
 
 A handful of aggregate queries over the reviews of the year (those proposed
 during it; overrides and legacy rows are not reviews), so the report stays
-well under a second for 50,000 datasets (``bench/report.py``).
+well under a second for 50,000 datasets (``bench/report.py``). It also
+carries the figures the other parts compute, read through their actions (the
+committee imports none of them): the high-value datasets
+(``metropole_hvd_report``), the communes (``metropole_communes_figures``) and
+the metadata quality of the published datasets (``metropole_quality_summary``).
 """
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
@@ -172,6 +177,20 @@ def _planned(year: int) -> dict[str, int]:
     return {"planned": int(planned), "planned_and_opened": int(done)}
 
 
+def figures(context: dict[str, Any], year: int) -> dict[str, Any]:
+    """The other parts' figures, as the reader of ``context`` may see them:
+    HVDs per category and commune (how many meet the three conditions, how
+    many are published), the communes' totals and rows as of the end of the
+    year, the quality scores of the published datasets (today's)."""
+    def ask(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
+        sub = {k: context[k] for k in ("user", "auth_user_obj", "ignore_auth") if k in context}
+        return tk.get_action(action)(sub, data_dict)
+
+    return {"hvd": ask("metropole_hvd_report", {})["summary"],
+            "communes": ask("metropole_communes_figures", {"year": year}),
+            "quality": ask("metropole_quality_summary", {})}
+
+
 def rows(data: dict[str, Any]) -> list[list[Any]]:
     """The report as CSV rows: section, key, value."""
     out: list[list[Any]] = [["section", "key", "value"]]
@@ -186,4 +205,22 @@ def rows(data: dict[str, Any]) -> list[list[Any]]:
     for member in data["composition"]:
         out.append(["attendance", f"{member['fullname']} ({member['college']}, "
                     f"{member['role']})", member["opinions"]])
+    if "hvd" in data:
+        for key, value in data["hvd"]["total"].items():
+            out.append(["hvd", key, value])
+        for section, items in (("hvd_category", data["hvd"]["by_category"]),
+                               ("hvd_commune", data["hvd"]["by_commune"])):
+            for item in items:
+                out.extend([section, f"{item['label']} ({key})", item[key]]
+                           for key in ("datasets", "complete", "published"))
+    if "communes" in data:
+        out.extend(["communes", k, v] for k, v in data["communes"]["totals"].items())
+        for row in data["communes"]["communes"]:
+            out.extend(["commune", f"{row['commune']} ({key})", row[key]]
+                       for key in ("published", "planned", "priority_published",
+                                   "priority_missing", "quality_mean"))
+    if "quality" in data:
+        out.extend([["quality", "count", data["quality"]["count"]],
+                    ["quality", "mean", data["quality"]["mean"]]])
+        out.extend(["quality", k, v] for k, v in data["quality"]["ratings"].items())
     return out

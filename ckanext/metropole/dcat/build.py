@@ -21,9 +21,9 @@ from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory
-from ckanext.metropole.dcat import dates, places, provenance, terms
-from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF, SPDX, VCARD
-from ckanext.metropole.logic import conformity
+from ckanext.metropole.dcat import dates, places, provenance, services, terms
+from ckanext.metropole.dcat.terms import DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
+from ckanext.metropole.logic import conformity, hvd
 from ckanext.metropole.logic.values import as_list, as_text
 
 def drop(g: Graph, subject: Any, predicate: Any) -> None:
@@ -146,6 +146,10 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
     _temporal(g, pkg, ref, fresh=lean)
     for contact in g.objects(ref, DCAT.contactPoint):
         g.add((contact, RDF.type, VCARD.Kind))
+    if not lean:
+        drop(g, ref, DCATAP.hvdCategory)
+        drop(g, ref, DCATAP.applicableLegislation)
+    categories = services.dataset(g, pkg, ref)
     _publisher(g, pkg, ref, current, lean)
     _replace(g, ref, DCT.spatial, lambda: [places.add_location(g, p, dcat_ap)
                                            for p in places.covered_places(pkg, current)],
@@ -175,11 +179,18 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
     _dates(g, ref, pkg, dates.DATASET, now, lean)
     # dct:conformsTo only for the files found valid against their schema
     conforming = {k: s.url for k, s in conformity.valid_schemas(pkg).items()}
+    contact = None
     for res in pkg.get("resources", []):
         node = written.get(as_text(res.get("id"))) or URIRef(resource_uri(res))
         distribution(g, res, licence, node, lean,
                      standard=conforming.get(as_text(res.get("id"))))
         _dates(g, node, res, dates.DISTRIBUTION, now, lean)
+        if categories or hvd.is_declared_api(res) or hvd.has_datastore_api(res):
+            if contact is None:
+                contact = services.contact(g, pkg, ref)
+            api = services.distribution(g, pkg, res, ref, node, licence, categories, contact)
+            if api is not None:  # MQA's issued and modified, on every distribution
+                dates.add(g, api, res, dates.DISTRIBUTION, now)
 
 
 def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Iterable[tuple[Any, str, str]],

@@ -34,7 +34,7 @@ REWRITTEN = frozenset((
     "spatial_uri", "spatial_text", "spatial_bbox", "spatial_centroid", "url",
     "organization", "publisher", "publisher_uri", "publisher_name", "language",
     "access_rights", "provenance", "issued", "modified", "metadata_created",
-    "metadata_modified"))
+    "metadata_modified", "hvd_category", "applicable_legislation"))
 REWRITTEN_RESOURCE = frozenset((
     "format", "mimetype", "conforms_to", "license", "rights", "url", "access_url", "download_url",
     "hash", "issued", "created", "modified", "metadata_modified"))

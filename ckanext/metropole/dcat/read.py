@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.dcat import places, terms
-from ckanext.metropole.dcat.terms import DCAT, DCT, GSP, LOCN
+from ckanext.metropole.dcat.terms import DCAT, DCATAP, DCT, FOAF, GSP, LOCN
 
 # Keys the stock parsers add that the portal's schema has no field for.
 STOCK_ONLY_KEYS = ("publisher", "creator", "contact", "qualified_relation", "spatial")
@@ -88,6 +88,9 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
     if standards:
         pkg["conforms_to"] = standards[0]
     _spatial(g, ref, pkg)
+    categories = _codes(g, ref, DCATAP.hvdCategory, vocab.hvd_categories())
+    if categories:  # the legislation follows from them (the schema sets it)
+        pkg["hvd_category"] = categories
     for publisher in g.objects(ref, DCT.publisher):
         place = places.place_from_identifier(str(next(g.objects(publisher, DCT.identifier),
                                                        "")))
@@ -111,10 +114,17 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
             if licence:
                 licences.add(licence)
         res.pop("license", None)
+        res.pop("applicable_legislation", None)  # the dataset's categories give it
+        for service in g.objects(dist, DCAT.accessService):
+            res["access_kind"] = "api"
+            page = g.value(service, FOAF.page)
+            if page is not None:
+                res["api_documentation"] = str(page)
         res.pop("rights", None)  # written from the licence
     if len(licences) == 1:
         pkg["license_id"] = licences.pop()
     pkg["extras"] = [e for e in pkg.get("extras", [])
                      if e.get("key") not in ("language", "access_rights", "theme",
-                                             "frequency", "conforms_to")]
+                                             "frequency", "conforms_to", "hvd_category",
+                                             "applicable_legislation")]
     return pkg

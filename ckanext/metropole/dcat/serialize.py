@@ -11,6 +11,7 @@ from ckanext.dcat.utils import url_to_rdflib_format
 
 from ckanext.metropole.dcat import fused, provenance, qnames, safe
 from ckanext.metropole.dcat.terms import DCAT
+from ckanext.metropole.logic import conformity
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 FORMATS = {
@@ -89,13 +90,17 @@ def _catalog(datasets: list[dict[str, Any]], fmt: str, *,
     if catalog_ref and catalog_ref != str(ref):
         _rename(serializer, ref, URIRef(catalog_ref))
         ref = URIRef(catalog_ref)
-    with provenance.prefetched([pkg["id"] for pkg in datasets if pkg.get("id")]):
+    ids = [pkg["id"] for pkg in datasets if pkg.get("id")]
+    with provenance.prefetched(ids), conformity.prefetched(ids):
         if fuse:
             refs = fused.graph_from_datasets(serializer, datasets)
         else:
             refs = [serializer.graph_from_dataset(pkg) for pkg in datasets]
     for dataset_ref in refs:
         serializer.g.add((ref, DCAT.dataset, dataset_ref))
+    # the data services (APIs) of the page's datasets (dcat/services.py)
+    for service in list(serializer.g.subjects(RDF.type, DCAT.DataService)):
+        serializer.g.add((ref, DCAT.service, service))
     if paging:
         _add_paging(serializer, paging)
     safe.check(serializer.g)

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, Namespace
 
 from ckanext.metropole import vocab
+from ckanext.metropole.logic import hvd
 
 DCT = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -23,6 +24,8 @@ LOCN = Namespace("http://www.w3.org/ns/locn#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
 
 EU = "http://publications.europa.eu/resource/authority/"
 THEME_SCHEME = URIRef(EU + "data-theme")
@@ -88,6 +91,30 @@ def add_theme(g: Graph, code: str) -> URIRef | None:
     node = _labelled(g, URIRef(entry["uri"]), SKOS.Concept, entry, THEME_SCHEME)
     if add_type(g, THEME_SCHEME, SKOS.ConceptScheme):
         g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
+    return node
+
+
+def add_hvd_category(g: Graph, code: str) -> URIRef | None:
+    """An HVD category, embedded (type, labels, scheme): the DCAT-AP and HVD
+    shapes check it without the vocabulary, udata and ckanext-dcat read its label."""
+    entry = vocab.hvd_categories().get(code)
+    if entry is None:
+        return None
+    scheme = URIRef(hvd.SCHEME)
+    node = _labelled(g, URIRef(entry["uri"]), SKOS.Concept, entry, scheme)
+    if add_type(g, scheme, SKOS.ConceptScheme):
+        g.add((scheme, DCT.title, Literal("High-value dataset categories", lang="en")))
+    return node
+
+
+def add_legislation(g: Graph) -> URIRef:
+    """The HVD regulation's ELI, an ``eli:LegalResource`` (as the HVD shapes ask)."""
+    node = URIRef(hvd.LEGISLATION)
+    if add_type(g, node, ELI.LegalResource):
+        g.add((node, DCT.title, Literal(
+            "Règlement d'exécution (UE) 2023/138 de la Commission", lang="fr")))
+        g.add((node, DCT.title, Literal(
+            "Commission Implementing Regulation (EU) 2023/138", lang="en")))
     return node
 
 

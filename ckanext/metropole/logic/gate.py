@@ -16,7 +16,7 @@ from ckan import model
 
 from ckanext.metropole import quality, territory, vocab
 from ckanext.metropole.committee import state as committee_state
-from ckanext.metropole.logic import external, resource_urls
+from ckanext.metropole.logic import external, hvd, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
 from ckanext.metropole.logic.conformity import with_stored_resources
@@ -145,6 +145,10 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
             'Opening status: only datasets whose status is "open" can be public')]
     # every file of the dataset, those the save does not list included (CKAN
     # 2.12 validates only the resources a save changes)
+    # a high-value dataset: the regulation's licence, bulk download and API
+    # (hvd reads the stored resources itself, with their API fields)
+    for field, messages in hvd.publication_errors(pkg).items():
+        errors.setdefault(field, []).extend(messages)
     refused = resource_urls.errors(with_stored_resources(pkg).get("resources") or [])
     if refused:
         errors[RESOURCE_URL] = refused

@@ -16,7 +16,7 @@ from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.committee import state as committee_state
-from ckanext.metropole.logic import external, fields, gate, organizations
+from ckanext.metropole.logic import external, fields, gate, hvd, organizations
 from ckanext.metropole.logic.fields import metropole_single_line, metropole_text, metropole_url
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 
@@ -308,6 +308,10 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
     if not any(errors.get((f,)) for f in ("spatial_communes", "spatial_coverage")):
         _codes, geometry = _spatial(pkg)
         set_extra(data, "spatial", geometry)
+
+    # the regulation's ELI goes with the HVD categories, never typed
+    pkg["applicable_legislation"] = hvd.LEGISLATION if hvd.is_hvd(pkg) else ""
+    set_extra(data, "applicable_legislation", pkg["applicable_legislation"])
 
     private = pkg.get("private")
     if private is missing or private is None:

@@ -9,6 +9,15 @@ always write (spatial coverage: the communes or the whole territory; public
 access rights from the EU vocabulary; the producing commune as publisher)
 always counts.
 
+APIs are distributions too, as the feeds write them and MQA reads them
+(``dcat/services.py``): a loaded table's DataStore API is one more
+distribution (JSON, its ``datastore_search`` call as access URL, answered by
+the portal itself), a resource declared as the producer's API is one without
+download link. An API is reached by its access URL (``dcat:accessService``):
+it counts for the access address, format, licence and dates, and the
+download indicators are those of the files; it has no file size (MQA counts
+that point missing on it).
+
 Distribution indicators count only when *every* resource meets them: how
 MQA combines several distributions is not documented, and the portal would
 rather announce "Good" than have data.europa.eu turn its "Excellent" into
@@ -31,7 +40,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import vocab
-from ckanext.metropole.logic import resource_urls
+from ckanext.metropole.logic import hvd, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.quality.indicators import (
     BY_ID, DIMENSIONS, INDICATORS, MACHINE_READABLE, MAXIMUM, NON_PROPRIETARY, Indicator,
@@ -136,6 +145,23 @@ class _Resource:
     size: bool
     issued: bool
     modified: bool
+    api: bool = False  # reached by its access URL, no download link
+
+
+# the format of a DataStore API's distribution (dcat/services.py)
+API_FORMAT = "JSON"
+
+
+def _datastore_api(res: dict[str, Any], name: str) -> _Resource:
+    """The distribution of a loaded table's DataStore API: the portal serves it."""
+    entry = vocab.file_types().get(API_FORMAT) or {}
+    return _Resource(
+        name=tk._("{name} (DataStore API)").format(name=name), url="", linked=True,
+        answers=True, checked=True, refused=False, file_type=API_FORMAT,
+        media_type=bool(entry.get("media_type")), size=False,
+        issued=bool(res.get("issued") or res.get("created")),
+        modified=bool(res.get("modified") or res.get("metadata_modified")
+                      or res.get("last_modified") or res.get("created")), api=True)
 
 
 def _resources(pkg: dict[str, Any], files: _Files) -> list[_Resource]:
@@ -160,13 +186,17 @@ def _resources(pkg: dict[str, Any], files: _Files) -> list[_Resource]:
             size = int(as_text(res.get("size")) or 0) > 0
         except ValueError:
             size = False
+        name = as_text(res.get("name")) or url.rsplit("/", 1)[-1] or f"#{index + 1}"
         out.append(_Resource(
-            name=as_text(res.get("name")) or url.rsplit("/", 1)[-1] or f"#{index + 1}",
-            url=url, linked=linked, answers=answers, checked=checked, refused=refused,
-            file_type=code, media_type=bool(code and file_types[code]["media_type"]),
+            name=name, url=url, linked=linked, answers=answers, checked=checked,
+            refused=refused, file_type=code,
+            media_type=bool(code and file_types[code]["media_type"]),
             size=size, issued=bool(res.get("issued") or res.get("created")),
             modified=bool(res.get("modified") or res.get("metadata_modified")
-                          or res.get("last_modified") or res.get("created"))))
+                          or res.get("last_modified") or res.get("created")),
+            api=hvd.is_declared_api(res)))
+        if hvd.has_datastore_api(res):
+            out.append(_datastore_api(res, name))
     return out
 
 
@@ -177,14 +207,17 @@ def _decide(pkg: dict[str, Any], resources: list[_Resource]) -> dict[str, bool]:
     def every(flag: str) -> bool:
         return some and all(getattr(r, flag) for r in resources)
 
+    # the download indicators are the files' (an API has no download link)
+    files = [r for r in resources if not r.api]
+
     return {
         "keywords": _keywords(pkg),
         "themes": _themes(pkg),
         "spatial": True,
         "temporal": _date(pkg.get("temporal_start")) or _date(pkg.get("temporal_end")),
         "access_url_status": every("answers"),
-        "download_url": every("linked"),
-        "download_url_status": every("answers"),
+        "download_url": bool(files) and all(r.linked for r in files),
+        "download_url_status": bool(files) and all(r.answers for r in files),
         "format": some and all(r.file_type for r in resources),
         "media_type": every("media_type"),
         "vocabulary": every("media_type"),
@@ -215,7 +248,8 @@ def _decide(pkg: dict[str, Any], resources: list[_Resource]) -> dict[str, bool]:
 _P = {i.id: i.points for i in INDICATORS}
 _ALWAYS_POINTS = sum(_P[k] for k in ALWAYS)
 # points of the distribution indicators decided by one flag each
-_BY_FLAG = (("answers", _P["access_url_status"] + _P["download_url_status"]),
+_BY_FLAG = (("answers", _P["access_url_status"]),
+            ("downloads", _P["download_url_status"]),
             ("linked", _P["download_url"]),
             ("typed", _P["format"]),
             ("media", _P["media_type"] + _P["vocabulary"]),
@@ -240,22 +274,32 @@ def _fast(pkg: dict[str, Any], files: _Files, formats: dict[str, str | None]) ->
     if as_text(pkg.get("contact_email")) or as_text(pkg.get("contact_uri")):
         total += _P["contact_point"]
     answers = linked = typed = media = open_ = readable = size = issued = modified = True
-    count = 0
+    downloads = True  # every file answers (the APIs' access URLs are in ``answers``)
+    count = files_count = 0
+    dcat_ap = True  # every API has its access address (the files': ``linked``)
     file_types = vocab.file_types()
+    api_code = vocab.file_type_code(API_FORMAT)
+    api_media = bool(api_code and file_types[api_code]["media_type"])
     for res in pkg.get("resources") or ():
         get = res.get
         if get("state") == "deleted":
             continue
         count += 1
+        api = get("access_kind") == hvd.API
+        files_count += not api
         url = as_text(get("url"))
         if get("url_type") == "upload":
-            linked = linked and bool(url)
-            stored = files.stored(res)
-            answers = answers and stored is not False
+            link = bool(url)
+            answered = files.stored(res) is not False
         else:
             link = url.startswith(LINK_SCHEMES)
+            answered = link and not resource_urls.refused(url)
+        answers = answers and answered
+        if api:
+            dcat_ap = dcat_ap and link
+        else:
             linked = linked and link
-            answers = answers and link and not resource_urls.refused(url)
+            downloads = downloads and answered
         raw = get("format") or ""
         if raw not in formats:
             formats[raw] = vocab.file_type_code(as_text(raw))
@@ -272,10 +316,18 @@ def _fast(pkg: dict[str, Any], files: _Files, formats: dict[str, str | None]) ->
         issued = issued and bool(get("issued") or get("created"))
         modified = modified and bool(get("modified") or get("metadata_modified")
                                      or get("last_modified") or get("created"))
-    flags = {"answers": answers, "linked": linked, "typed": typed, "media": media,
-             "open": open_, "readable": readable, "size": size, "issued": issued,
-             "modified": modified}
-    if flags["linked"]:
+        if get("datastore_active") and tk.asbool(get("datastore_active")):
+            # its DataStore API's distribution: JSON, answered by the portal, no size
+            count += 1
+            typed, open_ = typed and api_code is not None, open_ and api_code in NON_PROPRIETARY
+            media = media and api_media
+            readable = readable and api_code in MACHINE_READABLE
+            size = False
+    flags = {"answers": answers, "linked": linked and files_count > 0, "typed": typed,
+             "media": media, "open": open_, "readable": readable, "size": size,
+             "issued": issued, "modified": modified,
+             "downloads": downloads and files_count > 0}
+    if linked and dcat_ap:
         total += _P["dcat_ap"]  # also with no resource, as _decide
     if count:
         total += sum(points for flag, points in _BY_FLAG if flags[flag])
@@ -341,6 +393,8 @@ def _advice(ind: str, pkg: dict[str, Any], resources: list[_Resource]) -> list[s
                 out.append(named.format(name=r.name, what=tk._(
                     "its file is missing from the portal's storage: upload it again")))
         return out
+    if ind == "download_url" and resources and all(r.api for r in resources):
+        return [tk._("Add a file for bulk download: an API has no download address.")]
     if ind in ("download_url", "dcat_ap"):
         return each(lambda r: r.linked, tk._("give it a file or a link (the feeds "
                                              "describe a resource by its address)"))
@@ -367,7 +421,10 @@ def _advice(ind: str, pkg: dict[str, Any], resources: list[_Resource]) -> list[s
         return [tk._("Give a contact point's email address (a service's, not a "
                      "person's).")]
     if ind == "byte_size":
-        return each(lambda r: r.size, tk._("give the size of its file in bytes"))
+        return [named.format(name=r.name, what=tk._(
+            "an API has no file size: data.europa.eu counts this point missing on "
+            "its distribution") if r.api else tk._("give the size of its file in bytes"))
+            for r in resources if not r.size]
     if ind in ("issued", "modified"):
         return each(lambda r: getattr(r, ind), tk._("save it again to date it"))
     return []

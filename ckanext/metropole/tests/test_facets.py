@@ -10,7 +10,7 @@ from ckanext.metropole.tests.data import CHENOVE, DIJON, complete_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-FIELDS = ["producing_commune", "theme", "license_id", "criteria", "opening_status",
+FIELDS = ["producing_commune", "theme", "metropole_hvd", "license_id", "criteria", "opening_status",
           "res_format", "metropole_schema_conformity"]
 
 
@@ -73,6 +73,21 @@ def test_facet_list_of_the_dataset_and_organization_pages():
     assert list(declared) == ["organization", *FIELDS, "tags"]
     on_org_page = facets.dataset_facets({"organization": "O"}, with_organization=False)
     assert list(on_org_page) == [*FIELDS, "tags"]
+
+
+def test_hvd_facet_counts_the_regulation_categories(datasets):
+    resources = [{"url": "https://data.example.org/arrets.csv", "format": "csv"},
+                 {"url": "https://api.example.org/arrets", "format": "json",
+                  "access_kind": "api"}]
+    # Mobilité › Transports publics, Géospatiales › Adresses
+    helpers.call_action("package_create", **complete_dataset(
+        datasets["id"], hvd_category=["c_b79e35eb", "c_c3de25e4"], resources=resources))
+    helpers.call_action("package_create", **complete_dataset(
+        datasets["id"], hvd_category=["c_ac64a52d"], resources=resources))
+    facets = _facets()
+    assert facets["metropole_hvd"] == {"c_ac64a52d": (2, "Géospatiales"),
+                                       "c_b79e35eb": (1, "Mobilité")}
+    assert helpers.call_action("package_search", fq='metropole_hvd:"c_b79e35eb"')["count"] == 1
 
 
 def test_screening_note_is_not_searchable(datasets):

@@ -52,6 +52,41 @@ def test_queue_for_the_committee_with_filters(app, people):
     assert "Mes propositions" in mine and "Bancs publics" in mine
 
 
+def test_queue_and_review_page_show_the_quality_score_and_the_hvd_status(app, people):
+    from ckanext.metropole import quality
+
+    # an HVD (Addresses) meeting the conditions (a proposal must): a CSV and
+    # the producer's API
+    hvd = draft(people, name="adresses", title="Adresses", hvd_category=["c_c3de25e4"],
+                resources=[{"url": "https://data.example.org/bal.csv", "format": "csv",
+                            "name": "bal.csv"},
+                           {"url": "https://api.example.org/bal", "format": "json",
+                            "name": "API BAL", "access_kind": "api",
+                            "api_documentation": "https://api.example.org/bal/doc",
+                            "api_conditions": "Libre"}])
+    plain = draft(people, name="bancs", title="Bancs publics")
+    for pkg in (hvd, plain):
+        act(people, "editor", "metropole_review_propose", id=pkg["id"])
+    points = {p["name"]: quality.points(helpers.call_action("package_show", id=p["id"]))
+              for p in (hvd, plain)}
+    rating = {"excellent": "Excellent", "good": "Bon", "sufficient": "Suffisant",
+              "bad": "Insuffisant"}
+    member = _token_headers("membre")
+    rows = {title: row for title, row in re.findall(
+        r'<a href="/dataset/[^"]+/comite">([^<]+)</a>(.*?)</tr>',
+        _text(app.get("/comite/examens", headers=member)), re.S)}
+    assert f"{points['adresses']} / 405 — {rating[quality.rating(points['adresses'])]}" \
+        in rows["Adresses"]
+    assert "Remplissant les trois conditions" in rows["Adresses"]
+    assert f"{points['bancs']} / 405" in rows["Bancs publics"]
+    assert 'metropole-committee-hvd">non</td>' in rows["Bancs publics"]
+
+    page = " ".join(_text(app.get("/dataset/adresses/comite", headers=member)).split())
+    assert f"{points['adresses']} points sur 405 — " \
+        f"{rating[quality.rating(points['adresses'])]}" in page
+    assert "Géospatiales › Adresses — Remplissant les trois conditions" in page
+
+
 def test_review_page_forms_carry_csrf_and_work_in_a_browser_session(app, people):
     pkg = draft(people, name="arbres")
     act(people, "editor", "metropole_review_propose", id=pkg["id"])
@@ -141,7 +176,14 @@ def test_annual_report_in_three_formats(app, people):
 
     year = datetime.date.today().year
     draft(people, opening_status="planifie", planned_opening_date=f"{year}-09-30")
-    pkg = draft(people)
+    # a high-value dataset (Addresses) meeting the three conditions: a CSV and
+    # the producer's API
+    pkg = draft(people, hvd_category=["c_c3de25e4"], resources=[
+        {"url": "https://data.example.org/bal.csv", "format": "csv", "name": "bal.csv",
+         "size": 2048},
+        {"url": "https://api.example.org/bal", "format": "json", "name": "API BAL",
+         "access_kind": "api", "api_documentation": "https://api.example.org/bal/doc",
+         "api_conditions": "Libre, 50 appels par seconde"}])
     act(people, "editor", "metropole_review_propose", id=pkg["id"])
     act(people, "secretary", "metropole_review_open", id=pkg["id"])
     act(people, "member", "metropole_opinion_record", id=pkg["id"], value="favorable")
@@ -159,8 +201,24 @@ def test_annual_report_in_three_formats(app, people):
     attendance = {m["user_name"]: m["opinions"] for m in data["composition"]}
     assert attendance == {"membre": 1, "membre2": 0, "presidente": 0}
     assert data["opening"] == {"opened": 1, "planned": 1, "planned_and_opened": 0}
+    # the other parts' figures (read-only blocks): HVDs, communes, quality
+    assert data["hvd"]["total"] == {"datasets": 1, "complete": 1, "published": 1}
+    assert [(c["label"], c["datasets"]) for c in data["hvd"]["by_category"]
+            if c["datasets"]] == [("Géospatiales", 1)]
+    assert [(c["label"], c["complete"]) for c in data["hvd"]["by_commune"]] == [("Dijon", 1)]
+    communes = {row["commune"]: row for row in data["communes"]["communes"]}
+    assert (communes["Dijon"]["published"], communes["Dijon"]["planned"]) == (1, 1)
+    assert data["communes"]["totals"]["published"] == 1
+    assert data["quality"]["count"] == 1 and sum(data["quality"]["ratings"].values()) == 1
+    for title in ("Données de forte valeur", "Les communes et leurs données",
+                  "Qualité des métadonnées"):
+        assert f">{title}</h2>" in body, title
+    assert "1 données de forte valeur, 1 remplissant les trois conditions, 1 publiées" in body
+    assert "<th scope=\"row\">Géospatiales</th><td>1</td><td>1</td><td>1</td>" in body
     rows = list(csv.reader(io.StringIO(app.get(f"/comite/rapport/{year}.csv").body)))
     assert ["summary", "published_against_unfavorable", "1"] in rows
+    assert ["hvd", "complete", "1"] in rows and ["quality", "count", "1"] in rows
+    assert ["commune", "Dijon (published)", "1"] in rows
     assert app.get(f"/comite/rapport/{year - 1}.json").json["reviewed"] == 0
 
 

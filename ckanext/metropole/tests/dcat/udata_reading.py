@@ -199,3 +199,54 @@ def refused_urls(g: Graph, dataset: Any) -> list[str]:
         if url is not None and resource_urls.problem(str(url)) is not None:
             refused.append(str(url))
     return refused
+
+
+# ---------------------------------------------------------------- HVD and APIs
+
+# udata/rdf.py ``EU_HVD_CATEGORIES``: the six top categories, by URI
+EU_HVD_CATEGORIES = {
+    "http://data.europa.eu/bna/c_164e0bf5": "Météorologiques",
+    "http://data.europa.eu/bna/c_a9135398": "Entreprises et propriété d'entreprises",
+    "http://data.europa.eu/bna/c_ac64a52d": "Géospatiales",
+    "http://data.europa.eu/bna/c_b79e35eb": "Mobilité",
+    "http://data.europa.eu/bna/c_dd313021": "Observation de la terre et environnement",
+    "http://data.europa.eu/bna/c_e1da4e07": "Statistiques",
+}
+
+
+def theme_tags(g: Graph, dataset: Any) -> list[str]:
+    """udata/rdf.py ``theme_labels_from_rdf`` then ``themes_from_rdf``'s tags:
+    a resource theme gives its prefLabel, a top HVD category its French name
+    and the tag ``hvd``; ``dcatap:hvdCategory`` is not read."""
+    from rdflib.namespace import SKOS
+
+    tags = []
+    for theme in g.objects(dataset, DCAT.theme):
+        if isinstance(theme, Literal):
+            tags.append(slugify(str(theme)))
+            continue
+        label = g.value(theme, SKOS.prefLabel)
+        if str(theme) in EU_HVD_CATEGORIES:
+            label = Literal(EU_HVD_CATEGORIES[str(theme)])
+            tags.append("hvd")
+        if label is not None:
+            tags.append(slugify(str(label)))
+    return sorted(set(tags))
+
+
+def resource_type(g: Graph, distribution: Any) -> str | None:
+    """udata/core/dataset/rdf.py ``resource_from_rdf``: no URL, no resource;
+    a distribution with ``dcat:accessService`` is an "api" resource."""
+    if g.value(distribution, DCAT.downloadURL) is None \
+            and g.value(distribution, DCAT.accessURL) is None:
+        return None
+    return "api" if g.value(distribution, DCAT.accessService) is not None else "main"
+
+
+def harvested_dataservices(g: Graph) -> list[Any]:
+    """udata/harvest/backends/dcat.py ``process_one_dataservices_page``: the
+    ``dcat:DataService`` nodes that are no distribution's access service."""
+    from rdflib.namespace import RDF
+
+    access = {o for _, _, o in g.triples((None, DCAT.accessService, None))}
+    return [n for n in g.subjects(RDF.type, DCAT.DataService) if n not in access]

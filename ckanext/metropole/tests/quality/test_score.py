@@ -135,6 +135,40 @@ def test_no_resource_loses_the_distribution_indicators():
     assert score.missing[0].advice == ("Add a resource: a file or a link to the data.",)
 
 
+def _lost(pkg):
+    score = quality.score(pkg)
+    assert quality.points(pkg) == score.points
+    return score, {r.indicator.id for r in score.missing}
+
+
+def test_a_loaded_table_s_api_is_a_distribution_without_file_size():
+    """The feeds write a DataStore API distribution per loaded table (JSON, the
+    portal's datastore_search as access URL, no byteSize): MQA counts it."""
+    score, lost = _lost(_full(resources=[_res(datastore_active=True)]))
+    assert lost == {"byte_size"}
+    assert score.points == 405 - indicators.BY_ID["byte_size"].points
+    assert score.missing[0].advice == (
+        'Resource "Tronçons (DataStore API)": an API has no file size: data.europa.eu '
+        "counts this point missing on its distribution",)
+
+
+def test_an_api_is_reached_by_its_access_url_not_a_download():
+    api = _res(id="api-1", name="API Tronçons", url="https://api.example.org/velo",
+               format="JSON", size=None, access_kind="api")
+    # only an API: no download address anywhere
+    score, lost = _lost(_full(resources=[api]))
+    assert lost == {"download_url", "download_url_status", "byte_size"}
+    download = next(r for r in score.missing if r.indicator.id == "download_url")
+    assert download.advice == (
+        "Add a file for bulk download: an API has no download address.",)
+    # a file beside it: the downloads are the file's
+    _, lost = _lost(_full(resources=[_res(), api]))
+    assert lost == {"byte_size"}
+    # an API whose address the platforms refuse loses the access points only
+    _, lost = _lost(_full(resources=[_res(), dict(api, url="http://10.0.0.4/api")]))
+    assert lost == {"access_url_status", "byte_size"}
+
+
 def test_uploads_are_checked_in_the_storage(tmp_path, monkeypatch):
     monkeypatch.setitem(tk.config, "ckan.storage_path", str(tmp_path))
     res = _res(url="http://portail.example.org/dataset/x/resource/r/download/velo.csv",
@@ -181,7 +215,9 @@ def test_the_report_s_fast_path_agrees_with_the_page_s_score(tmp_path, monkeypat
                        size=rnd.choice([2048, None, "x", "0"]),
                        created=rnd.choice(["2024-01-01", None]),
                        metadata_modified=rnd.choice(["2024-01-02", None]),
-                       state=rnd.choice(["active", "active", "deleted"]))
+                       state=rnd.choice(["active", "active", "deleted"]),
+                       access_kind=rnd.choice(["", "", "api"]),
+                       datastore_active=rnd.choice([None, False, True, "true"]))
             if res["url_type"] == "upload" and rnd.random() < 0.5:
                 rid = res["id"]
                 os.makedirs(tmp_path / "resources" / rid[0:3] / rid[3:6], exist_ok=True)

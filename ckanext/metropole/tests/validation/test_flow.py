@@ -11,10 +11,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import pytest
+import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
 from rdflib import Graph, URIRef
 
+from ckanext.metropole.dcat import serialize
 from ckanext.metropole.dcat.terms import DCAT, DCT
 from ckanext.metropole.logic import conformity
 from ckanext.metropole.tests.data import DIJON, complete_dataset
@@ -131,6 +133,25 @@ def test_feed_states_conforms_to_only_for_the_valid_file(app: Any,
         "https://schema.data.gouv.fr/schemas/scdl/equipements/0.1.5/schema.json")]
     assert list(g.objects(bad_node, DCT.conformsTo)) == []
     assert good["id"] != bad["id"]
+
+    # a feed page reads the reports of all its datasets in one query
+    other = _dataset(org)
+    upload(other["id"], GOOD, "c.csv")
+    shown = [helpers.call_action("package_show", id=i) for i in (pkg["id"], other["id"])]
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(model.meta.engine, "before_cursor_execute", seen)
+    try:
+        page = serialize.catalog(shown, "ttl")
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", seen)
+    assert sum("metropole_schema_validation" in s for s in statements) == 1
+    g = Graph().parse(data=page, format="turtle")
+    assert [str(u) for u, d in ((o, s) for s, o in g.subject_objects(DCAT.accessURL))
+            if list(g.objects(d, DCT.conformsTo))] == [good["url"]]
 
 
 def test_gate_refuses_publication_while_a_file_is_invalid(app: Any,

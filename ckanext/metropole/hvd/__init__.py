@@ -1,0 +1,1 @@
+"""High-value datasets: the ``/hvd`` report (the rules are in ``logic.hvd``)."""
