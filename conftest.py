@@ -33,6 +33,7 @@ def _revisions(plugin: str) -> tuple[str | None, str | None]:
     from alembic.script import ScriptDirectory
 
     from ckan import model
+
     from ckanext.metropole import migration
 
     if plugin not in _heads:

@@ -479,7 +479,7 @@ def _children(parent: int) -> list[int]:
     return found
 
 
-def portal_cpu(server: "Server") -> dict[int, float]:
+def portal_cpu(server: Server) -> dict[int, float]:
     """CPU seconds so far of the web workers and of the bench databases' backends.
 
     The machine may be shared: the CPU the portal itself used per request
@@ -514,7 +514,7 @@ def report_cpu(results: Results, duration: float, cpu: float, clients: int,
             f"on average (measured here: {duration * clients / max(total, 1) * 1000:.0f} ms)")
 
 
-def cpu_per_url(server: "Server", port: int, data: dict[str, Any], repeat: int = 5) -> None:
+def cpu_per_url(server: Server, port: int, data: dict[str, Any], repeat: int = 5) -> None:
     """One client, each kind of request in turn: the portal's CPU per request."""
     rng = random.Random(7)
     say(f"  {'URL':<30} {'CPU per request':>16} (one client, {repeat} requests each)")

@@ -19,8 +19,15 @@ from ckanext.metropole.communes import actions as communes_actions
 from ckanext.metropole.communes import views as communes_views
 from ckanext.metropole.dcat import api as dcat_api
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import (action, activities, conformity, data_access, publication, users,
-                                     visibility)
+from ckanext.metropole.logic import (
+    action,
+    activities,
+    conformity,
+    data_access,
+    publication,
+    users,
+    visibility,
+)
 from ckanext.metropole.quality import actions as quality_actions
 from ckanext.metropole.validation import jobs as validation_jobs
 from ckanext.metropole.validation import views as validation_views

@@ -8,7 +8,8 @@ producer and planned date leave this module's callers.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model

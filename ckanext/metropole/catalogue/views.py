@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 from flask_babel import format_date
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.utils import catalog_uri
 

@@ -126,8 +126,8 @@ def report(year: int, fmt: str) -> None:
     """The committee's annual evaluation report, on standard output."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole.committee import report as report_mod
     from ckanext.metropole import spreadsheet
+    from ckanext.metropole.committee import report as report_mod
 
     data = json.loads(json.dumps(report_mod.build(year), default=str))
     if fmt == "json":

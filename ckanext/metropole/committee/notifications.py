@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -20,8 +21,7 @@ from ckan.lib import mailer
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import reviews as committee_reviews
-from ckanext.metropole.committee import settings
-from ckanext.metropole.committee import signals
+from ckanext.metropole.committee import settings, signals
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+
 from ckan import model
 
 from ckanext.metropole.committee import reviews

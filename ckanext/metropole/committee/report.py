@@ -10,11 +10,13 @@ import datetime
 from typing import Any
 
 import sqlalchemy as sa
+
 from ckan import model
 
 from ckanext.metropole import compat, vocab
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import settings
+
 
 def seats() -> dict[str, int]:
     return settings.seats()

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ckanext.metropole import vocab
 from ckanext.metropole.committee import members as committee_members
-from ckanext.metropole.committee import settings
-from ckanext.metropole.committee import signals
+from ckanext.metropole.committee import settings, signals
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.committee.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 from ckanext.metropole.logic import (

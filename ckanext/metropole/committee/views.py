@@ -10,8 +10,9 @@ import io
 import json
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import spreadsheet
 from ckanext.metropole.committee import members as committee_members

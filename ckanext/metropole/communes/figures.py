@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
 
 from ckanext.metropole import compat, territory, vocab

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+
 from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
 SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (thousands)

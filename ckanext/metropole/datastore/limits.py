@@ -25,13 +25,15 @@ import contextlib
 import json
 import math
 import zlib
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, g, has_request_context
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import authz, model
 from ckan.lib.formatters import localised_number
-from flask import Blueprint, Response, g, has_request_context
 
 from ckanext.metropole import compat
 from ckanext.metropole.datastore import settings
@@ -103,21 +105,20 @@ def sql_tables(sql: str) -> list[str] | None:
 
     rows_max = tk.config.get("ckan.datastore.search.rows_max")
     try:
-        with postgres.get_read_engine().connect() as conn:
-            with conn.begin():
-                conn.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"),
-                             {"ms": str(postgres._TIMEOUT)})
-                sanitize = compat.sanitize_sql()
-                if sanitize is not None:  # CKAN 2.12: PostgreSQL's parser
-                    _, tables, _ = sanitize(conn, sql)
-                    return [name for _, name in tables]
-                # CKAN 2.11: the plan of the query, wrapped as search_sql wraps it
-                from ckanext.datastore.helpers import get_table_and_function_names_from_sql
+        with postgres.get_read_engine().connect() as conn, conn.begin():
+            conn.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"),
+                         {"ms": str(postgres._TIMEOUT)})
+            sanitize = compat.sanitize_sql()
+            if sanitize is not None:  # CKAN 2.12: PostgreSQL's parser
+                _, tables, _ = sanitize(conn, sql)
+                return [name for _, name in tables]
+            # CKAN 2.11: the plan of the query, wrapped as search_sql wraps it
+            from ckanext.datastore.helpers import get_table_and_function_names_from_sql
 
-                wrapped = f"SELECT * FROM ({sql}) AS blah LIMIT {int(rows_max) + 1} ;"
-                names, _ = get_table_and_function_names_from_sql(
-                    {"connection": conn}, wrapped)  # type: ignore[arg-type]
-                return list(names)
+            wrapped = f"SELECT * FROM ({sql}) AS blah LIMIT {int(rows_max) + 1} ;"
+            names, _ = get_table_and_function_names_from_sql(
+                {"connection": conn}, wrapped)  # type: ignore[arg-type]
+            return list(names)
     except (tk.ValidationError, sa.exc.DBAPIError, ValueError):
         return None
 

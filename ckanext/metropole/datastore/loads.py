@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
+
 from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
 from ckanext.metropole.datastore import french_csv

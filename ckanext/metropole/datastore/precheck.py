@@ -21,10 +21,12 @@ import os
 import re
 import tempfile
 import time
-from typing import IO, Any, Iterator
+from collections.abc import Iterator
+from typing import IO, Any
+
+import requests
 
 import ckan.plugins.toolkit as tk
-import requests
 
 from ckanext.metropole.datastore.french_csv import FORMULA, NOT_FORMULAS, NUMBER
 

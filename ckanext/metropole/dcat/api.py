@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.dcat import logic as dcat_logic
 
 from ckanext.metropole.dcat import feeds, serialize

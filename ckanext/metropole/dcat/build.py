@@ -11,12 +11,14 @@ without those fields: nothing is looked up or dropped, only written.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.metropole import config as metropole_config
@@ -25,6 +27,7 @@ from ckanext.metropole.dcat import dates, places, provenance, terms
 from ckanext.metropole.dcat.terms import DCAT, DCT, FOAF, SPDX, VCARD
 from ckanext.metropole.logic import conformity
 from ckanext.metropole.logic.values import as_list, as_text
+
 
 def drop(g: Graph, subject: Any, predicate: Any) -> None:
     """Remove ``subject predicate ?o`` and the description of each ``?o``

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from dateutil.parser import parse as parse_date
 from rdflib import Graph, Literal

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -35,7 +36,7 @@ class Unsound(ValueError):
     """A graph holds a node no serialiser can write in a valid document."""
 
 
-def problem(node: Any) -> Optional[str]:
+def problem(node: Any) -> str | None:
     """Why ``node`` cannot be written in a feed (None: it can)."""
     if isinstance(node, URIRef):
         if _BAD_IRI.search(node):

@@ -16,13 +16,15 @@ import dataclasses
 import datetime
 import hashlib
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan import model
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS
+
+import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.dcat.processors import RDFParser
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra

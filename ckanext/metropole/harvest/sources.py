@@ -14,9 +14,10 @@ import json
 import re
 from typing import Any
 
+import yaml
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import yaml
 
 from ckanext.metropole.harvest import documents, fetch
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-
 from ckan import model
 
 from ckanext.metropole.logic import gate, tags

@@ -23,11 +23,13 @@ dashboards and organization streams. So:
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
 
 from ckanext.metropole.committee.model import REVIEW_ACTIVITY

@@ -19,10 +19,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
 
 from ckanext.metropole import schema_registry

@@ -19,11 +19,12 @@ Every message names the field, in the request's language.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
+
+from rfc3986 import abnf_regexp, misc
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
-from rfc3986 import abnf_regexp, misc
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.logic.values import as_list
@@ -52,7 +53,7 @@ def _empty(value: Any) -> bool:
     return value is missing or value is None or value == ""
 
 
-def url_problem(text: str) -> Optional[str]:
+def url_problem(text: str) -> str | None:
     """Why ``text`` is not an absolute ``http``/``https`` IRI (None: it is)."""
     unsafe = _UNSAFE.search(text)
     if unsafe:
@@ -89,7 +90,7 @@ def _label(field: dict[str, Any]) -> str:
     return str(label)
 
 
-def line_problem(label: str, value: Any) -> Optional[str]:
+def line_problem(label: str, value: Any) -> str | None:
     """Single-line text: no control character, not too long."""
     text = str(value)
     if _LINE_BREAKING.search(text):
@@ -102,14 +103,14 @@ def line_problem(label: str, value: Any) -> Optional[str]:
     return None
 
 
-def control_problem(label: str, value: Any) -> Optional[str]:
+def control_problem(label: str, value: Any) -> str | None:
     """Text on several lines: no control character but line breaks and tabulations."""
     if _TEXT_CONTROL.search(str(value)):
         return tk._("{field}: control characters are not allowed").format(field=label)
     return None
 
 
-def text_problem(label: str, value: Any) -> Optional[str]:
+def text_problem(label: str, value: Any) -> str | None:
     """Text on several lines: no control character but line breaks and
     tabulations, not too long."""
     text = str(value)
@@ -123,7 +124,7 @@ def text_problem(label: str, value: Any) -> Optional[str]:
     return None
 
 
-def web_address_problem(label: str, value: Any, local_file: bool = False) -> Optional[str]:
+def web_address_problem(label: str, value: Any, local_file: bool = False) -> str | None:
     """A web address; ``local_file``: CKAN's uploader may have put a file name there."""
     text = str(value).strip()
     limit = metropole_config.limits_url_length()
@@ -190,7 +191,7 @@ def metropole_url(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 
 # ---------------------------------------------------------------- actions
 
-def tags_error(data_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+def tags_error(data_dict: dict[str, Any]) -> dict[str, Any] | None:
     """Too many keywords in a ``package_create``/``update`` call (checked first:
     CKAN validates and stores every tag one by one). A ``tag_string`` replaces
     the ``tags`` (CKAN's ``tag_string_convert``): a ``package_patch`` sends the

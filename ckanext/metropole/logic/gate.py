@@ -11,15 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-
 from ckan import model
 
 from ckanext.metropole import quality, territory, vocab
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import external, resource_urls
-from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
 from ckanext.metropole.logic.conformity import with_stored_resources
+from ckanext.metropole.logic.values import as_list, as_text
 
 # the key of the errors about resource addresses (not a field of the form)
 RESOURCE_URL = "resource_url"

@@ -11,10 +11,12 @@ only, without their editor-only fields.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
 
 from ckanext.metropole.logic import params, publication, visibility

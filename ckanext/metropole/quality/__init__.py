@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from ckanext.metropole.quality.gate import check_minimum, minimum
 from ckanext.metropole.quality.indicators import (
-    DIMENSIONS, INDICATORS, MAXIMUM, RATINGS, Indicator, rating,
+    DIMENSIONS,
+    INDICATORS,
+    MAXIMUM,
+    RATINGS,
+    Indicator,
+    rating,
 )
 from ckanext.metropole.quality.score import Result, Score, many, points, score, summary
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -34,7 +35,13 @@ from ckanext.metropole import vocab
 from ckanext.metropole.logic import resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.quality.indicators import (
-    BY_ID, DIMENSIONS, INDICATORS, MACHINE_READABLE, MAXIMUM, NON_PROPRIETARY, Indicator,
+    BY_ID,
+    DIMENSIONS,
+    INDICATORS,
+    MACHINE_READABLE,
+    MAXIMUM,
+    NON_PROPRIETARY,
+    Indicator,
     rating,
 )
 

@@ -10,7 +10,8 @@ requests CKAN's own query code builds.
 from __future__ import annotations
 
 import types
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import pysolr
 import sqlalchemy as sa
@@ -75,7 +76,7 @@ class PostgresSearchConnection:
         changes.bump()  # committed: pages computed from the index start afresh
         return ""
 
-    def delete(self, id: Any = None, q: Optional[str] = None, commit: bool = True,
+    def delete(self, id: Any = None, q: str | None = None, commit: bool = True,
                **_: Any) -> str:
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
@@ -121,7 +122,7 @@ class PostgresSearchConnection:
         return "{}"
 
     # ------------------------------------------------------------- searching
-    def search(self, q: Optional[str] = None, search_handler: Any = None,
+    def search(self, q: str | None = None, search_handler: Any = None,
                **params: Any) -> pysolr.Results:
         request = SearchRequest(q, params)
         decoded = self._run(request.execute)

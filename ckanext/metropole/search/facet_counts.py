@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -31,8 +32,8 @@ TOTAL = ""  # field name of the per-scope document count
 class Scope:
     """Allowed values per scope field (None: any) and permission labels."""
 
-    values: dict[str, Optional[set[str]]]
-    labels: Optional[set[str]]
+    values: dict[str, set[str] | None]
+    labels: set[str] | None
     # values a scope field must not have: ckanext-harvest adds
     # ``-dataset_type:harvest`` to every search, listings included
     excluded: dict[str, set[str]] = dataclasses.field(default_factory=dict)
@@ -46,7 +47,7 @@ def _restrict(scope: Scope, field: str, allowed: set[str]) -> None:
         scope.values[field] = allowed if current is None else current & allowed
 
 
-def _field_values(node: lucene.Node) -> Optional[tuple[str, set[str]]]:
+def _field_values(node: lucene.Node) -> tuple[str, set[str]] | None:
     """``f:v`` or ``f:(a OR b)`` on one scope field, else None."""
     allowed = set(SCOPE_FIELDS) | {"permission_labels", "entity_type"}
     if isinstance(node, lucene.Field) and node.field in allowed \
@@ -61,7 +62,7 @@ def _field_values(node: lucene.Node) -> Optional[tuple[str, set[str]]]:
     return None
 
 
-def scope_of(query: lucene.Node, filters: Iterable[lucene.Node]) -> Optional[Scope]:
+def scope_of(query: lucene.Node, filters: Iterable[lucene.Node]) -> Scope | None:
     """The scope of a match-all query filtered on scope fields only, else None."""
     if not isinstance(query, lucene.MatchAll):
         return None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
@@ -30,13 +31,16 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
     found = helpers.call_action("package_search", include_private=True, rows=100)
     public = [d for d in found["results"] if not d["private"]]
     drafts = [d for d in found["results"] if d["private"]]
-    assert len(public) == 7 and len(drafts) == 2 + len(demo_committee.REVIEWS)
+    assert len(public) == 7
+    assert len(drafts) == 2 + len(demo_committee.REVIEWS)
     for pkg in public:  # public through the committee's decision
         assert publication.is_published(pkg), pkg["name"]
     # the budget's CSV is an upload (the demo's xloader worker loads it)
     (budget,) = helpers.call_action("package_show", id="budget-primitif-2026")["resources"]
-    assert budget["url_type"] == "upload" and budget["url"].endswith("/budget-primitif-2026.csv")
-    assert budget["format"] == "CSV" and budget["size"] > 500
+    assert budget["url_type"] == "upload"
+    assert budget["url"].endswith("/budget-primitif-2026.csv")
+    assert budget["format"] == "CSV"
+    assert budget["size"] > 500
     members = helpers.call_action("metropole_committee_member_list")
     assert len(members) == 26
     assert {m["college"] for m in members if m["role"] == "president"} == {"associations"}

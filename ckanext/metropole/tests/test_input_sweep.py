@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
+
+import pytest
+import requests
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import pytest
-import requests
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import DIJON, complete_dataset
-from ckanext.metropole.tests.datastore.conftest import (  # noqa: F401 (fixtures)
-    clean_datastore, datastore_marks, site)
+from ckanext.metropole.tests.datastore.conftest import clean_datastore, datastore_marks, site  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.usefixtures("with_plugins")]
 

@@ -23,7 +23,8 @@ import json
 import multiprocessing
 import os
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ckanext.metropole.schema_registry import REFERENCED, Schema
 
@@ -133,9 +134,8 @@ def _labels(file_path: str) -> list[str]:
     from frictionless import FrictionlessException, Resource, system
 
     try:
-        with system.use_context(trusted=True):
-            with Resource(path=file_path, format="csv") as resource:
-                return [str(label) for label in resource.labels]
+        with system.use_context(trusted=True), Resource(path=file_path, format="csv") as resource:
+            return [str(label) for label in resource.labels]
     except FrictionlessException as e:
         raise CheckFailed("unreadable", str(e)) from None
 

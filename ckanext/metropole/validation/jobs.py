@@ -25,11 +25,12 @@ import tempfile
 import time
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
-from sqlalchemy.dialects.postgresql import insert
 
 from ckanext.metropole.logic import conformity
 from ckanext.metropole.logic.values import as_text

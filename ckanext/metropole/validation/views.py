@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole import csv_export
 from ckanext.metropole.logic import conformity
 from ckanext.metropole.logic.values import as_text
-from ckanext.metropole import csv_export
 from ckanext.metropole.validation import messages
 
 blueprint = Blueprint("metropole_validation", __name__)

@@ -30,15 +30,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import polib
 
 import ckan
+
 import ckanext.harvest
+
 from ckanext.metropole.tests.browser.portal import ROOT
 
 CKAN_I18N = Path(ckan.__file__).parent / "i18n"

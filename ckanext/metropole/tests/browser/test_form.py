@@ -79,9 +79,12 @@ def test_sections_defaults_and_fields_that_apply(agent, axe_results):
     # each screening question explains itself, with its legal reference, to
     # sighted users and to screen readers alike
     intro = page.locator("#form-section-3 + .metropole-form-section-intro").inner_text()
-    assert "CADA" in intro and "CRPA" in intro
+    assert "CADA" in intro
+    assert "CRPA" in intro
     personal = _described_by(page, "#field-screening_personal_data")
-    assert "RGPD" in personal and "Anonymisées" in personal and "Agrégées" in personal
+    assert "RGPD" in personal
+    assert "Anonymisées" in personal
+    assert "Agrégées" in personal
     assert "L. 311-6" in _described_by(page, "#field-screening_secret")
     assert "L. 321-2" in _described_by(page, "#field-screening_third_party")
     # every help text shown is tied to its field

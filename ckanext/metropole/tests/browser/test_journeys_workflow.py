@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from ckanext.metropole.tests.browser import axe, catalogue as data
+from ckanext.metropole.tests.browser import axe
+from ckanext.metropole.tests.browser import catalogue as data
 from ckanext.metropole.tests.browser.portal import SECRETARY
 
 pytestmark = pytest.mark.browser
@@ -112,7 +113,8 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
     _submit(page, "form[action$='/comite/proposer'] button[type=submit]")
     refused = _flash(page)
     assert "Aucune modification" in refused, refused
-    assert "Secret des affaires" in refused and "Propriété intellectuelle de tiers" in refused
+    assert "Secret des affaires" in refused
+    assert "Propriété intellectuelle de tiers" in refused
     page.shots("proposal refused, screening incomplete")
 
     page.goto(f"/dataset/edit/{name}")
@@ -204,7 +206,8 @@ def test_journey_3_commune_admin_publishes(page, portal, people, login, axe_resu
     page.get_by_role("link", name=re.compile("Avis du comité")).click()
     page.wait_for_load_state()
     avis = page.locator(".metropole-committee-avis").inner_text()
-    assert "Favorable" in avis and "intérêt pour les familles" in avis
+    assert "Favorable" in avis
+    assert "intérêt pour les familles" in avis
     assert "Paul Durand" not in page.locator("[role=main]").inner_text()  # opinions stay private
     page.shots("the public sees the avis")
     STORY["published"] = name

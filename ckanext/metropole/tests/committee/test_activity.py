@@ -11,6 +11,7 @@ import html
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import helpers
 

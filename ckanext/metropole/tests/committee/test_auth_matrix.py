@@ -1,8 +1,9 @@
 """The committee's authorization matrix: every role × every action, each cell."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
+
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.committee.conftest import act, draft

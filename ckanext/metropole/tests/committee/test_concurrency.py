@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole.committee.model import opinion, review

@@ -7,6 +7,7 @@ import socket
 from email.header import decode_header, make_header
 
 import pytest
+
 from ckan import model
 
 from ckanext.metropole.committee import notifications
@@ -86,7 +87,8 @@ def test_weekly_digest_lists_pending_and_late_reviews(people, mail_server):
     mail_server.clear_smtp_messages()
     assert notifications.digest() == 4
     body = _mails(mail_server)[0]["body"]
-    assert "Arbres" in body and "Bancs" in body
+    assert "Arbres" in body
+    assert "Bancs" in body
     assert body.count("EN RETARD") == 1
     assert "http://test.metropole.localhost/comite/examens" in body
 

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.committee.conftest import PASSWORD, act, draft
@@ -41,15 +42,18 @@ def test_queue_for_the_committee_with_filters(app, people):
     member = _token_headers("membre")
     body = _text(app.get("/comite/examens", headers=member))
     assert "File d'examen du comité de la donnée" in body
-    assert "Arbres d'alignement" in body and "Bancs publics" in body
+    assert "Arbres d'alignement" in body
+    assert "Bancs publics" in body
     filtered = _text(app.get("/comite/examens?criterion=valorisation", headers=member))
-    assert "Bancs publics" in filtered and "Arbres d'alignement" not in filtered
+    assert "Bancs publics" in filtered
+    assert "Arbres d'alignement" not in filtered
     assert "Rien à examiner." in _text(app.get("/comite/examens?late=1", headers=member))
     assert app.get("/comite/examens").status_code == 403
     assert app.get("/comite/examens", headers=_token_headers("visiteur")).status_code == 403
     mine = _text(app.get("/comite/mes-propositions",
                          headers=_token_headers("editrice-dijon")))
-    assert "Mes propositions" in mine and "Bancs publics" in mine
+    assert "Mes propositions" in mine
+    assert "Bancs publics" in mine
 
 
 def test_review_page_forms_carry_csrf_and_work_in_a_browser_session(app, people):
@@ -149,7 +153,8 @@ def test_annual_report_in_three_formats(app, people):
     assert f"Rapport annuel du comité de la donnée — {year}" in body
     assert "Transparence de l'action publique" in body
     data = app.get(f"/comite/rapport/{year}.json").json
-    assert data["reviewed"] == 1 and data["published_against_unfavorable"] == 1
+    assert data["reviewed"] == 1
+    assert data["published_against_unfavorable"] == 1
     assert data["by"]["avis"] == {"defavorable": 1}
     assert data["by"]["criterion"] == {"interet_general": 1, "transparence": 1}
     attendance = {m["user_name"]: m["opinions"] for m in data["composition"]}

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime
 
-import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import helpers
 
@@ -62,7 +63,8 @@ def test_full_review_publishes_through_the_decision(people):
 
     act(people, "admin", "metropole_decision_record", id="piscines", decision="publie")
     shown_pkg = _show("piscines")
-    assert shown_pkg["private"] is False and shown_pkg["opening_status"] == "ouvert"
+    assert shown_pkg["private"] is False
+    assert shown_pkg["opening_status"] == "ouvert"
     assert publication.is_published(shown_pkg)
     assert _searched_published() == ["piscines"]  # the index follows the decision
 
@@ -92,7 +94,8 @@ def test_changing_licence_or_screening_reopens_a_review(people):
                         id=pkg["id"], license_id="odc-odbl",
                         license_justification="Partage à l'identique.")
     shown = _show(pkg["id"])
-    assert shown["private"] is True and not publication.is_published(shown)
+    assert shown["private"] is True
+    assert not publication.is_published(shown)
     file = act(people, "member", "metropole_review_show", id=pkg["id"])
     assert file["state"] == "en_examen"
     assert "license_id" in file["events"][-1]["text"]
@@ -172,7 +175,7 @@ def test_stale_version_is_a_conflict(people):
     assert "Conflict" in err.value.error_dict["version"][0]
 
 
-@pytest.mark.parametrize("action, data, field, words", [
+@pytest.mark.parametrize(("action", "data", "field", "words"), [
     ("metropole_avis_render", {"avis": "favorable", "motivation": ""}, "motivation",
      "required"),
     ("metropole_avis_render", {"avis": "bof", "motivation": "x"}, "avis", ""),
@@ -246,7 +249,8 @@ def test_override_at_creation_records_what_was_published(people):
     assert row["decision_by"] == model.User.get(people.ctx("sysadmin")["user"]).id
     # the committee's record of the dataset is the dataset as shown
     assert row["snapshot"] == reviews.snapshot(_show(created["id"]))
-    assert row["snapshot"]["criteria"] and row["snapshot"]["theme"]
+    assert row["snapshot"]["criteria"]
+    assert row["snapshot"]["theme"]
 
 
 def test_only_sysadmins_override_through_package_update(people):

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
+
 from ckan import model
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
-from werkzeug.serving import make_server
 
 from ckanext.metropole.tests.committee.conftest import TABLES, People, act, draft
 from ckanext.metropole.tests.data import complete_dataset

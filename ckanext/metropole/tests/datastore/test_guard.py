@@ -10,9 +10,10 @@ import re
 from typing import Any
 
 import pytest
-from ckan.tests import helpers
 
 import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
 from ckanext.metropole.tests.committee.conftest import People
 from ckanext.metropole.tests.datastore.conftest import datastore_marks
 

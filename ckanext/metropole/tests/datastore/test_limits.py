@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
 import sqlalchemy as sa
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.datastore.limits import LOCK_KEY

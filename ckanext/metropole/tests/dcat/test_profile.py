@@ -6,9 +6,10 @@ import json
 import pathlib
 
 import pytest
-from ckan.tests import helpers
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from ckan.tests import helpers
 
 from ckanext.dcat.processors import RDFParser
 
@@ -288,7 +289,7 @@ def _violations(data: Graph, shapes: pathlib.Path) -> str:
     return "" if conforms else text
 
 
-@pytest.mark.parametrize("profiles, version", [
+@pytest.mark.parametrize(("profiles", "version"), [
     (["euro_dcat_ap_3", "metropole_dcat_ap"], 3),
     (["euro_dcat_ap_2", "metropole_dcat_ap_2"], 2),
 ])

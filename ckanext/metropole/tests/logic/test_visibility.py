@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from ckan.tests import helpers
 
 from ckanext.metropole.tests.committee.conftest import People, act, draft

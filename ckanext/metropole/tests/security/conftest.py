@@ -14,11 +14,14 @@ import re
 import smtplib
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.serving import make_server
+
 from ckan import model
 from ckan import plugins as ckan_plugins
 from ckan.common import config
@@ -26,10 +29,9 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.lib import search
 from ckan.tests import factories
 from ckan.tests import helpers as test_helpers
-from werkzeug.serving import make_server
 
 from ckanext.metropole.tests.security import world as world_mod
-from ckanext.metropole.tests.security.client import Principal, Portal
+from ckanext.metropole.tests.security.client import Portal, Principal
 from ckanext.metropole.tests.security.matrix import Matrix
 
 # the demo portal's plugins (config/demo.ini), with ckanext-dcat's JSON interface

@@ -8,7 +8,8 @@ import re
 import time
 import zlib
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ckanext.metropole.tests.security import probes, rules
 from ckanext.metropole.tests.security.client import Portal, Principal, Reply

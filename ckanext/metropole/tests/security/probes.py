@@ -25,7 +25,8 @@ import functools
 import inspect
 import json
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ckanext.metropole.tests.security import rules
 from ckanext.metropole.tests.security.world import FIELD_CODES, STATE_CODES, USERS, World

@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 
 from ckanext.metropole.tests.security import known, probes, rules
-from ckanext.metropole.tests.security.matrix import (GROUPS, SESSION_API, Matrix, leaks_of,
-                                                      representative)
+from ckanext.metropole.tests.security.matrix import GROUPS, SESSION_API, Matrix, leaks_of, representative
 from ckanext.metropole.tests.security.world import USERS
 
 README = Path(__file__).resolve().parents[4] / "README.md"
@@ -39,7 +38,8 @@ def test_the_three_identities_are_three_paths(matrix: Matrix) -> None:
     each logged-in client is really that user: their dashboard names them."""
     portal = matrix.portal
     anonymous = portal.get(portal.principals["anonymous"], "/dashboard/datasets")
-    assert "/user/login" in anonymous.body and "Se connecter" in anonymous.body
+    assert "/user/login" in anonymous.body
+    assert "Se connecter" in anonymous.body
     for role, name in USERS.items():
         fullname = matrix.world.users[role].get("fullname") or name
         for kind in ("token", "session"):

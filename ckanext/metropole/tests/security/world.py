@@ -19,6 +19,7 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import factories, helpers
 
@@ -47,7 +48,8 @@ FIELD_CODES = {"title": "titl", "name": "name", "notes": "note", "tag": "tagg",
                "opinion": "opin", "avis_motivation": "avsm",
                "decision_justification": "decj", "column": "colm", "cell": "cell",
                "table": "tabl"}
-assert set(STATE_CODES) == set(rules.STATES) and set(FIELD_CODES) == set(rules.FIELDS)
+assert set(STATE_CODES) == set(rules.STATES)
+assert set(FIELD_CODES) == set(rules.FIELDS)
 
 
 @dataclasses.dataclass

@@ -77,7 +77,8 @@ def test_every_shipped_schema_has_its_test() -> None:
     assert shipped == set(TABLES) | set(JSON_SCHEMAS) | UNCHECKABLE
     for schema_id in shipped:
         schema = schema_registry.get(schema_id)
-        assert schema is not None and schema.version == schema_registry.entries()[
+        assert schema is not None
+        assert schema.version == schema_registry.entries()[
             schema_id].latest
         assert schema.checked == (schema_id not in UNCHECKABLE), schema_id
 
@@ -165,7 +166,7 @@ def test_json_broken_copy_fails_with_the_expected_errors(tmp_path: Any) -> None:
 
 # ---------------------------------------------------------------- no report
 
-@pytest.mark.parametrize("content, code", [
+@pytest.mark.parametrize(("content", "code"), [
     (b"", "unreadable"),
     (bytes(range(256)) * 40, "unreadable"),
 ])
