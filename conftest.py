@@ -92,4 +92,3 @@ def with_plugins(ckan_config):
             after=copy.deepcopy(dict(config)),
             plugins=list(plugins_core._PLUGINS),
         )
-    yield

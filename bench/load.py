@@ -258,7 +258,8 @@ class Server:
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
         self.port = port
-        self.log = open(WORK / "server.log", "w")
+        # the server's log for as long as it runs: closed by stop()
+        self.log = open(WORK / "server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [str(PYTHON_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,

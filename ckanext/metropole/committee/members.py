@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -99,8 +100,8 @@ def members(include_past: bool = False) -> list[dict[str, Any]]:
     return [_dictize(r) for r in rows]
 
 
-def _dictize(row: Any) -> dict[str, Any]:
-    out = {k: row[k] for k in row.keys()}
+def _dictize(row: RowMapping) -> dict[str, Any]:
+    out = dict(row)
     for key in ("mandate_start", "mandate_end", "added_at", "removed_at"):
         if out.get(key) is not None:
             out[key] = out[key].isoformat()

@@ -148,7 +148,8 @@ def open_source(resource: dict[str, Any]) -> IO[bytes]:
     headers = {}
     if resource.get("url_type") == "upload":
         headers["Authorization"] = tk.config.get("ckanext.xloader.api_token")
-    spool = tempfile.TemporaryFile()
+    # the caller reads and closes it (``with open_source(...)``)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
     with requests.get(modify_input_url(resource["url"]), headers=headers, stream=True,
                       timeout=30) as response:
         response.raise_for_status()

@@ -93,28 +93,33 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
                                                        "")))
         if place is not None:
             pkg["producing_commune"] = place.code
-    licences = set()
+    licences: set[str] = set()
     for res in pkg.get("resources", []):
-        dist = URIRef(res["distribution_ref"]) if res.get("distribution_ref") else None
-        if dist is None:
-            continue
-        formats = _codes(g, dist, DCT["format"], vocab.file_types())
-        if formats:
-            res["format"] = formats[0]
-        for media in g.objects(dist, DCAT.mediaType):
-            res["mimetype"] = str(media).replace(terms.IANA, "")
-        res_standards = [terms.standard_value(o) for o in g.objects(dist, DCT.conformsTo)]
-        if res_standards:
-            res["conforms_to"] = res_standards[0]
-        for uri in g.objects(dist, DCT.license):
-            licence = terms.licence_id(str(uri))
-            if licence:
-                licences.add(licence)
-        res.pop("license", None)
-        res.pop("rights", None)  # written from the licence
+        if res.get("distribution_ref"):
+            licences |= _distribution(g, URIRef(res["distribution_ref"]), res)
     if len(licences) == 1:
         pkg["license_id"] = licences.pop()
     pkg["extras"] = [e for e in pkg.get("extras", [])
                      if e.get("key") not in ("language", "access_rights", "theme",
                                              "frequency", "conforms_to")]
     return pkg
+
+
+def _distribution(g: Graph, dist: URIRef, res: dict[str, Any]) -> set[str]:
+    """The resource ``res`` read from its distribution; the licences it names."""
+    formats = _codes(g, dist, DCT["format"], vocab.file_types())
+    if formats:
+        res["format"] = formats[0]
+    for media in g.objects(dist, DCAT.mediaType):
+        res["mimetype"] = str(media).replace(terms.IANA, "")
+    res_standards = [terms.standard_value(o) for o in g.objects(dist, DCT.conformsTo)]
+    if res_standards:
+        res["conforms_to"] = res_standards[0]
+    licences = set()
+    for uri in g.objects(dist, DCT.license):
+        licence = terms.licence_id(str(uri))
+        if licence:
+            licences.add(licence)
+    res.pop("license", None)
+    res.pop("rights", None)  # written from the licence
+    return licences

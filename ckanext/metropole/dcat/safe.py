@@ -41,9 +41,8 @@ def problem(node: Any) -> str | None:
     if isinstance(node, URIRef):
         if _BAD_IRI.search(node):
             return f"IRI {str(node)[:200]!r}"
-    elif isinstance(node, Literal):
-        if _BAD_TEXT.search(node):
-            return f"text with control characters {str(node)[:80]!r}"
+    elif isinstance(node, Literal) and _BAD_TEXT.search(node):
+        return f"text with control characters {str(node)[:80]!r}"
     return None
 
 

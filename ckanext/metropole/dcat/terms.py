@@ -215,9 +215,8 @@ def add_standard(g: Graph, value: str) -> URIRef | None:
     if not url.startswith(("http://", "https://")):
         return None
     node = URIRef(url)
-    if add_type(g, node, DCT.Standard):
-        if schema:
-            g.add((node, RDFS.label, Literal(schema["fr"], lang="fr")))
+    if add_type(g, node, DCT.Standard) and schema:
+        g.add((node, RDFS.label, Literal(schema["fr"], lang="fr")))
     return node
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz
 from ckan.lib.navl.dictization_functions import missing
+from ckan.types import Context
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.committee import state as committee_state
@@ -309,22 +310,27 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
         _codes, geometry = _spatial(pkg)
         set_extra(data, "spatial", geometry)
 
+    for field, messages in _gate_errors(pkg, context).items():
+        for message in messages:
+            if message not in errors.get((field,), []):
+                add(field, message)
+
+
+def _gate_errors(pkg: dict[str, Any], context: Context) -> dict[str, list[str]]:
+    """The publication gate's errors of a dataset that is (or becomes) public."""
     private = pkg.get("private")
     if private is missing or private is None:
         package = context.get("package")
         private = package.private if package is not None else False
-    if not private and pkg.get("state") != "deleted":
-        # Only the actions put an override in the context, after checking
-        # that a sysadmin (or trusted code) sent it.
-        pkg["committee_override"] = context.get("metropole_override", "")
-        package = context.get("package")
-        already_public = package is not None and not package.private \
-            and package.state == "active"
-        for field, messages in gate.check_publication(
-                pkg, already_public=already_public).items():
-            for message in messages:
-                if message not in errors.get((field,), []):
-                    add(field, message)
+    if private or pkg.get("state") == "deleted":
+        return {}
+    # Only the actions put an override in the context, after checking
+    # that a sysadmin (or trusted code) sent it.
+    pkg["committee_override"] = context.get("metropole_override", "")
+    package = context.get("package")
+    already_public = package is not None and not package.private \
+        and package.state == "active"
+    return gate.check_publication(pkg, already_public=already_public)
 
 
 # ---------------------------------------------------------------- choices

@@ -233,7 +233,8 @@ _BY_FLAG = (("answers", _P["access_url_status"] + _P["download_url_status"]),
             ("modified", _P["modified"]))
 
 
-def _fast(pkg: dict[str, Any], files: _Files, formats: dict[str, str | None]) -> int:
+# rule by rule the twin of _decide (the tests check they agree): split, the two would drift
+def _fast(pkg: dict[str, Any], files: _Files, formats: dict[str, str | None]) -> int:  # noqa: C901
     """``_decide`` for a report: the same rules, no object per resource.
 
     tests/quality/test_score.py checks that both agree on every case."""
@@ -316,7 +317,8 @@ def summary(pkgs: Iterable[dict[str, Any]]) -> dict[str, Any]:
             "ratings": by_rating}
 
 
-def _advice(ind: str, pkg: dict[str, Any], resources: list[_Resource]) -> list[str]:
+# one branch per indicator: a table of sentences, read top to bottom
+def _advice(ind: str, pkg: dict[str, Any], resources: list[_Resource]) -> list[str]:  # noqa: C901
     """What to add for the points of ``ind`` (translated sentences)."""
     named = tk._('Resource "{name}": {what}')
 

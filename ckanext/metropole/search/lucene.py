@@ -96,7 +96,8 @@ def _error(message: str) -> SearchSyntaxError:
     return SearchSyntaxError(message)
 
 
-def _tokenize(text: str) -> list[_Token]:
+# a hand-written lexer: one branch per kind of token, as in Lucene's grammar
+def _tokenize(text: str) -> list[_Token]:  # noqa: C901
     tokens: list[_Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -212,7 +213,8 @@ class _Parser:
             raise _error(f"Unexpected {tok.text!r} at position {tok.pos} of the search query")
         return node
 
-    def boolean(self, field: str | None, closing: str | None) -> Node:
+    # Lucene's classic parser: one branch per operator and clause, as its grammar reads
+    def boolean(self, field: str | None, closing: str | None) -> Node:  # noqa: C901
         """A sequence of clauses, combined as Lucene's classic parser does."""
         self.depth += 1
         if self.depth > MAX_DEPTH:

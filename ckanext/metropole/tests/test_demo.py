@@ -70,7 +70,8 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
             assert res["url_type"] == "upload" or not resource_urls.refused(res["url"])
     for name in demo.SIRET_ORGANIZATIONS:
         org = helpers.call_action("organization_show", id=name)
-        assert len(org["siret"]) == 14 and territory.luhn_ok(org["siret"]), name
+        assert len(org["siret"]) == 14, name
+        assert territory.luhn_ok(org["siret"]), name
         assert org["siret"].startswith(org["siren"])
 
     second = cli.invoke(ckan_cli, ["metropole", "demo", "seed", "--token-file", str(token)])
@@ -120,5 +121,5 @@ def test_the_demo_s_scdl_catalogue_is_valid_against_its_schema(cli, app, tmp_pat
     rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) >= 5
     for row in rows:
-        assert territory.luhn_ok(row["COLL_SIRET"]) and territory.luhn_ok(
-            row["PRODUCTEUR_SIRET"]), row["ID"]
+        assert territory.luhn_ok(row["COLL_SIRET"]), row["ID"]
+        assert territory.luhn_ok(row["PRODUCTEUR_SIRET"]), row["ID"]

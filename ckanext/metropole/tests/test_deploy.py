@@ -197,7 +197,8 @@ def test_unit_exec_start_resolves(unit: Path) -> None:
     if program == "gunicorn":
         assert argv[1:] == ["-c", str(DEPLOY / "gunicorn.conf.py")]
         return
-    assert program == "ckan" and argv[1:3] == ["-c", PRODUCTION_CONF + "ckan.ini"], argv
+    assert program == "ckan", argv
+    assert argv[1:3] == ["-c", PRODUCTION_CONF + "ckan.ini"], argv
     _resolve(argv[3:])
 
 

@@ -52,7 +52,8 @@ def test_start_is_idempotent_and_stop_stops_exactly_what_started(stack):
     assert "already running" in second.stderr
     created = stack("createdb", "idempotence_check")
     again = stack("createdb", "idempotence_check")
-    assert created.returncode == 0 and again.returncode == 0, again.stderr
+    assert created.returncode == 0, again.stderr
+    assert again.returncode == 0, again.stderr
     assert "created" in created.stderr
     assert "created" not in again.stderr
     status = stack("status").stdout

@@ -70,7 +70,8 @@ def test_racing_decisions_one_wins_the_other_gets_a_conflict(people, app):
     ])
     errors = [r for r in results if isinstance(r, Exception)]
     wins = [r for r in results if not isinstance(r, Exception)]
-    assert len(wins) == 1 and len(errors) == 1, results
+    assert len(wins) == 1, results
+    assert len(errors) == 1, results
     assert isinstance(errors[0], tk.ValidationError)
     assert "Conflit" in errors[0].error_dict["version"][0]  # French: the request locale
     model.Session.remove()

@@ -1,6 +1,7 @@
 """A local HTTP server on 127.0.0.1 serving fixture catalogues to the harvester."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -41,10 +42,8 @@ class FixtureServer:
                 reply = route() if callable(route) else route
                 if reply is None:
                     reply = Reply(b"not found", status=404, content_type="text/plain")
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._send(reply)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def _send(self, reply: Reply) -> None:
                 if reply.delay and reply.chunks is None:

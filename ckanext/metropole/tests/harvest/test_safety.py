@@ -86,7 +86,8 @@ def test_hostile_or_failing_pages_change_nothing(server, harvested_before, name,
     report = run_job(source["id"])
     assert time.monotonic() - started < 10
     errors = gather_errors(report)
-    assert errors and message in errors[0], errors
+    assert errors, errors
+    assert message in errors[0], errors
     _unchanged(before)
 
 
@@ -180,8 +181,9 @@ def test_redirects_are_checked(server, producer, target):
     server.routes["/catalog.ttl"] = Reply(status=302, headers={"Location": target})
     report = run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
     errors = gather_errors(report)
-    assert errors and ("Adresse refusée" in errors[0]
-                       or "Seules les adresses http et https" in errors[0]), errors
+    assert errors, errors
+    assert ("Adresse refusée" in errors[0]
+            or "Seules les adresses http et https" in errors[0]), errors
     assert harvested() == {}
 
 

@@ -56,7 +56,8 @@ def test_sync_creates_then_changes_nothing(tmp_path):
         '{"keep_all": true}'
 
     code, output = _sync(path)
-    assert code == 0 and output.count(": unchanged") == 4, output
+    assert code == 0, output
+    assert output.count(": unchanged") == 4, output
 
     path.write_text(SOURCES.replace("frequency: weekly", "frequency: daily"),
                     encoding="utf-8")
@@ -81,7 +82,8 @@ def test_a_bad_file_is_refused_naming_the_entry(tmp_path, change, message):
     path = tmp_path / "sources.yaml"
     path.write_text(SOURCES.replace(*change), encoding="utf-8")
     code, output = _sync(path)
-    assert code != 0 and message in output, output
+    assert code != 0, output
+    assert message in output, output
     assert helpers.call_action("harvest_source_list") == []
 
 

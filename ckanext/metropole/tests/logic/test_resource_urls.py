@@ -53,7 +53,8 @@ ACCEPTED = [
 @pytest.mark.parametrize(("url", "words"), REFUSED)
 def test_refused_like_data_gouv_fr(url, words):
     reason = resource_urls.problem(url)
-    assert reason is not None and words in reason, (url, reason)
+    assert reason is not None, (url, reason)
+    assert words in reason, (url, reason)
 
 
 @pytest.mark.parametrize("url", ACCEPTED)

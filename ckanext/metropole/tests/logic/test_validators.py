@@ -98,7 +98,8 @@ def test_neither_title_nor_address_names_the_title(org):
     data.pop("name")
     data.pop("title", None)
     errors = _errors("package_create", **data)
-    assert "title" in errors and "name" not in errors, errors
+    assert "title" in errors, errors
+    assert "name" not in errors, errors
 
 
 def test_an_address_alone_still_makes_a_dataset(org):

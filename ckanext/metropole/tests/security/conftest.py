@@ -150,12 +150,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def matrix_config(matrix_portal: Portal) -> Iterator[None]:
+def matrix_config(matrix_portal: Portal) -> None:
     """The matrix's configuration for each test (CKAN's pytest plugin puts its
     own snapshot back before every test)."""
     config.clear()
     config.update(copy.deepcopy(matrix_portal.settings))
-    yield
 
 
 def _upload(app: Any, package_id: str, data: bytes, filename: str, through_xloader: bool,

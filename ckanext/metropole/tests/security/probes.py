@@ -389,7 +389,8 @@ PAGE_VARIANTS: dict[str, tuple[dict[str, str], ...]] = {
 ACTORS = ("editor", "admin", "member", "president", "secretary", "sysadmin")
 
 
-def _page_values(world: World, rule: str, args: set[str]
+# one branch per family of routes of the sweep: a table, read top to bottom
+def _page_values(world: World, rule: str, args: set[str]  # noqa: C901
                  ) -> Iterator[tuple[dict[str, str], str | None, str | None]]:
     datasets = list(world.datasets.values())
     head = rule.strip("/").split("/")[0]
