@@ -18,6 +18,7 @@ from dateutil.parser import ParserError, isoparse
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
+from ckan.types import Context
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.logic import publication
@@ -135,7 +136,7 @@ def search(params: dict[str, Any], owner_org: str | None = None,
         "include_drafts": False,
     }
     # The feed is the same for everyone: an anonymous context, whoever asks.
-    context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
+    context: Context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
     try:
         result = tk.get_action("package_search")(context, data_dict)
     except SearchError as e:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.dcat import places, terms
@@ -47,12 +48,12 @@ def geometry_literals(g: Graph) -> Graph:
     return g
 
 
-def _codes(g: Graph, ref: Any, predicate: URIRef, entries: dict[str, Any]) -> list[str]:
+def _codes(g: Graph, ref: Node, predicate: URIRef, entries: dict[str, Any]) -> list[str]:
     return sorted(c for c in (terms.code_of(entries, o) for o in g.objects(ref, predicate))
                   if c)
 
 
-def _spatial(g: Graph, ref: Any, pkg: dict[str, Any]) -> None:
+def _spatial(g: Graph, ref: Node, pkg: dict[str, Any]) -> None:
     current = territory.current()
     codes = []
     for node in g.objects(ref, DCT.spatial):
@@ -72,7 +73,7 @@ def _date(value: Any) -> str:
     return str(value)[:10] if value else ""
 
 
-def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
+def dataset(g: Graph, pkg: dict[str, Any], ref: Node) -> dict[str, Any]:
     for key in STOCK_ONLY_KEYS:
         pkg.pop(key, None)
     themes = _codes(g, ref, DCAT.theme, vocab.themes())

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class Unsound(ValueError):
     """A graph holds a node no serialiser can write in a valid document."""
 
 
-def problem(node: Any) -> str | None:
+def problem(node: Node) -> str | None:
     """Why ``node`` cannot be written in a feed (None: it can)."""
     if isinstance(node, URIRef):
         if _BAD_IRI.search(node):

@@ -18,6 +18,7 @@ import yaml
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.metropole.harvest import documents, fetch
 
@@ -121,7 +122,7 @@ def _source_config(entry: dict[str, Any], where: str) -> dict[str, Any]:
     return config
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     return {"user": user, "ignore_auth": True}
 
