@@ -25,7 +25,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from redis.exceptions import RedisError
 
@@ -81,7 +81,8 @@ def get(entry: str | None) -> Any | None:
     except RedisError as error:
         log.warning("Page cache unreadable: %s", error)
         return None
-    return None if raw is None else json.loads(raw)
+    # the synchronous client answers bytes (redis-py types both clients alike)
+    return None if raw is None else json.loads(cast(bytes, raw))
 
 
 def put(entry: str | None, value: Any) -> None:

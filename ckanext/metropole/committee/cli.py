@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import json
 import sys
+from typing import TextIO
 
 import click
 
@@ -80,7 +80,7 @@ def list_(include_past: bool) -> None:
 
 @committee.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-def import_(file: io.TextIOBase) -> None:
+def import_(file: TextIO) -> None:
     """Seat the members listed in FILE (CSV: user,college,role,mandate_start,mandate_end).
 
     All or nothing: the first bad row stops the import and nothing is saved.

@@ -94,16 +94,23 @@ def _review(review_id: int) -> dict[str, Any]:
         sa.select(review).where(review.c.id == review_id)).mappings().one())
 
 
+def _organization_title(pkg: model.Package) -> str | None:
+    group = model.Group.get(pkg.owner_org) if pkg.owner_org else None
+    return group.title if group is not None else None
+
+
 def on_proposed(package_id: str, review_id: int, user_id: str, **_: Any) -> None:
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged since: nobody to tell about it
+        return
     row = _review(review_id)
     subject = tk._("Dataset proposed to the committee: {title}").format(title=pkg.title)
     body = tk._(
         "Hello,\n\nThe dataset \"{title}\" ({organization}) was proposed for opening. "
         "The committee has until {deadline} to render its avis.\n\n"
         "Review page: {url}\n").format(
-            title=pkg.title, organization=pkg.owner_org and model.Group.get(
-                pkg.owner_org).title, deadline=row["deadline"].date().isoformat(),
+            title=pkg.title, organization=_organization_title(pkg),
+            deadline=row["deadline"].date().isoformat(),
             url=review_url(pkg.name))
     _send(committee_readers(), subject, body + _signature())
 
@@ -115,6 +122,8 @@ def _producer(row: dict[str, Any]) -> list[model.User]:
 
 def on_avis(package_id: str, review_id: int, user_id: str, **_: Any) -> None:
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged since: nobody to tell about it
+        return
     row = _review(review_id)
     subject = tk._("The committee rendered its avis: {title}").format(title=pkg.title)
     body = tk._(
@@ -128,6 +137,8 @@ def on_avis(package_id: str, review_id: int, user_id: str, **_: Any) -> None:
 
 def on_decision(package_id: str, review_id: int, user_id: str, **_: Any) -> None:
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged since: nobody to tell about it
+        return
     row = _review(review_id)
     if row.get("decision_kind") == "override":
         return

@@ -14,8 +14,8 @@ from ckanext.metropole.committee.model import OPEN_STATES, STATES, opinion, revi
 def search(state: str = "open", commune: str | None = None, criterion: str | None = None,
            late: bool = False, proposed_by: str | None = None, limit: int = 50,
            offset: int = 0) -> dict[str, Any]:
-    package = model.Package.__table__
-    group = model.Group.__table__
+    package = model.package_table
+    group = model.group_table
     opinions = (sa.select(sa.func.count()).where(opinion.c.review_id == review.c.id)
                 .scalar_subquery())
     query = (sa.select(review, package.c.name.label("package_name"),

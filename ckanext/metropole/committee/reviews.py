@@ -31,6 +31,7 @@ from ckanext.metropole.logic import (
     fields,
     gate,
 )
+from ckanext.metropole.logic.context import with_keys
 from ckanext.metropole.logic.values import as_list, as_text
 
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
@@ -115,8 +116,8 @@ def history(package_id: str) -> list[dict[str, Any]]:
 def events(package_id: str, include_private: bool) -> list[dict[str, Any]]:
     query = (sa.select(review_event, model.User.name.label("user_name"),
                        model.User.fullname.label("user_fullname"))
-             .outerjoin(model.User.__table__,
-                        model.User.__table__.c.id == review_event.c.user_id)
+             .outerjoin(model.user_table,
+                        model.user_table.c.id == review_event.c.user_id)
              .where(review_event.c.package_id == package_id)
              .order_by(review_event.c.id))
     if not include_private:
@@ -131,7 +132,7 @@ def opinions(review_id: int) -> list[dict[str, Any]]:
         sa.select(opinion, model.User.name.label("user_name"),
                   model.User.fullname.label("user_fullname"),
                   committee_member.c.college)
-        .join(model.User.__table__, model.User.__table__.c.id == opinion.c.user_id)
+        .join(model.user_table, model.user_table.c.id == opinion.c.user_id)
         .join(committee_member, committee_member.c.id == opinion.c.member_id)
         .where(opinion.c.review_id == review_id).order_by(opinion.c.created)
     ).mappings().all()
@@ -139,7 +140,7 @@ def opinions(review_id: int) -> list[dict[str, Any]]:
 
 
 def tally(review_id: int) -> dict[str, int]:
-    counts = dict.fromkeys(AVIS, 0)
+    counts: dict[str, int] = dict.fromkeys(AVIS, 0)
     for value, n in model.Session.execute(
             sa.select(opinion.c.value, sa.func.count()).where(
                 opinion.c.review_id == review_id).group_by(opinion.c.value)):
@@ -176,7 +177,7 @@ def _patch_package(user_name: str, package_id: str, **fields: Any) -> None:
     anything is committed, and the caller rolls back.
     """
     tk.get_action("package_patch")(
-        {"ignore_auth": True, "user": user_name, COMMITTEE_CONTEXT: True},
+        with_keys(ignore_auth=True, user=user_name, **{COMMITTEE_CONTEXT: True}),
         dict(fields, id=package_id))
 
 
@@ -222,7 +223,8 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
     candidate = dict(pkg, private=False, opening_status=vocab.OPENING_OPEN)
     problems = gate.check_proposal(candidate)
     if problems:
-        raise tk.ValidationError(problems)
+        # CKAN's ErrorDict is a dict invariant in its values: list[str] fits it at run time
+        raise tk.ValidationError(problems)  # pyright: ignore[reportArgumentType]
     days = settings.deadline_days()
 
     def work() -> dict[str, Any]:
@@ -447,9 +449,9 @@ def record_override(package_id: str, user_id: str | None, justification: str,
     pkg = pkg if pkg is not None else _show(package_id)
     row = None if first else open_review(package_id, lock="update")
     at = now()
-    values = dict(state="publie", decision="publie", decision_kind="override",
-                  decision_justification=justification, decision_by=user_id,
-                  decision_at=at)
+    values: dict[str, Any] = dict(
+        state="publie", decision="publie", decision_kind="override",
+        decision_justification=justification, decision_by=user_id, decision_at=at)
     if row is None:
         row_id = model.Session.execute(review.insert().returning(review.c.id), dict(
             package_id=package_id, proposed_by=user_id, proposed_at=at,

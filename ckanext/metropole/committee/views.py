@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.metropole import spreadsheet
 from ckanext.metropole.committee import members as committee_members
@@ -34,7 +35,7 @@ STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
 
 
@@ -135,12 +136,17 @@ def members() -> Any:
         "colleges": COLLEGES, "seats": seats})
 
 
+def _year_errors(error: tk.ValidationError) -> str:
+    messages = error.error_dict.get("year")
+    return " ".join(str(m) for m in messages) if isinstance(messages, list) else ""
+
+
 def annual_report(year: int, fmt: str = "html") -> Any:
     try:
         data = tk.get_action("metropole_report")(_context(), {"year": year})
     except tk.ValidationError as error:  # a year out of range: 0, 10000…
         return tk.abort(404, tk._("No report for the year {year}: {message}").format(
-            year=year, message=" ".join(error.error_dict.get("year") or [])))
+            year=year, message=_year_errors(error)))
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False, indent=2),
                         mimetype="application/json")

@@ -25,6 +25,7 @@ from rfc3986 import abnf_regexp, misc
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
+from ckan.types import Context, DataDict, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.logic.values import as_list
@@ -149,7 +150,7 @@ def _scheming_validator(fn: Any) -> Any:
 
 @_scheming_validator
 def metropole_single_line(field: dict[str, Any], schema: dict[str, Any]) -> Any:
-    def validator(value: Any, context: dict[str, Any]) -> Any:
+    def validator(value: Any, context: Context) -> Any:
         if not _empty(value):
             problem = line_problem(_label(field), value)
             if problem:
@@ -160,7 +161,7 @@ def metropole_single_line(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 
 @_scheming_validator
 def metropole_text(field: dict[str, Any], schema: dict[str, Any]) -> Any:
-    def validator(value: Any, context: dict[str, Any]) -> Any:
+    def validator(value: Any, context: Context) -> Any:
         if not _empty(value):
             problem = text_problem(_label(field), value)
             if problem:
@@ -172,7 +173,7 @@ def metropole_text(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 @_scheming_validator
 def metropole_url(field: dict[str, Any], schema: dict[str, Any]) -> Any:
     """A web address; a resource's or a logo's may be the name of an uploaded file."""
-    def validator(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
         value = data.get(key)
         if _empty(value):
             return
@@ -191,7 +192,7 @@ def metropole_url(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 
 # ---------------------------------------------------------------- actions
 
-def tags_error(data_dict: dict[str, Any]) -> dict[str, Any] | None:
+def tags_error(data_dict: DataDict) -> dict[str, Any] | None:
     """Too many keywords in a ``package_create``/``update`` call (checked first:
     CKAN validates and stores every tag one by one). A ``tag_string`` replaces
     the ``tags`` (CKAN's ``tag_string_convert``): a ``package_patch`` sends the

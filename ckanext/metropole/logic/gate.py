@@ -80,7 +80,7 @@ def _committee_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
             "Committee review: a dataset of the métropole or a commune becomes "
             "public only through a \"published\" decision after the committee's "
             "review (propose it for review), or a documented sysadmin override")]}
-    if stored.state == "active" and not stored.private:
+    if stored is not None and stored.state == "active" and not stored.private:
         return {}
     if latest.get("snapshot") is None:
         # a "legacy" row: public before the committee, which examined nothing

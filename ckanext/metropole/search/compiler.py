@@ -100,7 +100,8 @@ def parse_date(text: str, now: datetime.datetime | None = None) -> datetime.date
             if unit not in _UNITS:
                 raise SearchSyntaxError(f"Unknown date unit {unit!r} in {text!r}")
             n = int(amount) * (1000 if _UNITS[unit] == "microseconds" else 1)
-            delta = relativedelta(**{_UNITS[unit]: n})
+            amounts: dict[str, Any] = {_UNITS[unit]: n}
+            delta = relativedelta(**amounts)
             try:
                 base = base + delta if sign == "+" else base - delta
             except (OverflowError, ValueError):
@@ -114,7 +115,8 @@ def _round(value: datetime.datetime, unit: str) -> datetime.datetime:
     keep = order.index(unit)
     fields = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
     names = ["month", "day", "hour", "minute", "second", "microsecond"]
-    return value.replace(**{k: fields[k] for k in names[keep:]})
+    changes: dict[str, Any] = {k: fields[k] for k in names[keep:]}
+    return value.replace(**changes)
 
 
 # ------------------------------------------------------------------- helpers

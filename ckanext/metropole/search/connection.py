@@ -15,6 +15,7 @@ from typing import Any
 
 import pysolr
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.model import meta
@@ -47,14 +48,14 @@ class PostgresSearchConnection:
                 return fn(conn)
         except SearchSyntaxError:
             raise
-        except sa.exc.ProgrammingError as e:
+        except sa_exc.ProgrammingError as e:
             if "metropole_search_document" in str(e.orig):
                 raise pysolr.SolrError(
                     "The search index table is missing: run "
                     "`ckan db upgrade -p metropole_search`"
                 )
             raise pysolr.SolrError(str(e.orig).splitlines()[0])
-        except sa.exc.DataError as e:
+        except sa_exc.DataError as e:
             raise SearchSyntaxError(f"Invalid search parameter: {str(e.orig).splitlines()[0]}")
 
     # ------------------------------------------------------------- writing
@@ -87,6 +88,7 @@ class PostgresSearchConnection:
             if listed is not None:
                 condition = document.c.index_id.in_(listed)
             else:
+                assert node is not None  # q, when there is no id (checked above)
                 condition = Compiler(normalize=normalizer(conn)).compile(node)
             ids = list(conn.execute(sa.select(document.c.index_id).where(condition)).scalars())
             if not ids:

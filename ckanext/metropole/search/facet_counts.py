@@ -57,8 +57,9 @@ def _field_values(node: lucene.Node) -> tuple[str, set[str]] | None:
     if isinstance(node, lucene.Bool) and node.clauses and \
             all(occur == lucene.SHOULD for occur, _ in node.clauses):
         parts = [_field_values(child) for _, child in node.clauses]
-        if all(parts) and len({p[0] for p in parts if p}) == 1:
-            return parts[0][0], set().union(*(p[1] for p in parts if p))
+        found = [p for p in parts if p]
+        if len(found) == len(parts) and len({p[0] for p in found}) == 1:
+            return found[0][0], set().union(*(p[1] for p in found))
     return None
 
 
@@ -102,15 +103,16 @@ def _where(scope: Scope) -> list[Any]:
         if scope.excluded.get(field):
             conditions.append(facet_count.c[field].not_in(sorted(scope.excluded[field])))
     if scope.labels is not None:
+        # a Python list becomes a bound parameter: the stubs ask for a column
         conditions.append(facet_count.c.labels.op("&&")(
-            sa.cast(sorted(scope.labels), ARRAY(sa.Text))))
+            sa.cast(sorted(scope.labels), ARRAY(sa.Text))))  # pyright: ignore[reportArgumentType]
     return conditions
 
 
 def total(conn: sa.engine.Connection, scope: Scope) -> int:
     stmt = sa.select(sa.func.coalesce(sa.func.sum(facet_count.c.n), 0)).where(
         facet_count.c.field == TOTAL, *_where(scope))
-    return int(conn.execute(stmt).scalar())
+    return int(conn.execute(stmt).scalar() or 0)
 
 
 def counts(conn: sa.engine.Connection, scope: Scope,

@@ -15,6 +15,7 @@ from typing import Any
 import pysolr
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.sql.expression import ColumnElement
 
 from .compiler import field_kind
 from .table import (
@@ -149,7 +150,8 @@ def upsert() -> Any:
     plain = ["index_id", "id", "site_id", "name", "state", "capacity", "dataset_type",
              "title_string", "metadata_created", "metadata_modified", "doc", "payload",
              "terms", "labels"]
-    values = {c: sa.bindparam(c, type_=document.c[c].type) for c in plain}
+    values: dict[str, ColumnElement[Any]] = {
+        c: sa.bindparam(c, type_=document.c[c].type) for c in plain}
     values["tsv"] = tsv
     values["tsv_head"] = head
     values["indexed_at"] = sa.func.now()

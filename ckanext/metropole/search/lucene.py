@@ -285,8 +285,8 @@ class _Parser:
             self.take(")")
             self.skip_boost()
             return node
-        if field is None and tok.kind in ("WORD", "WILD") and self.peek(1) is not None \
-                and self.peek(1).kind == ":":
+        if field is None and tok.kind in ("WORD", "WILD") \
+                and (after := self.peek(1)) is not None and after.kind == ":":
             name = tok.text
             self.pos += 2
             if name == "*":

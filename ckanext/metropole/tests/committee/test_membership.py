@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -87,7 +88,7 @@ def test_past_members_keep_their_history(users):
 
 def test_database_refuses_a_president_from_local_authorities(users):
     user = model.User.get(users[0])
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(sa_exc.IntegrityError):
         model.Session.execute(committee_member.insert().values(
             user_id=user.id, college="collectivites", role="president",
             mandate_start=sa.func.current_date()))

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -212,10 +213,10 @@ def test_html_comment_is_refused_and_changes_nothing(people):
 def test_audit_rows_are_immutable(people):
     pkg = draft(people)
     act(people, "editor", "metropole_review_propose", id=pkg["id"])
-    with pytest.raises(sa.exc.DBAPIError):
+    with pytest.raises(sa_exc.DBAPIError):
         model.Session.execute(review_event.update().values(text="réécrit"))
     model.Session.rollback()
-    with pytest.raises(sa.exc.DBAPIError):
+    with pytest.raises(sa_exc.DBAPIError):
         model.Session.execute(review_event.delete())
     model.Session.rollback()
 

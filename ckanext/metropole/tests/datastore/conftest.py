@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import orm as sa_orm
 from werkzeug.serving import make_server
 
 from ckan import model
@@ -58,7 +59,7 @@ def clean_datastore(clean_db: Any) -> None:
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests.helpers import clear_db
 
-    clear_db(sa.orm.scoped_session(sa.orm.sessionmaker(bind=get_write_engine())))
+    clear_db(sa_orm.scoped_session(sa_orm.sessionmaker(bind=get_write_engine())))
     model.Session.execute(sa.text(
         f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
     model.Session.commit()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
+from sqlalchemy import orm as sa_orm
 from werkzeug.serving import make_server
 
 from ckan import model
@@ -65,7 +65,7 @@ def _empty_datastore() -> None:
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests.helpers import clear_db
 
-    clear_db(sa.orm.scoped_session(sa.orm.sessionmaker(bind=get_write_engine())))
+    clear_db(sa_orm.scoped_session(sa_orm.sessionmaker(bind=get_write_engine())))
 
 
 @pytest.fixture(scope="module")
