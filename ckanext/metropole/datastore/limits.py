@@ -118,7 +118,7 @@ def sql_tables(sql: str) -> list[str] | None:
 
             wrapped = f"SELECT * FROM ({sql}) AS blah LIMIT {int(rows_max) + 1} ;"
             names, _ = get_table_and_function_names_from_sql(
-                {"connection": conn}, wrapped)  # type: ignore[arg-type]
+                {"connection": conn}, wrapped)
             return list(names)
     except (tk.ValidationError, sa_exc.DBAPIError, ValueError):
         return None

@@ -45,7 +45,7 @@ def _document(body: str, fmt: str) -> Response:
 def _check_format(fmt: str | None) -> str:
     if fmt not in serialize.FORMATS:
         tk.abort(404, tk._("Unknown feed format: {format}").format(format=fmt))
-    return fmt  # type: ignore[return-value]
+    return fmt
 
 
 @cached_feed.cached  # kept until the index changes

@@ -165,10 +165,10 @@ def _resolve(args: list[str]) -> click.Command:
     """The ``ckan`` command that ``args`` (after ``-c FILE``) name, options parsed."""
     commands = dict(ckan_cli_module.ckan.commands)
     for command in ckan_cli_module._get_commands_from_entry_point():
-        commands[command.name] = command
+        commands[str(command.name)] = command
     for command in ckan_cli_module._get_commands_from_plugins(
             p.PluginImplementations(p.IClick)):
-        commands[command.name] = command
+        commands[str(command.name)] = command
     if not args or args[0] not in commands:
         raise click.UsageError(f"No such command {args[:1]}")
     command, rest = commands[args[0]], args[1:]

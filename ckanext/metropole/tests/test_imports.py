@@ -57,7 +57,7 @@ def imported(path: pathlib.Path) -> Iterator[tuple[int, tuple[str, ...]]]:
             names = [alias.name for alias in node.names]
         for name in names:
             if name.startswith(PACKAGE + "."):
-                yield node.lineno, tuple(name.split(".")[2:])
+                yield getattr(node, "lineno", 0), tuple(name.split(".")[2:])
 
 
 def violations(root: pathlib.Path = ROOT) -> list[str]:

@@ -115,7 +115,7 @@ class Sweep:
                    data=json.dumps(data))
 
     def rule(self, rule: Any, kind: str, value: str, token: bool) -> Iterator[None]:
-        headers = {"Authorization": self.token} if token else {}
+        headers: dict[str, str] = {"Authorization": self.token} if token else {}
         methods = rule.methods - {"HEAD", "OPTIONS"}
         fine = {arg: ("2026" if "int" in type(conv).__name__.lower() else
                       self.dataset["name"])

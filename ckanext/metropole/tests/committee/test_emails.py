@@ -25,7 +25,9 @@ def _mails(mail_server):
     out = []
     for _none, _sender, recipients, raw in mail_server.get_smtp_messages():
         msg = email.message_from_string(raw)
-        body = msg.get_payload(decode=True).decode(msg.get_content_charset() or "utf-8")
+        payload = msg.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode(msg.get_content_charset() or "utf-8")
         out.append({"to": recipients if isinstance(recipients, list) else [recipients],
                     "subject": str(make_header(decode_header(msg["Subject"]))),
                     "body": body, "type": msg.get_content_type()})

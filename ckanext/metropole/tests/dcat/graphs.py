@@ -31,7 +31,7 @@ def one(g: Graph, subject: Any, predicate: Any) -> Any:
 
 def dataset_ref(g: Graph, identifier: str) -> URIRef:
     for ref in g.subjects(RDF.type, DCAT.Dataset):
-        if str(ref).endswith("/" + identifier):
+        if isinstance(ref, URIRef) and str(ref).endswith("/" + identifier):
             return ref
     raise AssertionError(f"dataset {identifier} not in the feed")
 

@@ -25,7 +25,7 @@ def _identifiers(g) -> set[str]:
     return {str(one(g, d, DCT.identifier)) for d in g.subjects(RDF.type, DCAT.Dataset)}
 
 
-def _walk(app, url: str, fmt: str) -> tuple[set[str], int]:
+def _walk(app, url: str | None, fmt: str) -> tuple[set[str], int]:
     """Every dataset of every page, following hydra:next (and checking nextPage)."""
     seen: set[str] = set()
     pages = 0
@@ -220,6 +220,7 @@ def test_profiles_parameter_kept_on_every_page(app, seeded):
     assert pages == 3
     g = get(app, "/catalog.ttl?profiles=euro_dcat_ap_2")
     nxt, _ = next_pages(g)
+    assert nxt is not None
     assert "profiles=euro_dcat_ap_2" in nxt
 
 

@@ -1,6 +1,8 @@
 """Nothing lost: re-harvests, withdrawals, pagination, the Redis queues."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ckan import model
@@ -134,7 +136,8 @@ def test_through_the_redis_queues(server, producer):
         queue.gather_callback(gather, method, header, body)
         break
     fetch = queue.get_fetch_consumer()
-    redis = fetch.redis
+    # ckanext-harvest's Redis backend: a RedisConsumer, not the pika channel it is typed as
+    redis: Any = fetch.redis  # pyright: ignore[reportAttributeAccessIssue]
     for _ in range(3):
         key = queue.get_fetch_routing_key()
         assert redis.llen(key) > 0

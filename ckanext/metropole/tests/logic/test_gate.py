@@ -128,7 +128,7 @@ class TestActions:
             helpers.call_action("bulk_update_public", datasets=[good["id"], bad["id"]],
                                 org_id=org["id"])
         assert list(err.value.error_dict) == [bad["name"]]
-        assert err.value.error_dict[bad["name"]][0].startswith("screening_secret:")
+        assert str(err.value.error_dict[bad["name"]][0]).startswith("screening_secret:")
         for pkg in (good, bad):
             assert helpers.call_action("package_show", id=pkg["id"])["private"] is True
         found = helpers.call_action("package_search", q="*:*")

@@ -1,4 +1,6 @@
 """The Lucene subset parser: what CKAN sends parses, hostile input is refused."""
+# The tests read the parsed nodes by their shape (a wrong node fails the test):
+# pyright: reportAttributeAccessIssue=false
 import pytest
 
 from ckanext.metropole.search import lucene

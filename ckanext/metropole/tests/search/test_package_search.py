@@ -1,10 +1,13 @@
 """package_search on PostgreSQL, as CKAN's actions, UI and extensions use it."""
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import search
+from ckan.lib.search import common as search_common
 from ckan.tests import factories, helpers
 
 # The backend alone, with CKAN's default schema: these tests are about search,
@@ -132,7 +135,7 @@ class TestFacets:
         assert limited["facets"]["tags"] == {"éducation": 2}
 
     def test_facet_sort_and_mincount(self, catalogue):
-        conn = search.common.make_connection()
+        conn = search_common.make_connection()
         for q in ("*:*", "title:(budget OR écoles OR vélos OR parks)"):
             result = conn.search(q=q, fq=['+site_id:"metropole-test"'], rows=0, facet="true",
                                  **{"facet.field": ["tags"], "facet.sort": "index",
@@ -352,7 +355,8 @@ class TestPreAggregatedCounts:
         helpers.call_action("package_delete", id="parcs")
         helpers.call_action("package_patch", id="velos", private=True)
         sysadmin = factories.Sysadmin()
-        for user, private in ((member, True), ("", False), (sysadmin, True)):
+        readers: list[tuple[Any, bool]] = [(member, True), ("", False), (sysadmin, True)]
+        for user, private in readers:
             name = user["name"] if user else ""
             listing, live = self._both({"user": name, "ignore_auth": False},
                                        include_private=private)

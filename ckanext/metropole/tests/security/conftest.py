@@ -79,7 +79,7 @@ def matrix_portal(reset_db: Any, tmp_path_factory: Any) -> Iterator[Portal]:
     config.update(_settings(str(base / "storage"), str(base / "xloader-jobs.db")))
     mails = test_helpers.FakeSMTP()
     real_smtp = smtplib.SMTP
-    smtplib.SMTP = mails  # type: ignore[misc]  # the committee's e-mails, caught
+    smtplib.SMTP = mails  # the committee's e-mails, caught
     server = None
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
@@ -121,7 +121,7 @@ def matrix_portal(reset_db: Any, tmp_path_factory: Any) -> Iterator[Portal]:
     finally:
         if server is not None:
             server.shutdown()
-        smtplib.SMTP = real_smtp  # type: ignore[misc]
+        smtplib.SMTP = real_smtp
         config.clear()
         config.update(snapshot)
         # CKAN 2.11 keeps its system plugins loaded; 2.12 has only unload_all

@@ -45,7 +45,7 @@ def _state(package_id: str, resource_id: str) -> str | None:
 
 
 def _row(resource_id: str) -> Any:
-    return conformity.rows_for([model.Resource.get(resource_id).package_id]).get(resource_id)
+    return conformity.rows_for([model.Resource.get(resource_id).package_id or ""]).get(resource_id)
 
 
 def test_valid_file_checked_in_the_background(app: Any, org: dict[str, Any]) -> None:
