@@ -33,6 +33,7 @@ from ckanext.metropole.logic import (
 )
 from ckanext.metropole.logic.context import with_keys
 from ckanext.metropole.logic.values import as_list, as_text
+from ckanext.metropole.quality import gate as quality_gate
 
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 # The context flag of the package updates the committee makes itself.
@@ -204,6 +205,15 @@ def snapshot(pkg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+
+def proposal_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """What stops a proposal to the committee: the publication gate but for
+    the review, and the site's minimum metadata quality score (if it set one)."""
+    errors = gate.check_publication(pkg, committee=False)
+    errors.update(quality_gate.check_minimum(pkg))
+    return errors
+
+
 def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, Any]:
     """Ask for the opening of a dataset: it must pass the gate but for the review."""
     stored = _package(package_id)
@@ -221,7 +231,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already published")]})
     candidate = dict(pkg, private=False, opening_status=vocab.OPENING_OPEN)
-    problems = gate.check_proposal(candidate)
+    problems = proposal_errors(candidate)
     if problems:
         # CKAN's ErrorDict is a dict invariant in its values: list[str] fits it at run time
         raise tk.ValidationError(problems)  # pyright: ignore[reportArgumentType]

@@ -13,7 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole import quality, territory, vocab
+from ckanext.metropole import territory, vocab
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import external, resource_urls
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
@@ -148,10 +148,3 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
         errors.update(_committee_errors(pkg))
     return errors
 
-
-def check_proposal(pkg: dict[str, Any]) -> dict[str, list[str]]:
-    """What stops a proposal to the committee: the gate but for the review,
-    and the site's minimum metadata quality score (if it set one)."""
-    errors = check_publication(pkg, committee=False)
-    errors.update(quality.check_minimum(pkg))
-    return errors

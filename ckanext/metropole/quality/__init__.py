@@ -11,7 +11,8 @@ publish it (README, "Metadata quality score"). The API other parts call:
 - ``rating(points)``: ``excellent`` (351+), ``good`` (221+),
   ``sufficient`` (120+) or ``bad``;
 - ``check_minimum(pkg_dict)``: the error that stops a proposal below the
-  site's minimum (``ckanext.metropole.quality.min_score_to_propose``).
+  site's minimum (``ckanext.metropole.quality.min_score_to_propose``), asked
+  by the committee (``committee/reviews.py``).
 """
 from __future__ import annotations
 
