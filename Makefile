@@ -9,7 +9,7 @@ help:
 	@echo "make test    install everything and run the whole test suite (CKAN 2.11 and 2.12)"
 	@echo "make conformance  ckanext-scheming, -dcat and -harvest test suites on the PostgreSQL search"
 	@echo "make stop    stop the PostgreSQL and Redis started by the project"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff and pyright (the type checker)"
 
 demo:
 	scripts/demo.sh
@@ -34,8 +34,11 @@ status:
 venv:
 	scripts/venv.sh .venv 2.11
 
+# pyright reads pyrightconfig.json (basic mode, against .venv's CKAN 2.11);
+# PYRIGHT_PYTHON_IGNORE_WARNINGS: no look-up of a newer pyright on PyPI
 lint: venv
 	.venv/bin/ruff check ckanext bench conftest.py
+	PYRIGHT_PYTHON_IGNORE_WARNINGS=1 .venv/bin/pyright
 
 clean: stop
 	rm -rf .venv .venv-* .local build dist *.egg-info

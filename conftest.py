@@ -42,6 +42,7 @@ def _revisions(plugin: str) -> tuple[str | None, str | None]:
     from alembic.script import ScriptDirectory
 
     from ckan import model
+
     from ckanext.metropole import migration
 
     if plugin not in _heads:
@@ -100,7 +101,7 @@ def with_plugins(ckan_config):
             after=copy.deepcopy(dict(config)),
             plugins=list(plugins_core._PLUGINS),
         )
-    yield
+    return
 
 
 def _plugins_key() -> list[tuple[str, int]]:

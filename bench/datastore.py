@@ -111,11 +111,12 @@ def main() -> int:
 
     app = make_app()
     flask_app = app._wsgi_app
+    from werkzeug.serving import make_server
+
     import ckan.plugins.toolkit as tk
     from ckan import model
     from ckan.lib import jobs
     from ckan.tests.pytest_ckan.fixtures import FakeFileStorage
-    from werkzeug.serving import make_server
 
     from ckanext.metropole import migration, territory, territory_load
     from ckanext.metropole.tests.data import complete_dataset

@@ -81,6 +81,7 @@ def run_side(side: str, url: str) -> dict[str, Any]:
 
         from ckanext.harvest import queue
         from ckanext.harvest.model import HarvestJob, HarvestObject
+
         from ckanext.metropole import migration
 
         model.repo.init_db()

@@ -258,7 +258,8 @@ class Server:
         if workers:
             env["WEB_CONCURRENCY"] = str(workers)
         self.port = port
-        self.log = open(WORK / "server.log", "w")
+        # the server's log for as long as it runs: closed by stop()
+        self.log = open(WORK / "server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [str(PYTHON_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
@@ -479,7 +480,7 @@ def _children(parent: int) -> list[int]:
     return found
 
 
-def portal_cpu(server: "Server") -> dict[int, float]:
+def portal_cpu(server: Server) -> dict[int, float]:
     """CPU seconds so far of the web workers and of the bench databases' backends.
 
     The machine may be shared: the CPU the portal itself used per request
@@ -514,7 +515,7 @@ def report_cpu(results: Results, duration: float, cpu: float, clients: int,
             f"on average (measured here: {duration * clients / max(total, 1) * 1000:.0f} ms)")
 
 
-def cpu_per_url(server: "Server", port: int, data: dict[str, Any], repeat: int = 5) -> None:
+def cpu_per_url(server: Server, port: int, data: dict[str, Any], repeat: int = 5) -> None:
     """One client, each kind of request in turn: the portal's CPU per request."""
     rng = random.Random(7)
     say(f"  {'URL':<30} {'CPU per request':>16} (one client, {repeat} requests each)")

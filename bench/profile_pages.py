@@ -36,15 +36,17 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("CKAN_INI", args.ini)
 
+    from werkzeug.test import Client
+
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
-    from werkzeug.test import Client
 
     app = make_app(load_config(args.ini))
     client = Client(app)
     headers = {"Authorization": args.token} if args.token else {}
 
     import sqlalchemy as sa
+
     from ckan import model
 
     with model.meta.engine.connect() as conn:

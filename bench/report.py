@@ -40,8 +40,9 @@ def _app() -> Any:
 
 
 def fill(datasets: int) -> None:
-    import ckan.plugins.toolkit as tk
     import sqlalchemy as sa
+
+    import ckan.plugins.toolkit as tk
     from ckan import model
 
     from ckanext.metropole import migration
@@ -144,6 +145,7 @@ def main() -> int:
     subprocess.run([stack, "createdb", DB], check=True, capture_output=True)
     with _app().test_request_context():
         import sqlalchemy as sa
+
         from ckan import model
 
         from ckanext.metropole.committee import report

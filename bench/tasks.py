@@ -70,6 +70,7 @@ def main() -> int:
     subprocess.run([stack, "createdb", DB], check=True, capture_output=True)
     with _app().test_request_context():
         import sqlalchemy as sa
+
         from ckan import model
 
         from ckanext.metropole.committee import tasks

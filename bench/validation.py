@@ -82,7 +82,8 @@ def main() -> None:
     from ckanext.metropole.validation import engine
 
     schema = schema_registry.get("scdl/subventions")
-    assert schema is not None and schema.checked
+    assert schema is not None
+    assert schema.checked
     cli = os.path.join(os.path.dirname(sys.executable), "frictionless")
     with tempfile.TemporaryDirectory(prefix="bench-validation-") as folder:
         path = os.path.join(folder, "subventions.csv")

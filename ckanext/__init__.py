@@ -1,6 +1,7 @@
 # ckanext is a namespace package shared by every CKAN extension.
 try:
-    import pkg_resources
+    # setuptools 81+ has no pkg_resources: the ImportError branch then
+    import pkg_resources  # pyright: ignore[reportMissingImports]
 
     pkg_resources.declare_namespace(__name__)
 except ImportError:

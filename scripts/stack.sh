@@ -29,7 +29,8 @@ PG_MAJOR=15
 PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 DB_ROLE=metropole
 DB_PASSWORD=metropole
-DEB_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib redis-server libpq-dev libmagic1"
+# nodejs: the runtime of pyright (`make lint`)
+DEB_PACKAGES="postgresql-$PG_MAJOR postgresql-contrib redis-server libpq-dev libmagic1 nodejs"
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }

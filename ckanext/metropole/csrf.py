@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import current_app, g, request
 from flask_login import current_user
+
+import ckan.plugins.toolkit as tk
 
 
 def protect() -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
 _NUMBER = re.compile(r"^[+-]?[0-9]+([.,][0-9]+)?$")

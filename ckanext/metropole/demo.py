@@ -9,6 +9,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 ADMIN_NAME = "admin"
 ADMIN_PASSWORD = "metropole-demo"  # printed by `make demo`; demo only
@@ -234,7 +235,7 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
 ]
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"ignore_auth": True, "user": ADMIN_NAME}
 
 

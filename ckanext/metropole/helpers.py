@@ -131,7 +131,7 @@ def metropole_place_name(code: str) -> str:
     return place.name if place else as_text(code)
 
 
-def metropole_licence(license_id: str) -> dict[str, str] | None:
+def metropole_licence(license_id: str) -> dict[str, Any] | None:
     """Title (in the request's language) and URL of a licence, with the legacy flag."""
     entry = vocab.licences().get(as_text(license_id))
     if entry is None:

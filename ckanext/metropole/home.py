@@ -17,7 +17,6 @@ from ckanext.metropole import page_cache, territory, vocab
 from ckanext.metropole.logic import external, publication
 
 
-
 def _search(**params: Any) -> dict[str, Any]:
     return tk.get_action("package_search")({"ignore_auth": True}, dict(rows=0, **params))
 

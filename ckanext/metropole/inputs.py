@@ -16,10 +16,12 @@ shaped like CKAN's validation errors (``{"error": {"q": […]}}``), elsewhere a
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Response, request
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, Response, request
 
 blueprint = Blueprint("metropole_inputs", __name__)
 
@@ -71,7 +73,7 @@ def _check_json(data: Any) -> None:
             stack.extend((top, v) for v in value)
 
 
-def _api_json() -> Optional[Any]:
+def _api_json() -> Any | None:
     """The JSON data of an API call, parsed as CKAN's API view will parse it."""
     if request.method in ("POST", "PUT") and request.form:
         values = list(request.form.values())
@@ -105,7 +107,7 @@ def check() -> None:
 
 
 @blueprint.before_app_request
-def refuse_bad_input() -> Optional[Response]:
+def refuse_bad_input() -> Response | None:
     try:
         check()
     except BadInput as error:

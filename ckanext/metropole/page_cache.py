@@ -24,12 +24,14 @@ import hashlib
 import json
 import logging
 import os
-from typing import Any, Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from redis.exceptions import RedisError
 
 import ckan.plugins.toolkit as tk
-from ckan.plugins import plugin_loaded
 from ckan.lib.redis import connect_to_redis
-from redis.exceptions import RedisError
+from ckan.plugins import plugin_loaded
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory
@@ -52,7 +54,7 @@ def _language() -> str:
         return tk.config.get("ckan.locale_default") or ""
 
 
-def key(kind: str, parts: Any) -> Optional[str]:
+def key(kind: str, parts: Any) -> str | None:
     """The entry's key for the index as it is now, or None when nothing may be cached."""
     # the counter is kept by the portal's own index: on Solr nothing counts changes
     if not metropole_config.page_cache_ttl() or not plugin_loaded("metropole_search"):
@@ -71,7 +73,7 @@ def key(kind: str, parts: Any) -> Optional[str]:
     return "{}:metropole:page:{}:{}".format(tk.config.get("ckan.site_id"), kind, digest)
 
 
-def get(entry: Optional[str]) -> Optional[Any]:
+def get(entry: str | None) -> Any | None:
     if entry is None:
         return None
     try:
@@ -79,10 +81,11 @@ def get(entry: Optional[str]) -> Optional[Any]:
     except RedisError as error:
         log.warning("Page cache unreadable: %s", error)
         return None
-    return None if raw is None else json.loads(raw)
+    # the synchronous client answers bytes (redis-py types both clients alike)
+    return None if raw is None else json.loads(cast(bytes, raw))
 
 
-def put(entry: Optional[str], value: Any) -> None:
+def put(entry: str | None, value: Any) -> None:
     if entry is None:
         return
     try:

@@ -1,8 +1,9 @@
 """Pages of the portal that are not about datasets: the accessibility declaration."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
 
 pages = Blueprint("metropole_pages", __name__)
 

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckan.types import Context
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import csrf, facets, inputs, pages, views
@@ -21,8 +22,15 @@ from ckanext.metropole.dcat import api as dcat_api
 from ckanext.metropole.dcat import views as dcat_views
 from ckanext.metropole.hvd import actions as hvd_actions
 from ckanext.metropole.hvd import views as hvd_views
-from ckanext.metropole.logic import (action, activities, conformity, data_access, publication, users,
-                                     visibility)
+from ckanext.metropole.logic import (
+    action,
+    activities,
+    conformity,
+    data_access,
+    publication,
+    users,
+    visibility,
+)
 from ckanext.metropole.quality import actions as quality_actions
 from ckanext.metropole.validation import jobs as validation_jobs
 from ckanext.metropole.validation import views as validation_views
@@ -125,22 +133,22 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
         return facets.index_fields(conformity.index_field(
             publication.index_field(visibility.for_index(pkg_dict))))
 
-    def after_dataset_create(self, context: dict[str, Any],
+    def after_dataset_create(self, context: Context,
                              pkg_dict: dict[str, Any]) -> None:
         committee_hooks.after_dataset_saved(context, pkg_dict, created=True)
         validation_jobs.after_dataset_saved(pkg_dict)
 
-    def after_dataset_update(self, context: dict[str, Any],
+    def after_dataset_update(self, context: Context,
                              pkg_dict: dict[str, Any]) -> None:
         committee_hooks.after_dataset_saved(context, pkg_dict)
         validation_jobs.after_dataset_saved(pkg_dict)
 
-    def after_dataset_delete(self, context: dict[str, Any],
+    def after_dataset_delete(self, context: Context,
                              pkg_dict: dict[str, Any]) -> None:
         # a deleted dataset leaves the index: no index pass relabels its trail
         activities.follow_dataset(pkg_dict)
 
-    def after_dataset_show(self, context: dict[str, Any],
+    def after_dataset_show(self, context: Context,
                            pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return data_access.for_reader(context, visibility.for_reader(context, pkg_dict))
 

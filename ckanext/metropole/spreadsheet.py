@@ -15,7 +15,8 @@ and the committee's report (page and CLI).
 from __future__ import annotations
 
 import csv
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

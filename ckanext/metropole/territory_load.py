@@ -11,10 +11,10 @@ import dataclasses
 import json
 import re
 import unicodedata
-from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.metropole.territory import Place, Territory
 
@@ -73,7 +73,7 @@ def _existing() -> tuple[dict[str, model.Group], dict[str, model.Group]]:
 
 def _current(group: model.Group) -> dict[str, str]:
     values = {k: str(v) for k, v in group.extras.items()}
-    values["title"] = group.title
+    values["title"] = group.title or ""
     return values
 
 
@@ -84,7 +84,7 @@ def _free_name(base: str, code: str) -> str:
     return name
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"ignore_auth": True, "user": site_user["name"]}
 
@@ -135,7 +135,7 @@ def load(territory: Territory, dry_run: bool = False) -> list[Change]:
     for code, group in sorted(by_insee.items()):
         if code in codes or group.extras.get("kind") != "commune":
             continue
-        plan.append((Change("retire", group.name, group.title, ["kind"]), group,
+        plan.append((Change("retire", group.name, group.title or "", ["kind"]), group,
                      {"kind": "ancienne_commune"}))
     if not dry_run:
         for change, group, values in plan:

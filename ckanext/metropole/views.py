@@ -16,12 +16,14 @@ figures (``home.py``): :func:`home_index` renders it without that search
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.views import resource as resource_views
-from flask import request
 
 from ckanext.metropole.logic import data_access
 from ckanext.metropole.logic.values import error_text

@@ -10,7 +10,8 @@ import datetime
 import io
 import itertools
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ckanext.dcat.utils import catalog_uri
 

@@ -8,10 +8,12 @@ producer and planned date leave this module's callers.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.logic import external, publication
@@ -20,14 +22,14 @@ from ckanext.metropole.logic.values import as_text
 PAGE = 500
 
 
-def _search(context: dict[str, Any], fq_list: list[str], sort: str,
+def _search(context: Context, fq_list: list[str], sort: str,
             include_private: bool = False, limit: int | None = None) -> Iterator[dict[str, Any]]:
     start = 0
     while True:
         rows = PAGE if limit is None else min(PAGE, limit - start)
         if rows <= 0:
             return
-        result = tk.get_action("package_search")(dict(context), {
+        result = tk.get_action("package_search")(context.copy(), {
             "q": "*:*", "fq_list": fq_list, "rows": rows, "start": start, "sort": sort,
             "include_private": include_private})
         yield from result["results"]
@@ -39,14 +41,14 @@ def _search(context: dict[str, Any], fq_list: list[str], sort: str,
 def published(sort: str = "metadata_created desc",
               limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Published datasets of the portal (harvested ones left out, as in the feeds)."""
-    context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
+    context: Context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
     return _search(context, publication.feed_filters(), sort, limit=limit)
 
 
 def planned() -> Iterator[dict[str, Any]]:
     """Datasets announced for opening (status *planifié*), public or not."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"ignore_auth": True, "user": site_user["name"]}
+    context: Context = {"ignore_auth": True, "user": site_user["name"]}
     filters = [f"+opening_status:{vocab.OPENING_PLANNED}", "-dataset_type:harvest",
                *external.not_harvested_fq()]
     return _search(context, filters, "name asc", include_private=True)

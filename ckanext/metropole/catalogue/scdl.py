@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ckanext.dcat.utils import catalog_uri
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 from flask_babel import format_date
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.utils import catalog_uri
 
@@ -23,7 +24,7 @@ def scdl_csv() -> Response:
 
 def missing_siret() -> str:
     """Organizations without a SIRET (sysadmins): the SCDL catalogue needs them."""
-    if not tk.current_user.is_authenticated or not tk.current_user.sysadmin:  # type: ignore
+    if not tk.current_user.is_authenticated or not tk.current_user.sysadmin:
         return tk.abort(403, tk._("Only sysadmins may see this list"))
     return tk.render("metropole/siret.html", {"organizations": inventory.missing_siret()})
 

@@ -11,14 +11,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.logic import validate
+from ckan.types import Context, DataDict
 
 from ckanext.metropole.committee import hooks, members, queue, report, reviews, schema
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import publication
 from ckanext.metropole.logic.users import acting_user
-
-Context = dict[str, Any]
-DataDict = dict[str, Any]
 
 __all__ = [
     "metropole_avis_render",
@@ -45,14 +43,19 @@ def _actor(context: Context) -> model.User:
             raise tk.NotAuthorized(tk._("Log in first"))
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
         user = model.User.get(site_user["name"])
+        assert user is not None  # get_site_user makes it
     return user
 
 
-def _package_id(data_dict: DataDict) -> str:
+def _package(data_dict: DataDict) -> model.Package:
     pkg = model.Package.get(data_dict["id"])
     if pkg is None or pkg.state == "deleted":
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    return pkg.id
+    return pkg
+
+
+def _package_id(data_dict: DataDict) -> str:
+    return _package(data_dict).id
 
 
 def _serialize(value: Any) -> Any:
@@ -221,10 +224,10 @@ def metropole_review_show(context: Context, data_dict: DataDict) -> dict[str, An
     :param id: id or name of the dataset
     """
     tk.check_access("metropole_review_show", context, data_dict)
-    package_id = _package_id(data_dict)
-    pkg = model.Package.get(package_id)
+    pkg = _package(data_dict)
+    package_id = pkg.id
     try:
-        tk.check_access("metropole_opinion_list", dict(context), {"id": package_id})
+        tk.check_access("metropole_opinion_list", context.copy(), {"id": package_id})
         insider = True
     except tk.NotAuthorized:
         insider = False
@@ -266,7 +269,7 @@ def metropole_review_list(context: Context, data_dict: DataDict) -> dict[str, An
     tk.check_access("metropole_review_list", context, data_dict)
     proposed_by = None
     if data_dict.get("mine"):
-        proposed_by = _actor(dict(context, ignore_auth=False)).id
+        proposed_by = _actor(context.copy() | {"ignore_auth": False}).id
     return _serialize(queue.search(
         state=data_dict.get("state") or ("all" if data_dict.get("mine") else "open"),
         commune=data_dict.get("commune"), criterion=data_dict.get("criterion"),

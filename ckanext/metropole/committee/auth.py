@@ -32,6 +32,7 @@ from typing import Any
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.metropole.committee import members, reviews
 from ckanext.metropole.logic.users import acting_user
@@ -53,23 +54,21 @@ __all__ = [
     "package_show",
 ]
 
-Result = dict[str, Any]
 
-
-def _user(context: dict[str, Any]) -> model.User | None:
+def _user(context: Context) -> model.User | None:
     return acting_user(context)
 
 
-def _ok(allowed: bool, message: str) -> Result:
+def _ok(allowed: bool, message: str) -> AuthResult:
     return {"success": True} if allowed else {"success": False, "msg": message}
 
 
-def _package(data_dict: dict[str, Any]) -> model.Package | None:
+def _package(data_dict: DataDict) -> model.Package | None:
     ref = data_dict.get("id") or data_dict.get("package_id")
     return model.Package.get(str(ref)) if ref else None
 
 
-def _can_edit(context: dict[str, Any], pkg: model.Package | None) -> bool:
+def _can_edit(context: Context, pkg: model.Package | None) -> bool:
     if pkg is None:
         return False
     user = _user(context)
@@ -78,31 +77,31 @@ def _can_edit(context: dict[str, Any], pkg: model.Package | None) -> bool:
         {"id": pkg.id}).get("success", False)
 
 
-def _org_admin(context: dict[str, Any], pkg: model.Package | None) -> bool:
+def _org_admin(context: Context, pkg: model.Package | None) -> bool:
     user = _user(context)
     if pkg is None or user is None or not pkg.owner_org:
         return False
     return authz.users_role_for_group_or_org(pkg.owner_org, user.name) == "admin"
 
 
-def _committee_reader(context: dict[str, Any]) -> bool:
+def _committee_reader(context: Context) -> bool:
     user = _user(context)
     return members.is_member(user) or members.can_manage(user)
 
 
-def metropole_committee_member_add(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_committee_member_add(context: Context, data_dict: DataDict) -> AuthResult:
     return _ok(members.can_manage(_user(context)),
                tk._("Only sysadmins and the committee's secretary manage membership"))
 
 
-def metropole_committee_member_remove(context: dict[str, Any],
-                                      data_dict: dict[str, Any]) -> Result:
+def metropole_committee_member_remove(context: Context,
+                                      data_dict: DataDict) -> AuthResult:
     return metropole_committee_member_add(context, data_dict)
 
 
 @tk.auth_allow_anonymous_access
-def metropole_committee_member_list(context: dict[str, Any],
-                                    data_dict: dict[str, Any]) -> Result:
+def metropole_committee_member_list(context: Context,
+                                    data_dict: DataDict) -> AuthResult:
     # The composition of the committee is public (annual report); the
     # history of past members is for those who manage it.
     if data_dict.get("include_past") in (True, "true", "True", "1"):
@@ -110,55 +109,55 @@ def metropole_committee_member_list(context: dict[str, Any],
     return {"success": True}
 
 
-def metropole_review_propose(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_review_propose(context: Context, data_dict: DataDict) -> AuthResult:
     return _ok(_can_edit(context, _package(data_dict)),
                tk._("Only the dataset's editors may propose it for review"))
 
 
-def metropole_review_open(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_review_open(context: Context, data_dict: DataDict) -> AuthResult:
     return _ok(members.can_manage(_user(context)),
                tk._("Only the committee's secretary opens reviews"))
 
 
-def metropole_opinion_record(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_opinion_record(context: Context, data_dict: DataDict) -> AuthResult:
     return _ok(members.is_member(_user(context)),
                tk._("Only members of the committee record opinions"))
 
 
-def metropole_opinion_list(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_opinion_list(context: Context, data_dict: DataDict) -> AuthResult:
     """Individual opinions: the committee and the producer only."""
     return _ok(_committee_reader(context) or _can_edit(context, _package(data_dict)),
                tk._("Individual opinions are visible to the committee and the "
                     "producer only"))
 
 
-def metropole_avis_render(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_avis_render(context: Context, data_dict: DataDict) -> AuthResult:
     return _ok(members.is_president(_user(context)),
                tk._("Only the president of the committee renders the avis"))
 
 
-def metropole_decision_record(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_decision_record(context: Context, data_dict: DataDict) -> AuthResult:
     return _ok(_org_admin(context, _package(data_dict)),
                tk._("Only an admin of the owning organization decides"))
 
 
-def metropole_review_override(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_review_override(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": False, "msg": tk._("Only sysadmins may publish without the "
                                           "committee")}
 
 
 @tk.auth_allow_anonymous_access
-def metropole_review_show(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_review_show(context: Context, data_dict: DataDict) -> AuthResult:
     pkg = _package(data_dict)
     if pkg is None:
         raise tk.ObjectNotFound(tk._("Dataset not found"))
-    return _ok(authz.is_authorized("package_show", dict(context),
+    return _ok(authz.is_authorized("package_show", context.copy(),
                                    {"id": pkg.id}).get("success", False),
                tk._("You may not read this dataset"))
 
 
 @tk.auth_allow_anonymous_access
-def metropole_review_list(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_review_list(context: Context, data_dict: DataDict) -> AuthResult:
     if data_dict.get("mine") in (True, "true", "True", "1"):
         return _ok(_user(context) is not None, tk._("Log in to see your proposals"))
     return _ok(_committee_reader(context),
@@ -166,11 +165,11 @@ def metropole_review_list(context: dict[str, Any], data_dict: dict[str, Any]) ->
 
 
 @tk.auth_allow_anonymous_access
-def metropole_report(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_report(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
-def _under_review_reader(context: dict[str, Any], data_dict: dict[str, Any]) -> bool:
+def _under_review_reader(context: Context, data_dict: DataDict) -> bool:
     pkg = _package(data_dict)
     return bool(pkg is not None and pkg.state == "active" and _committee_reader(context)
                 and reviews.open_review(pkg.id) is not None)
@@ -178,12 +177,15 @@ def _under_review_reader(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def package_show(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def package_show(next_auth: AuthFunction, context: Context,
+                 data_dict: DataDict | None) -> AuthResult:
     """Committee members may read a private dataset while it is under review.
 
     ``resource_show`` asks ``package_show``: its resources' metadata follow,
     without their URLs (``logic/data_access.py``: no file, no row).
     """
+    if data_dict is None:  # never: CKAN's is_authorized passes `data_dict or {}`
+        data_dict = {}
     result = next_auth(context, data_dict)
     if not result.get("success") and _under_review_reader(context, data_dict):
         return {"success": True}

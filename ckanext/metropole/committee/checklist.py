@@ -1,7 +1,7 @@
 """What a proposal to the committee needs, item by item, and what the committee examines.
 
 The checklist reads the refusals the gate computes for a proposal
-(``logic.gate.check_proposal``, files valid against their schema included):
+(``committee.reviews.proposal_errors``, files valid against their schema included):
 it adds no rule of its own, it only groups the gate's field errors under
 the items a producer recognises (licence, criteria, screening…).
 """

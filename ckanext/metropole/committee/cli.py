@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import json
 import sys
+from typing import TextIO
 
 import click
 
@@ -80,7 +80,7 @@ def list_(include_past: bool) -> None:
 
 @committee.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-def import_(file: io.TextIOBase) -> None:
+def import_(file: TextIO) -> None:
     """Seat the members listed in FILE (CSV: user,college,role,mandate_start,mandate_end).
 
     All or nothing: the first bad row stops the import and nothing is saved.
@@ -126,8 +126,8 @@ def report(year: int, fmt: str) -> None:
     """The committee's annual evaluation report, on standard output."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole.committee import report as report_mod
     from ckanext.metropole import spreadsheet
+    from ckanext.metropole.committee import report as report_mod
 
     data = json.loads(json.dumps(report_mod.build(year), default=str))
     if fmt == "json":

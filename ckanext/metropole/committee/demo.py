@@ -10,6 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import state as committee_state
@@ -85,7 +86,7 @@ MOTIVATIONS = {
 }
 
 
-def _ctx(user: str) -> dict[str, Any]:
+def _ctx(user: str) -> Context:
     return {"user": user, "ignore_auth": True}
 
 
@@ -108,9 +109,15 @@ def _act(action: str, user: str, **data: Any) -> Any:
     return tk.get_action(action)(_ctx(user), data)
 
 
+def _id(name: str) -> str:
+    pkg = model.Package.get(name)
+    assert pkg is not None, name  # the demo has just created it
+    return pkg.id
+
+
 def review_and_publish(name: str, admin: str) -> None:
     """A complete review ending with a *publié* decision (the public samples)."""
-    if committee_state.cleared(model.Package.get(name).id):
+    if committee_state.cleared(_id(name)):
         return
     _act("metropole_review_propose", admin, id=name)
     _act("metropole_review_open", admin, id=name)
@@ -147,7 +154,7 @@ def ensure_reviews(admin: str) -> list[str]:
         if spec.get("late"):
             past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=3)
             model.Session.execute(review.update().where(
-                review.c.package_id == model.Package.get(spec["name"]).id,
+                review.c.package_id == _id(spec["name"]),
                 review.c.state.in_(("propose", "en_examen"))).values(deadline=past))
             model.Session.commit()
         if state in ("avis_rendu", "maintenu_ferme", "renvoye"):

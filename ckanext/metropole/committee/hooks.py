@@ -14,14 +14,13 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Action, Context, DataDict
 
 from ckanext.metropole.committee import members, reviews, signals
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import fields, params
+from ckanext.metropole.logic.context import own
 from ckanext.metropole.logic.users import acting_user
-
-Context = dict[str, Any]
-DataDict = dict[str, Any]
 
 __all__ = ["package_create", "package_owner_org_update", "package_update"]
 
@@ -39,7 +38,7 @@ def take_override(context: Context, data_dict: DataDict) -> None:
     if not (context.get("ignore_auth") or members.is_sysadmin(acting_user(context))):
         raise tk.ValidationError({"committee_override": [tk._(
             "Committee override: only sysadmins may publish without the committee")]})
-    context["metropole_override"] = reviews.check_text(
+    own(context)["metropole_override"] = reviews.check_text(
         "committee_override", tk._("Committee override"), text, required=True)
 
 
@@ -51,7 +50,7 @@ def check_tags(data_dict: DataDict) -> None:
 
 
 @tk.chained_action
-def package_create(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+def package_create(original_action: Action, context: Context, data_dict: DataDict) -> Any:
     # CKAN looks the dataset up by these before validating them (a list: a 500)
     params.require_text(data_dict, "id", "name")
     check_tags(data_dict)
@@ -60,7 +59,7 @@ def package_create(original_action: Any, context: Context, data_dict: DataDict) 
 
 
 @tk.chained_action
-def package_owner_org_update(original_action: Any, context: Context,
+def package_owner_org_update(original_action: Action, context: Context,
                              data_dict: DataDict) -> Any:
     """Moving a dataset is an update of it, through its validation and the gate.
 
@@ -77,7 +76,7 @@ def package_owner_org_update(original_action: Any, context: Context,
         return original_action(context, data_dict)
     tk.check_access("package_owner_org_update", context, data_dict)
     tk.get_action("package_patch")(
-        {"user": context.get("user"), "ignore_auth": True},
+        {"user": context.get("user", ""), "ignore_auth": True},
         {"id": pkg.id, "owner_org": org.id if org else ""})
     return None
 
@@ -87,7 +86,7 @@ SAVE_AND_PROPOSE = "propose"
 
 
 @tk.chained_action
-def package_update(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+def package_update(original_action: Action, context: Context, data_dict: DataDict) -> Any:
     params.require_text(data_dict, "id", "name")
     check_tags(data_dict)
     take_override(context, data_dict)
@@ -103,9 +102,9 @@ def package_update(original_action: Any, context: Context, data_dict: DataDict) 
             before = tk.get_action("package_show")(
                 {"ignore_auth": True, "use_cache": False, "for_view": False},
                 {"id": stored.id})
-            context["metropole_before"] = committee_state.fingerprint(before)
+            own(context)["metropole_before"] = committee_state.fingerprint(before)
     result = original_action(context, data_dict)
-    reopened = context.pop("metropole_reopened", None)
+    reopened = own(context).pop("metropole_reopened", None)
     if reopened:
         # told once the change is committed (CKAN's action commits it), and
         # only then: a refused update re-opens nothing and tells no one
@@ -175,8 +174,8 @@ def after_dataset_saved(context: Context, data: DataDict, created: bool = False)
     package_id = data.get("id")
     if not package_id:
         return
-    override = context.pop("metropole_override", None)
-    before = context.pop("metropole_before", None)
+    override = own(context).pop("metropole_override", None)
+    before = own(context).pop("metropole_before", None)
     if override and not data.get("private"):
         subject, latest = committee_state.status(
             {"owner_org": data.get("owner_org"), "id": package_id})

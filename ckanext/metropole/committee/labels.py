@@ -62,6 +62,7 @@ def long_date(value: Any) -> str:
     never ISO nor CKAN's US order ("janvier 6, 2027"); a timestamp is read
     in the portal's display time zone."""
     from babel.dates import format_date
+
     from ckan.lib.helpers import get_display_timezone
 
     if value is None or value == "":

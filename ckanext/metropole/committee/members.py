@@ -9,10 +9,12 @@ whatever the session or API token of the removed member.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole.committee import settings
@@ -89,7 +91,7 @@ def members(include_past: bool = False) -> list[dict[str, Any]]:
     query = (sa.select(committee_member, model.User.name.label("user_name"),
                        model.User.fullname.label("fullname"),
                        model.User.email.label("email"))
-             .join(model.User.__table__, model.User.__table__.c.id == c.user_id)
+             .join(model.user_table, model.user_table.c.id == c.user_id)
              .order_by(c.removed_at.desc().nulls_first(), c.college,
                        c.role.desc(), model.User.fullname, c.id))
     if not include_past:
@@ -98,8 +100,8 @@ def members(include_past: bool = False) -> list[dict[str, Any]]:
     return [_dictize(r) for r in rows]
 
 
-def _dictize(row: Any) -> dict[str, Any]:
-    out = {k: row[k] for k in row.keys()}
+def _dictize(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
     for key in ("mandate_start", "mandate_end", "added_at", "removed_at"):
         if out.get(key) is not None:
             out[key] = out[key].isoformat()
@@ -198,8 +200,8 @@ def member_by_id(member_id: int) -> dict[str, Any]:
         sa.select(committee_member, model.User.name.label("user_name"),
                   model.User.fullname.label("fullname"),
                   model.User.email.label("email"))
-        .join(model.User.__table__,
-              model.User.__table__.c.id == committee_member.c.user_id)
+        .join(model.user_table,
+              model.user_table.c.id == committee_member.c.user_id)
         .where(committee_member.c.id == member_id)).mappings().one()
     return _dictize(row)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -21,8 +22,7 @@ from ckanext.metropole import config as metropole_config
 from ckanext.metropole.committee import labels as committee_labels
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import reviews as committee_reviews
-from ckanext.metropole.committee import settings
-from ckanext.metropole.committee import signals
+from ckanext.metropole.committee import settings, signals
 from ckanext.metropole.committee import state as committee_state
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,8 @@ def on_proposed(package_id: str, review_id: int, user_id: str, **_: Any) -> None
     """Proposed: the secretary and the members (with the producer's note),
     then the producer's acknowledgement."""
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged since: nobody to tell about it
+        return
     row = _review(review_id)
     note = _note(review_id)
     deadline = committee_labels.long_date(row["deadline"])
@@ -214,6 +216,8 @@ def on_opened(package_id: str, review_id: int, user_id: str, **_: Any) -> None:
 def on_avis(package_id: str, review_id: int, user_id: str, **_: Any) -> None:
     """Avis rendered: the organization's admins decide; the producer is told."""
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged since: nobody to tell about it
+        return
     row = _review(review_id)
     subject = tk._("The committee rendered its avis: {title}").format(title=pkg.title)
     body = tk._(
@@ -229,6 +233,8 @@ def on_decision(package_id: str, review_id: int, user_id: str, **_: Any) -> None
     """Decision recorded: the producer and the organization's admins; the
     public page when the dataset is published."""
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged since: nobody to tell about it
+        return
     row = _review(review_id)
     if row.get("decision_kind") == "override":
         return

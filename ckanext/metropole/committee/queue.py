@@ -1,9 +1,11 @@
 """The review queue: reviews with their dataset, filtered and paged."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
+
 from ckan import model
 
 from ckanext.metropole.committee import reviews
@@ -29,8 +31,8 @@ def search(state: str = "open", commune: str | None = None, criterion: str | Non
     ``where``: more conditions on ``review`` and ``package`` (``tasks``);
     ``count=False`` spares the count query (``count`` is then None).
     """
-    package = model.Package.__table__
-    group = model.Group.__table__
+    package = model.package_table
+    group = model.group_table
     opinions = (sa.select(sa.func.count()).where(opinion.c.review_id == review.c.id)
                 .scalar_subquery())
     query = (base(review, package.c.name.label("package_name"),

@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole import compat, vocab
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import settings
+
 
 def seats() -> dict[str, int]:
     return settings.seats()

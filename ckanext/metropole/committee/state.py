@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole.committee.model import review

@@ -23,10 +23,11 @@ import datetime
 import functools
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
-from ckan import model
 from flask import g
+
+import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.metropole.committee import members, queue, settings
 from ckanext.metropole.committee.model import OPEN_STATES, committee_member, opinion, review

@@ -10,15 +10,16 @@ import io
 import json
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
 from ckanext.metropole import spreadsheet
-from ckanext.metropole.committee import checklist
+from ckanext.metropole.committee import checklist, settings
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import report as report_mod
 from ckanext.metropole.committee import reviews as committee_reviews
-from ckanext.metropole.committee import settings
 from ckanext.metropole.committee import tasks as committee_tasks
 from ckanext.metropole.committee.model import AVIS, COLLEGES, DECISIONS, STATES
 from ckanext.metropole.logic.users import acting_user
@@ -39,7 +40,7 @@ STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
 CONFIRMED = {"avis": "avis", "decision": "decision"}
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     return {"user": tk.g.user, "auth_user_obj": tk.g.userobj}
 
 
@@ -275,12 +276,17 @@ def _confirm_removal(user: str, name: str, member: dict[str, Any]) -> str:
         "pkg": None})
 
 
+def _year_errors(error: tk.ValidationError) -> str:
+    messages = error.error_dict.get("year")
+    return " ".join(str(m) for m in messages) if isinstance(messages, list) else ""
+
+
 def annual_report(year: int, fmt: str = "html") -> Any:
     try:
         data = tk.get_action("metropole_report")(_context(), {"year": year})
     except tk.ValidationError as error:  # a year out of range: 0, 10000…
         return tk.abort(404, tk._("No report for the year {year}: {message}").format(
-            year=year, message=" ".join(error.error_dict.get("year") or [])))
+            year=year, message=_year_errors(error)))
     if fmt == "json":
         return Response(json.dumps(data, ensure_ascii=False, indent=2),
                         mimetype="application/json")

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
+from ckan.types import Context
 
 from ckanext.metropole import compat, territory, vocab
 from ckanext.metropole.communes import obligations
@@ -93,11 +96,11 @@ def _priority_of(pkg: dict[str, Any]) -> Priority | None:
 
 def _search(fq_list: list[str], include_private: bool = False) -> Iterator[dict[str, Any]]:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"ignore_auth": True, "user": site_user["name"]} if include_private else \
+    context: Context = {"ignore_auth": True, "user": site_user["name"]} if include_private else \
         {"ignore_auth": True, "user": "", "auth_user_obj": None}
     start = 0
     while True:
-        result = tk.get_action("package_search")(dict(context), {
+        result = tk.get_action("package_search")(context.copy(), {
             "q": "*:*", "fq_list": fq_list, "rows": PAGE, "start": start,
             "sort": "id asc", "include_private": include_private})
         yield from result["results"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import csv_export
 from ckanext.metropole.communes import figures, obligations

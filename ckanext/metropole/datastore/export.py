@@ -18,10 +18,12 @@ import csv
 import io
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, stream_with_context
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, Response, stream_with_context
 
 from ckanext.metropole.logic.values import error_text
 

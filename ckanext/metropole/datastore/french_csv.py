@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
 from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
 SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space (thousands)
@@ -114,7 +116,7 @@ def convert(conn: Any, resource_id: str, kinds: dict[str, str]) -> list[Column]:
             conn.execute(sa.text(f"SELECT count({expression}) FROM {table}"))
             savepoint.commit()
             changes.append((column, pg_type, expression))
-        except sa.exc.DBAPIError:
+        except sa_exc.DBAPIError:
             savepoint.rollback()
     if not changes:
         return []

@@ -11,14 +11,14 @@ columns, never its rows.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Action, AuthFunction, AuthResult, ChainedAction, ChainedAuthFunction, Context, DataDict
 
 from ckanext.metropole.logic import data_access, publication
 
-AuthFunction = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 LOADED = "complete"
 # the DataStore's listing of every table (``datastore_search`` lets anyone
 # read it, without any check)
@@ -32,7 +32,7 @@ def load_state(resource_id: str) -> str | None:
     return task.state if task else None
 
 
-def refusal(context: dict[str, Any], resource_id: str, rows: bool = True) -> str | None:
+def refusal(context: Context, resource_id: str, rows: bool = True) -> str | None:
     """Why the user of ``context`` may not read the table's rows (or, with
     ``rows=False``, its data dictionary); None if they may."""
     resource = model.Resource.get(resource_id)
@@ -42,7 +42,7 @@ def refusal(context: dict[str, Any], resource_id: str, rows: bool = True) -> str
     loaded = load_state(resource.id) in (None, LOADED)
     if loaded and (published or not rows):
         return None  # CKAN's own check then asks whether they may read the dataset
-    if data_access.may_edit(context, resource.package_id):
+    if data_access.may_edit(context, resource.package_id or ""):
         return None
     if rows and not published:
         return tk._("The data of this resource are not published.")
@@ -54,18 +54,20 @@ def _table_list_refusal() -> str:
                 "the tables of published datasets are listed with their resources.")
 
 
-def _refused(message: str) -> dict[str, Any]:
+def _refused(message: str) -> AuthResult:
     return {"success": False, "msg": message}
 
 
-def _resource_id(data_dict: dict[str, Any]) -> str:
+def _resource_id(data_dict: DataDict) -> str:
     return str(data_dict.get("resource_id") or data_dict.get("id") or "")
 
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def datastore_search(next_auth: AuthFunction, context: dict[str, Any],
-                     data_dict: dict[str, Any]) -> dict[str, Any]:
+def datastore_search(next_auth: AuthFunction, context: Context,
+                     data_dict: DataDict | None) -> AuthResult:
+    if data_dict is None:  # never: CKAN's is_authorized passes `data_dict or {}`
+        data_dict = {}
     if _resource_id(data_dict).strip() == TABLE_LIST:
         # (sysadmins never reach an auth function)
         return _refused(_table_list_refusal())
@@ -75,16 +77,20 @@ def datastore_search(next_auth: AuthFunction, context: dict[str, Any],
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def datastore_info(next_auth: AuthFunction, context: dict[str, Any],
-                   data_dict: dict[str, Any]) -> dict[str, Any]:
+def datastore_info(next_auth: AuthFunction, context: Context,
+                   data_dict: DataDict | None) -> AuthResult:
+    if data_dict is None:  # never: CKAN's is_authorized passes `data_dict or {}`
+        data_dict = {}
     message = refusal(context, _resource_id(data_dict), rows=False)
     return _refused(message) if message else next_auth(context, data_dict)
 
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def datastore_search_sql(next_auth: AuthFunction, context: dict[str, Any],
-                         data_dict: dict[str, Any]) -> dict[str, Any]:
+def datastore_search_sql(next_auth: AuthFunction, context: Context,
+                         data_dict: DataDict | None) -> AuthResult:
+    if data_dict is None:  # never: CKAN's is_authorized passes `data_dict or {}`
+        data_dict = {}
     # The DataStore parses the query and lists every table it reads:
     # each of them must be readable, joined ones included. CKAN 2.12 hands a
     # generator: read once here, it would leave CKAN's own check below an
@@ -100,7 +106,7 @@ def datastore_search_sql(next_auth: AuthFunction, context: dict[str, Any],
     return next_auth(context, data_dict)
 
 
-def listing_checked(inner: Callable[..., Any]) -> Callable[..., Any]:
+def listing_checked(inner: ChainedAction) -> ChainedAction:
     """``datastore_search`` chained: the check of the listing of every table,
     then ``inner`` (the plugin's other chained ``datastore_search``: a plugin
     registers one function per action name).
@@ -110,15 +116,15 @@ def listing_checked(inner: Callable[..., Any]) -> Callable[..., Any]:
     (sysadmins only)."""
     @tk.chained_action
     @tk.side_effect_free
-    def datastore_search_action(original: Callable[..., Any], context: dict[str, Any],
-                                data_dict: dict[str, Any]) -> Any:
+    def datastore_search_action(original: Action, context: Context,
+                                data_dict: DataDict) -> Any:
         if _resource_id(data_dict).strip() == TABLE_LIST:
             tk.check_access("datastore_search", context, data_dict)
         return inner(original, context, data_dict)
     return datastore_search_action
 
 
-def auth_functions() -> dict[str, AuthFunction]:
+def auth_functions() -> dict[str, AuthFunction | ChainedAuthFunction]:
     return {"datastore_search": datastore_search,
             "datastore_info": datastore_info,
             "datastore_search_sql": datastore_search_sql}

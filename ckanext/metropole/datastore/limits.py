@@ -25,18 +25,21 @@ import contextlib
 import json
 import math
 import zlib
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, g, has_request_context
+from sqlalchemy import exc as sa_exc
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import authz, model
 from ckan.lib.formatters import localised_number
-from flask import Blueprint, Response, g, has_request_context
+from ckan.types import Action, ChainedAction, Context, DataDict
 
 from ckanext.metropole import compat
 from ckanext.metropole.datastore import settings
-
-Action = Callable[[dict[str, Any], dict[str, Any]], Any]
+from ckanext.metropole.logic.context import with_keys
 
 # First key of the advisory locks (the second is the slot number): one
 # namespace of the DataStore database that nothing else uses.
@@ -75,18 +78,18 @@ def retry_after() -> int:
 
 # ------------------------------------------------------------------ who
 
-def _trusted(context: dict[str, Any]) -> bool:
+def _trusted(context: Context) -> bool:
     """Sysadmins and internal calls that skip authorization."""
     return bool(context.get("ignore_auth")) or authz.is_sysadmin(context.get("user") or "")
 
 
-def edits(context: dict[str, Any], resource_id: str) -> bool:
+def edits(context: Context, resource_id: str) -> bool:
     """Whether the user of ``context`` may edit the dataset of the table."""
     resource = model.Resource.get(resource_id)
     if resource is None or not context.get("user"):
         return False
     try:
-        tk.check_access("package_update", {"user": context.get("user"),
+        tk.check_access("package_update", {"user": context.get("user", ""),
                                            "auth_user_obj": context.get("auth_user_obj")},
                         {"id": resource.package_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
@@ -103,26 +106,25 @@ def sql_tables(sql: str) -> list[str] | None:
 
     rows_max = tk.config.get("ckan.datastore.search.rows_max")
     try:
-        with postgres.get_read_engine().connect() as conn:
-            with conn.begin():
-                conn.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"),
-                             {"ms": str(postgres._TIMEOUT)})
-                sanitize = compat.sanitize_sql()
-                if sanitize is not None:  # CKAN 2.12: PostgreSQL's parser
-                    _, tables, _ = sanitize(conn, sql)
-                    return [name for _, name in tables]
-                # CKAN 2.11: the plan of the query, wrapped as search_sql wraps it
-                from ckanext.datastore.helpers import get_table_and_function_names_from_sql
+        with postgres.get_read_engine().connect() as conn, conn.begin():
+            conn.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"),
+                         {"ms": str(postgres._TIMEOUT)})
+            sanitize = compat.sanitize_sql()
+            if sanitize is not None:  # CKAN 2.12: PostgreSQL's parser
+                _, tables, _ = sanitize(conn, sql)
+                return [name for _, name in tables]
+            # CKAN 2.11: the plan of the query, wrapped as search_sql wraps it
+            from ckanext.datastore.helpers import get_table_and_function_names_from_sql
 
-                wrapped = f"SELECT * FROM ({sql}) AS blah LIMIT {int(rows_max) + 1} ;"
-                names, _ = get_table_and_function_names_from_sql(
-                    {"connection": conn}, wrapped)  # type: ignore[arg-type]
-                return list(names)
-    except (tk.ValidationError, sa.exc.DBAPIError, ValueError):
+            wrapped = f"SELECT * FROM ({sql}) AS blah LIMIT {int(rows_max) + 1} ;"
+            names, _ = get_table_and_function_names_from_sql(
+                {"connection": conn}, wrapped)
+            return list(names)
+    except (tk.ValidationError, sa_exc.DBAPIError, ValueError):
         return None
 
 
-def visitor_sql(context: dict[str, Any], sql: str) -> bool:
+def visitor_sql(context: Context, sql: str) -> bool:
     """Whether the SQL query of the user of ``context`` is a visitor's."""
     if _trusted(context):
         return False
@@ -132,7 +134,7 @@ def visitor_sql(context: dict[str, Any], sql: str) -> bool:
     return not tables or not all(edits(context, name) for name in tables)
 
 
-def visitor_search(context: dict[str, Any], data_dict: dict[str, Any]) -> bool:
+def visitor_search(context: Context, data_dict: DataDict) -> bool:
     """Whether the ``datastore_search`` of the user of ``context`` is a visitor's."""
     if _trusted(context):
         return False
@@ -161,11 +163,11 @@ def sql_slot() -> Iterator[int]:
             transaction.rollback()  # the transaction's advisory lock goes with it
 
 
-def bounded(next_action: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+def bounded(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     """Run the DataStore action under the visitors' statement timeout."""
     timeout = settings.public_statement_timeout()
     try:
-        return next_action(dict(context, query_timeout=timeout), data_dict)
+        return next_action(with_keys(context, query_timeout=timeout), data_dict)
     except tk.ValidationError as error:
         if (error.error_dict or {}).get("query") not in TOOK_TOO_LONG:
             raise
@@ -176,8 +178,8 @@ def bounded(next_action: Action, context: dict[str, Any], data_dict: dict[str, A
 
 @tk.chained_action
 @tk.side_effect_free  # chained actions keep only their own attributes: GET stays allowed
-def datastore_search_sql(next_action: Action, context: dict[str, Any],
-                         data_dict: dict[str, Any]) -> Any:
+def datastore_search_sql(next_action: Action, context: Context,
+                         data_dict: DataDict) -> Any:
     if not isinstance(data_dict.get("sql"), str) or not data_dict["sql"].strip():
         # CKAN 2.12 reads data_dict["sql"] without checking it (a KeyError, a 500)
         raise tk.ValidationError({"sql": [tk._("Missing value")]})
@@ -189,15 +191,15 @@ def datastore_search_sql(next_action: Action, context: dict[str, Any],
 
 @tk.chained_action
 @tk.side_effect_free
-def datastore_search(next_action: Action, context: dict[str, Any],
-                     data_dict: dict[str, Any]) -> Any:
+def datastore_search(next_action: Action, context: Context,
+                     data_dict: DataDict) -> Any:
     if not visitor_search(context, data_dict):
         return next_action(context, data_dict)
     return bounded(next_action, context, data_dict)
 
 
-def actions() -> dict[str, Action]:
-    found: dict[str, Action] = {"datastore_search": datastore_search}
+def actions() -> dict[str, Action | ChainedAction]:
+    found: dict[str, Action | ChainedAction] = {"datastore_search": datastore_search}
     if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):
         found["datastore_search_sql"] = datastore_search_sql
     return found

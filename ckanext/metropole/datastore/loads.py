@@ -13,17 +13,19 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
+from ckan.types import Action, Context, DataDict
+
 from ckanext.datastore.backend.postgres import get_write_engine, identifier
 
 from ckanext.metropole.datastore import french_csv
 
 log = logging.getLogger(__name__)
 TYPED_AT = ("running_but_viewable", "complete")
-Action = Callable[[dict[str, Any], dict[str, Any]], Any]
 
 
 def table_exists(resource_id: str) -> bool:
@@ -58,8 +60,8 @@ def message_of(error: Any) -> str:
 
 
 @tk.chained_action
-def xloader_hook(original: Action, context: dict[str, Any],
-                 data_dict: dict[str, Any]) -> Any:
+def xloader_hook(original: Action, context: Context,
+                 data_dict: DataDict) -> Any:
     metadata = data_dict.get("metadata") or {}
     resource_id = metadata.get("resource_id")
     status = data_dict.get("status")

@@ -21,10 +21,12 @@ import os
 import re
 import tempfile
 import time
-from typing import IO, Any, Iterator
+from collections.abc import Iterator
+from typing import IO, Any
+
+import requests
 
 import ckan.plugins.toolkit as tk
-import requests
 
 from ckanext.metropole.datastore.french_csv import FORMULA, NOT_FORMULAS, NUMBER
 
@@ -146,7 +148,8 @@ def open_source(resource: dict[str, Any]) -> IO[bytes]:
     headers = {}
     if resource.get("url_type") == "upload":
         headers["Authorization"] = tk.config.get("ckanext.xloader.api_token")
-    spool = tempfile.TemporaryFile()
+    # the caller reads and closes it (``with open_source(...)``)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
     with requests.get(modify_input_url(resource["url"]), headers=headers, stream=True,
                       timeout=30) as response:
         response.raise_for_status()

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, jsonify
+
+import ckan.plugins.toolkit as tk
 
 blueprint = Blueprint("metropole_datastore", __name__)
 

@@ -17,6 +17,8 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Action, ChainedAction, Context, DataDict
+
 from ckanext.dcat import logic as dcat_logic
 
 from ckanext.metropole.dcat import feeds, serialize
@@ -25,7 +27,7 @@ from ckanext.metropole.logic import params, publication
 log = logging.getLogger(__name__)
 
 
-def _restricted(data_dict: dict[str, Any]) -> dict[str, Any]:
+def _restricted(data_dict: DataDict) -> DataDict:
     query = " ".join(publication.feed_filters())
     try:
         asked = feeds.query_param("fq", data_dict.get("fq"))
@@ -36,10 +38,10 @@ def _restricted(data_dict: dict[str, Any]) -> dict[str, Any]:
     return dict(data_dict, fq=query)
 
 
-def _narrowed(name: str) -> Any:
+def _narrowed(name: str) -> ChainedAction:
     """A chained ``name`` that searches within the feeds' datasets only."""
-    def action(original_action: Any, context: dict[str, Any],
-               data_dict: dict[str, Any]) -> Any:
+    def action(original_action: Action, context: Context,
+               data_dict: DataDict) -> Any:
         return original_action(context, _restricted(data_dict))
 
     action.__name__ = action.__qualname__ = name
@@ -47,11 +49,11 @@ def _narrowed(name: str) -> Any:
     return tk.side_effect_free(tk.chained_action(action))
 
 
-def _catalog(name: str) -> Any:
+def _catalog(name: str) -> ChainedAction:
     """A chained catalog action: ckanext-dcat's search and paging within the
     feeds' datasets, the document rendered as the feeds render a page."""
-    def action(original_action: Any, context: dict[str, Any],
-               data_dict: dict[str, Any]) -> Any:
+    def action(original_action: Action, context: Context,
+               data_dict: DataDict) -> Any:
         tk.check_access(name, context, data_dict)
         narrowed = _restricted(data_dict)
         query = dcat_logic._search_ckan_datasets(context, narrowed)
@@ -72,11 +74,11 @@ dcat_datasets_list = _narrowed("dcat_datasets_list")
 
 @tk.side_effect_free
 @tk.chained_action
-def dcat_dataset_show(original_action: Any, context: dict[str, Any],
-                      data_dict: dict[str, Any]) -> Any:
+def dcat_dataset_show(original_action: Action, context: Context,
+                      data_dict: DataDict) -> Any:
     tk.check_access("dcat_dataset_show", context, data_dict)
     params.require_text(data_dict, "id")
-    pkg = tk.get_action("package_show")(dict(context), {"id": data_dict.get("id")})
+    pkg = tk.get_action("package_show")(context.copy(), {"id": data_dict.get("id")})
     if not publication.in_feed(pkg):
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     try:

@@ -11,12 +11,15 @@ without those fields: nothing is looked up or dropped, only written.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.metropole import config as metropole_config
@@ -26,7 +29,8 @@ from ckanext.metropole.dcat.terms import DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
 from ckanext.metropole.logic import conformity, hvd
 from ckanext.metropole.logic.values import as_list, as_text
 
-def drop(g: Graph, subject: Any, predicate: Any) -> None:
+
+def drop(g: Graph, subject: Node, predicate: Node) -> None:
     """Remove ``subject predicate ?o`` and the description of each ``?o``
     (blank node or URI) nothing points at any more: no stray node typed by
     the stock profile stays behind what replaced it."""
@@ -39,7 +43,7 @@ def drop(g: Graph, subject: Any, predicate: Any) -> None:
         _drop_orphan(g, obj)
 
 
-def _drop_orphan(g: Graph, node: Any) -> None:
+def _drop_orphan(g: Graph, node: Node) -> None:
     if isinstance(node, (BNode, URIRef)) and next(g.subjects(None, node), None) is None:
         for p in list(g.predicates(node, None)):
             drop(g, node, p)
@@ -55,7 +59,7 @@ def _date(value: Any) -> Literal | None:
 
 # ---------------------------------------------------------------- catalog
 
-def catalog(g: Graph, catalog_dict: dict[str, Any] | None, ref: URIRef,
+def catalog(g: Graph, catalog_dict: dict[str, Any] | None, ref: Node,
             dcat_ap: int = 3) -> None:
     catalog_dict = catalog_dict or {}
     current = territory.current()
@@ -86,13 +90,13 @@ def catalog(g: Graph, catalog_dict: dict[str, Any] | None, ref: URIRef,
 
 # ---------------------------------------------------------------- dataset
 
-def _add(g: Graph, ref: URIRef, predicate: URIRef, nodes: Iterable[Any]) -> None:
+def _add(g: Graph, ref: Node, predicate: URIRef, nodes: Iterable[Node | None]) -> None:
     for node in nodes:
         if node is not None:
             g.add((ref, predicate, node))
 
 
-def _replace(g: Graph, ref: URIRef, predicate: URIRef, nodes: Callable[[], Iterable[Any]],
+def _replace(g: Graph, ref: Node, predicate: URIRef, nodes: Callable[[], Iterable[Node | None]],
              fresh: bool = False) -> None:
     """``predicate`` of ``ref`` becomes ``nodes()``; ``fresh``: nothing wrote it yet.
 
@@ -104,7 +108,7 @@ def _replace(g: Graph, ref: URIRef, predicate: URIRef, nodes: Callable[[], Itera
     _add(g, ref, predicate, nodes())
 
 
-def _publisher(g: Graph, pkg: dict[str, Any], ref: URIRef,
+def _publisher(g: Graph, pkg: dict[str, Any], ref: Node,
                current: territory.Territory, lean: bool) -> None:
     if not lean:
         drop(g, ref, DCT.publisher)
@@ -114,7 +118,7 @@ def _publisher(g: Graph, pkg: dict[str, Any], ref: URIRef,
     g.add((ref, DCT.publisher, places.add_publisher(g, place)))
 
 
-def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef, fresh: bool = False) -> None:
+def _temporal(g: Graph, pkg: dict[str, Any], ref: Node, fresh: bool = False) -> None:
     start, end = _date(pkg.get("temporal_start")), _date(pkg.get("temporal_end"))
     if not fresh:
         for period in g.objects(ref, DCT.temporal):
@@ -132,7 +136,7 @@ def _temporal(g: Graph, pkg: dict[str, Any], ref: URIRef, fresh: bool = False) -
     g.add((ref, DCT.temporal, period))
 
 
-def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
+def dataset(g: Graph, pkg: dict[str, Any], ref: Node, dcat_ap: int = 3,
             lean: bool = False) -> None:
     """``lean``: the stock profiles got the dataset without the fields written
     again here (see ``fused``), so they wrote none of these properties."""
@@ -193,7 +197,7 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef, dcat_ap: int = 3,
                 dates.add(g, api, res, dates.DISTRIBUTION, now)
 
 
-def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Iterable[tuple[Any, str, str]],
+def _dates(g: Graph, ref: Node, d: dict[str, Any], fields: Iterable[tuple[URIRef, str, str]],
            now: datetime.datetime, lean: bool) -> None:
     """Lean: written from ``d``, corrected; otherwise the stock profile's corrected."""
     if lean:
@@ -202,7 +206,7 @@ def _dates(g: Graph, ref: URIRef, d: dict[str, Any], fields: Iterable[tuple[Any,
         dates.clamp(g, ref)
 
 
-def distribution(g: Graph, res: dict[str, Any], licence: str, ref: URIRef,
+def distribution(g: Graph, res: dict[str, Any], licence: str, ref: Node,
                  lean: bool = False, standard: str | None = None) -> None:
     """Dates are the caller's (see ``dataset``). ``standard``: the schema
     (version URL) the file was found valid against, if any."""

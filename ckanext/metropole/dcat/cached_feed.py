@@ -12,7 +12,8 @@ site's configuration — all of which make up the key. Only complete answers
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from flask import Response, request
 
@@ -25,7 +26,7 @@ def cached(view: Callable[..., Response]) -> Callable[..., Response]:
     """Wrap ``_catalog_response(fmt, owner_org, catalog_dict, catalog_ref)``."""
 
     @functools.wraps(view)
-    def wrapper(fmt: str, owner_org: Optional[str], catalog_dict: dict[str, Any],
+    def wrapper(fmt: str, owner_org: str | None, catalog_dict: dict[str, Any],
                 catalog_ref: str) -> Response:
         parts = [fmt, owner_org, catalog_dict, catalog_ref, catalog_uri(), request.path,
                  sorted(request.args.items(multi=True))]

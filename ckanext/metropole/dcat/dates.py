@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from dateutil.parser import parse as parse_date
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from ckanext.dcat.validators import is_date, is_year, is_year_month
 
@@ -32,7 +34,7 @@ DISTRIBUTION = ((DCT.issued, "issued", "created"),
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?")
 
 
-def late(obj: Any, now: datetime.datetime) -> bool:
+def late(obj: Node, now: datetime.datetime) -> bool:
     value = obj.toPython() if isinstance(obj, Literal) else None
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
@@ -47,7 +49,7 @@ def _now_literal(now: datetime.datetime) -> Literal:
     return Literal(now.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
 
 
-def clamp(g: Graph, subject: Any) -> None:
+def clamp(g: Graph, subject: Node) -> None:
     """The dates of ``subject`` in the future become now."""
     now = terms.now()
     for predicate in PREDICATES:

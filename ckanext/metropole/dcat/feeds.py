@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 import math
 from importlib.metadata import entry_points
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlencode
+
+from dateutil.parser import ParserError, isoparse
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
-from dateutil.parser import ParserError
-from dateutil.parser import isoparse
+from ckan.types import Context
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.logic import publication
@@ -38,7 +39,7 @@ def per_page() -> int:
 
 # ---------------------------------------------------------------- parameters
 
-def page_param(raw: Optional[str]) -> int:
+def page_param(raw: str | None) -> int:
     if raw is None or raw == "":
         return 1
     text = raw.strip()
@@ -52,7 +53,7 @@ def page_param(raw: Optional[str]) -> int:
     return page
 
 
-def modified_since_param(raw: Optional[str]) -> Optional[str]:
+def modified_since_param(raw: str | None) -> str | None:
     if not raw:
         return None
     try:
@@ -70,7 +71,7 @@ def modified_since_param(raw: Optional[str]) -> Optional[str]:
     return value.isoformat() + "Z"
 
 
-def query_param(name: str, raw: Optional[str]) -> Optional[str]:
+def query_param(name: str, raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
     if len(raw) > MAX_QUERY_LENGTH:
@@ -82,7 +83,7 @@ def query_param(name: str, raw: Optional[str]) -> Optional[str]:
     return raw
 
 
-def profiles_param(raw: Optional[str]) -> Optional[list[str]]:
+def profiles_param(raw: str | None) -> list[str] | None:
     """The RDF profiles asked for with ``?profiles=`` (as ckanext-dcat reads it).
 
     Comma-separated names of ``ckan.rdf.profiles`` entry points; a stock
@@ -115,8 +116,8 @@ def read_params(args: Any) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- search
 
-def search(params: dict[str, Any], owner_org: Optional[str] = None,
-           rows: Optional[int] = None) -> dict[str, Any]:
+def search(params: dict[str, Any], owner_org: str | None = None,
+           rows: int | None = None) -> dict[str, Any]:
     """One page of the feed: ``package_search`` as an anonymous reader."""
     rows = per_page() if rows is None else rows
     fq_list = publication.feed_filters()
@@ -135,7 +136,7 @@ def search(params: dict[str, Any], owner_org: Optional[str] = None,
         "include_drafts": False,
     }
     # The feed is the same for everyone: an anonymous context, whoever asks.
-    context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
+    context: Context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
     try:
         result = tk.get_action("package_search")(context, data_dict)
     except SearchError as e:
@@ -167,8 +168,8 @@ def pagination(base_url: str, args: Any, page: int, result: dict[str, Any]) -> d
     return info
 
 
-def last_modified(params: dict[str, Any], owner_org: Optional[str],
-                  result: dict[str, Any]) -> Optional[str]:
+def last_modified(params: dict[str, Any], owner_org: str | None,
+                  result: dict[str, Any]) -> str | None:
     """Most recent change among the feed's datasets (the catalog's dct:modified)."""
     if params["page"] != 1:
         result = search(dict(params, page=1), owner_org, rows=1)

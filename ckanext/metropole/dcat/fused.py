@@ -14,11 +14,13 @@ same profiles called by ckanext-dcat's own code, goes the ordinary way.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rdflib import URIRef
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.profiles import EuropeanDCATAP2Profile, EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.euro_dcat_ap_base import DISTRIBUTION_LICENSE_FALLBACK_CONFIG

@@ -19,7 +19,13 @@ from rdflib.namespace import RDF, SKOS
 from ckanext.metropole import territory
 from ckanext.metropole.dcat import terms
 from ckanext.metropole.dcat.terms import (
-    DCAT, DCT, FOAF, GSP, LOCAL_AUTHORITY, LOCN, PUBLISHER_TYPE_SCHEME,
+    DCAT,
+    DCT,
+    FOAF,
+    GSP,
+    LOCAL_AUTHORITY,
+    LOCN,
+    PUBLISHER_TYPE_SCHEME,
 )
 from ckanext.metropole.logic.values import as_list, as_text
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rdflib import Graph
+from rdflib.term import Node
+
 from ckanext.dcat.profiles import RDFProfile
 
 from ckanext.metropole.dcat import build, read
@@ -21,7 +24,7 @@ class MetropoleDCATAPProfile(RDFProfile):
     # set by ``fused`` when the stock profiles got the lean dataset
     lean = False
 
-    def __init__(self, graph: Any, dataset_type: str = "dataset",
+    def __init__(self, graph: Graph, dataset_type: str = "dataset",
                  compatibility_mode: bool = False) -> None:
         # ckanext-dcat builds one profile per dataset and the base class looks
         # the scheming schema up each time; this profile reads the fields
@@ -29,14 +32,14 @@ class MetropoleDCATAPProfile(RDFProfile):
         self.g = graph
         self.compatibility_mode = compatibility_mode
 
-    def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: Any) -> None:
+    def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: Node) -> None:
         build.catalog(self.g, catalog_dict, catalog_ref, self.dcat_ap)
 
-    def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
+    def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         build.dataset(self.g, dataset_dict, dataset_ref, self.dcat_ap,
                       lean=self.lean)
 
-    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> dict[str, Any]:
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
         return read.dataset(self.g, dataset_dict, dataset_ref)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
-from typing import Any, Iterator, Optional
+from collections.abc import Iterator
+from typing import Any
 
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic.values import as_text
 
 # Reviews of the datasets of the document being written (see prefetched).
-_prefetched: contextvars.ContextVar[Optional[dict[str, dict[str, Any]]]] = \
+_prefetched: contextvars.ContextVar[dict[str, dict[str, Any]] | None] = \
     contextvars.ContextVar("metropole_prefetched_reviews", default=None)
 AVIS = {"favorable": "favorable", "reserves": "favorable avec réserves",
         "defavorable": "défavorable"}
@@ -38,14 +39,14 @@ def prefetched(package_ids: list[str]) -> Iterator[None]:
         _prefetched.reset(token)
 
 
-def _review(package_id: str) -> Optional[dict[str, Any]]:
+def _review(package_id: str) -> dict[str, Any] | None:
     known = _prefetched.get()
     if known is not None:
         return known.get(package_id)
     return committee_state.latest_review(package_id)
 
 
-def committee_avis(pkg_dict: dict[str, Any]) -> Optional[str]:
+def committee_avis(pkg_dict: dict[str, Any]) -> str | None:
     """The committee's avis on ``pkg_dict`` as a French sentence, or None."""
     review = _review(as_text(pkg_dict.get("id"))) if pkg_dict.get("id") else None
     if not review or not review.get("avis"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.dcat import places, terms
@@ -47,12 +48,12 @@ def geometry_literals(g: Graph) -> Graph:
     return g
 
 
-def _codes(g: Graph, ref: Any, predicate: URIRef, entries: dict[str, Any]) -> list[str]:
+def _codes(g: Graph, ref: Node, predicate: URIRef, entries: dict[str, Any]) -> list[str]:
     return sorted(c for c in (terms.code_of(entries, o) for o in g.objects(ref, predicate))
                   if c)
 
 
-def _spatial(g: Graph, ref: Any, pkg: dict[str, Any]) -> None:
+def _spatial(g: Graph, ref: Node, pkg: dict[str, Any]) -> None:
     current = territory.current()
     codes = []
     for node in g.objects(ref, DCT.spatial):
@@ -72,7 +73,7 @@ def _date(value: Any) -> str:
     return str(value)[:10] if value else ""
 
 
-def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
+def dataset(g: Graph, pkg: dict[str, Any], ref: Node) -> dict[str, Any]:
     for key in STOCK_ONLY_KEYS:
         pkg.pop(key, None)
     themes = _codes(g, ref, DCAT.theme, vocab.themes())
@@ -91,36 +92,11 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
     categories = _codes(g, ref, DCATAP.hvdCategory, vocab.hvd_categories())
     if categories:  # the legislation follows from them (the schema sets it)
         pkg["hvd_category"] = categories
-    for publisher in g.objects(ref, DCT.publisher):
-        place = places.place_from_identifier(str(next(g.objects(publisher, DCT.identifier),
-                                                       "")))
-        if place is not None:
-            pkg["producing_commune"] = place.code
-    licences = set()
+    _publisher(g, ref, pkg)
+    licences: set[str] = set()
     for res in pkg.get("resources", []):
-        dist = URIRef(res["distribution_ref"]) if res.get("distribution_ref") else None
-        if dist is None:
-            continue
-        formats = _codes(g, dist, DCT["format"], vocab.file_types())
-        if formats:
-            res["format"] = formats[0]
-        for media in g.objects(dist, DCAT.mediaType):
-            res["mimetype"] = str(media).replace(terms.IANA, "")
-        res_standards = [terms.standard_value(o) for o in g.objects(dist, DCT.conformsTo)]
-        if res_standards:
-            res["conforms_to"] = res_standards[0]
-        for uri in g.objects(dist, DCT.license):
-            licence = terms.licence_id(str(uri))
-            if licence:
-                licences.add(licence)
-        res.pop("license", None)
-        res.pop("applicable_legislation", None)  # the dataset's categories give it
-        for service in g.objects(dist, DCAT.accessService):
-            res["access_kind"] = "api"
-            page = g.value(service, FOAF.page)
-            if page is not None:
-                res["api_documentation"] = str(page)
-        res.pop("rights", None)  # written from the licence
+        if res.get("distribution_ref"):
+            licences |= _distribution(g, URIRef(res["distribution_ref"]), res)
     if len(licences) == 1:
         pkg["license_id"] = licences.pop()
     pkg["extras"] = [e for e in pkg.get("extras", [])
@@ -128,3 +104,38 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: Any) -> dict[str, Any]:
                                              "frequency", "conforms_to", "hvd_category",
                                              "applicable_legislation")]
     return pkg
+
+
+def _publisher(g: Graph, ref: Node, pkg: dict[str, Any]) -> None:
+    """The producing commune, read from the publisher's identifier."""
+    for publisher in g.objects(ref, DCT.publisher):
+        place = places.place_from_identifier(str(next(g.objects(publisher, DCT.identifier),
+                                                       "")))
+        if place is not None:
+            pkg["producing_commune"] = place.code
+
+
+def _distribution(g: Graph, dist: URIRef, res: dict[str, Any]) -> set[str]:
+    """The resource ``res`` read from its distribution; the licences it names."""
+    formats = _codes(g, dist, DCT["format"], vocab.file_types())
+    if formats:
+        res["format"] = formats[0]
+    for media in g.objects(dist, DCAT.mediaType):
+        res["mimetype"] = str(media).replace(terms.IANA, "")
+    res_standards = [terms.standard_value(o) for o in g.objects(dist, DCT.conformsTo)]
+    if res_standards:
+        res["conforms_to"] = res_standards[0]
+    licences = set()
+    for uri in g.objects(dist, DCT.license):
+        licence = terms.licence_id(str(uri))
+        if licence:
+            licences.add(licence)
+    res.pop("license", None)
+    res.pop("applicable_legislation", None)  # the dataset's categories give it
+    for service in g.objects(dist, DCAT.accessService):
+        res["access_kind"] = "api"
+        page = g.value(service, FOAF.page)
+        if page is not None:
+            res["api_documentation"] = str(page)
+    res.pop("rights", None)  # written from the licence
+    return licences

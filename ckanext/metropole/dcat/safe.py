@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +37,13 @@ class Unsound(ValueError):
     """A graph holds a node no serialiser can write in a valid document."""
 
 
-def problem(node: Any) -> Optional[str]:
+def problem(node: Node) -> str | None:
     """Why ``node`` cannot be written in a feed (None: it can)."""
     if isinstance(node, URIRef):
         if _BAD_IRI.search(node):
             return f"IRI {str(node)[:200]!r}"
-    elif isinstance(node, Literal):
-        if _BAD_TEXT.search(node):
-            return f"text with control characters {str(node)[:80]!r}"
+    elif isinstance(node, Literal) and _BAD_TEXT.search(node):
+        return f"text with control characters {str(node)[:80]!r}"
     return None
 
 

@@ -1,7 +1,7 @@
 """Feed documents: a catalog page (with its hydra paging) or one dataset."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, Namespace
@@ -31,7 +31,7 @@ _PAGING = (
 )
 
 
-def _serializer(profiles: Optional[list[str]]) -> RDFSerializer:
+def _serializer(profiles: list[str] | None) -> RDFSerializer:
     serializer = RDFSerializer(profiles=profiles)
     qnames.install(serializer.g)
     return serializer
@@ -59,10 +59,10 @@ def _rename(serializer: RDFSerializer, old: URIRef, new: URIRef) -> None:
 
 
 def catalog(datasets: list[dict[str, Any]], fmt: str, *,
-            catalog_dict: Optional[dict[str, Any]] = None,
-            catalog_ref: Optional[str] = None,
-            paging: Optional[dict[str, Any]] = None,
-            profiles: Optional[list[str]] = None, fuse: bool = True) -> str:
+            catalog_dict: dict[str, Any] | None = None,
+            catalog_ref: str | None = None,
+            paging: dict[str, Any] | None = None,
+            profiles: list[str] | None = None, fuse: bool = True) -> str:
     """A catalog document listing ``datasets`` (the profiles of the config by default).
 
     ``fuse=False``: every profile gets the whole dataset (see ``fused``).
@@ -82,8 +82,8 @@ def catalog(datasets: list[dict[str, Any]], fmt: str, *,
 
 
 def _catalog(datasets: list[dict[str, Any]], fmt: str, *,
-             catalog_dict: Optional[dict[str, Any]], catalog_ref: Optional[str],
-             paging: Optional[dict[str, Any]], profiles: Optional[list[str]],
+             catalog_dict: dict[str, Any] | None, catalog_ref: str | None,
+             paging: dict[str, Any] | None, profiles: list[str] | None,
              fuse: bool) -> str:
     serializer = _serializer(profiles)
     ref = serializer.graph_from_catalog(catalog_dict)
@@ -107,7 +107,7 @@ def _catalog(datasets: list[dict[str, Any]], fmt: str, *,
     return serializer.g.serialize(format=url_to_rdflib_format(fmt))
 
 
-def dataset(pkg: dict[str, Any], fmt: str, profiles: Optional[list[str]] = None,
+def dataset(pkg: dict[str, Any], fmt: str, profiles: list[str] | None = None,
             fuse: bool = True) -> str:
     """One dataset's document; :class:`safe.Unsound` (or the rendering's own
     error) when it cannot be written as a valid document."""

@@ -24,6 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.dcat.utils import catalog_uri
 
 from ckanext.metropole.dcat import terms

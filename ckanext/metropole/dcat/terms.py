@@ -13,6 +13,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, Namespace
+from rdflib.term import Node
 
 from ckanext.metropole import vocab
 from ckanext.metropole.logic import hvd
@@ -41,10 +42,10 @@ IANA = "https://www.iana.org/assignments/media-types/"
 # datasets, and a lookup in ckanext-dcat's ConjunctiveGraph costs as much as
 # writing a triple. Only ``build.drop`` removes type triples of such nodes; it
 # calls ``forget``.
-_TYPED: dict[int, set[tuple[Any, Any]]] = {}
+_TYPED: dict[int, set[tuple[Node, URIRef]]] = {}
 
 
-def _known(g: Graph) -> set[tuple[Any, Any]]:
+def _known(g: Graph) -> set[tuple[Node, URIRef]]:
     known = _TYPED.get(id(g))
     if known is None:
         known = _TYPED[id(g)] = set()
@@ -52,7 +53,7 @@ def _known(g: Graph) -> set[tuple[Any, Any]]:
     return known
 
 
-def add_type(g: Graph, node: Any, rdf_type: URIRef) -> bool:
+def add_type(g: Graph, node: Node, rdf_type: URIRef) -> bool:
     """Type ``node`` with ``rdf_type``; ``False`` when it already was, so its
     description is in the graph too (the graph is asked once per node)."""
     known = _known(g)
@@ -65,7 +66,7 @@ def add_type(g: Graph, node: Any, rdf_type: URIRef) -> bool:
     return True
 
 
-def forget(g: Graph, node: Any) -> None:
+def forget(g: Graph, node: Node) -> None:
     """``node``'s type triples were removed from ``g``."""
     known = _TYPED.get(id(g))
     if known:
@@ -227,7 +228,7 @@ def add_file_type(g: Graph, code: str) -> tuple[URIRef | None, URIRef | None]:
     return fmt, media
 
 
-def code_of(entries: dict[str, dict[str, Any]], uri: str) -> str | None:
+def code_of(entries: dict[str, dict[str, Any]], uri: Node | str) -> str | None:
     """The code of a vocabulary entry from its URI (its last path segment)."""
     code = str(uri).rstrip("/").rsplit("/", 1)[-1]
     if code in entries and entries[code]["uri"] == str(uri):
@@ -242,13 +243,12 @@ def add_standard(g: Graph, value: str) -> URIRef | None:
     if not url.startswith(("http://", "https://")):
         return None
     node = URIRef(url)
-    if add_type(g, node, DCT.Standard):
-        if schema:
-            g.add((node, RDFS.label, Literal(schema["fr"], lang="fr")))
+    if add_type(g, node, DCT.Standard) and schema:
+        g.add((node, RDFS.label, Literal(schema["fr"], lang="fr")))
     return node
 
 
-def standard_value(uri: str) -> str:
+def standard_value(uri: Node | str) -> str:
     """The form value of a ``dct:conformsTo`` URI (the SCDL id when it is one)."""
     for key, entry in vocab.scdl_schemas().items():
         if entry["url"] == str(uri):

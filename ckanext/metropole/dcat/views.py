@@ -13,13 +13,14 @@ URLs under its own endpoints (the navigation then loses its current tab).
 """
 from __future__ import annotations
 
-import logging
 import json
-from typing import Any, Optional
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, request
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from flask import Blueprint, Response, request
 
 from ckanext.dcat.utils import catalog_uri, check_access_header
 
@@ -41,14 +42,14 @@ def _document(body: str, fmt: str) -> Response:
     return Response(body, mimetype=serialize.FORMATS[fmt])
 
 
-def _check_format(fmt: Optional[str]) -> str:
+def _check_format(fmt: str | None) -> str:
     if fmt not in serialize.FORMATS:
         tk.abort(404, tk._("Unknown feed format: {format}").format(format=fmt))
-    return fmt  # type: ignore[return-value]
+    return fmt
 
 
 @cached_feed.cached  # kept until the index changes
-def _catalog_response(fmt: str, owner_org: Optional[str],
+def _catalog_response(fmt: str, owner_org: str | None,
                       catalog_dict: dict[str, Any], catalog_ref: str) -> Response:
     try:
         params = feeds.read_params(request.args)
@@ -64,7 +65,7 @@ def _catalog_response(fmt: str, owner_org: Optional[str],
     return _document(body, fmt)
 
 
-def catalog(_format: Optional[str] = None, **kwargs: Any) -> Any:
+def catalog(_format: str | None = None, **kwargs: Any) -> Any:
     fmt = _format or check_access_header()
     if not fmt:
         from ckan.views.home import index
@@ -92,7 +93,7 @@ def commune_catalog(id: str, _format: str) -> Any:
     return _catalog_response(fmt, group.id, catalog_dict, page + "/catalog")
 
 
-def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
+def dataset(_id: str, _format: str | None = None, **kwargs: Any) -> Any:
     fmt = _format or check_access_header()
     if not fmt:
         from ckan.views.dataset import read

@@ -60,11 +60,10 @@ def check(content: bytes, fmt: str) -> str:
     if fmt not in FORMATS:
         raise HostileDocument(N_("Unsupported format {format}: expected RDF "
                                  "(Turtle, RDF/XML, JSON-LD, N-Triples)"), format=fmt[:40])
-    if fmt == "xml" or content.lstrip()[:1] == b"<":
-        # DTDs are never needed in RDF/XML; their entities are the attack
-        if _DECLARATION.search(content):
-            raise HostileDocument(N_("XML document with a DOCTYPE or entity declarations "
-                                     "refused (entity expansion, external entities)"))
+    # DTDs are never needed in RDF/XML; their entities are the attack
+    if (fmt == "xml" or content.lstrip()[:1] == b"<") and _DECLARATION.search(content):
+        raise HostileDocument(N_("XML document with a DOCTYPE or entity declarations "
+                                 "refused (entity expansion, external entities)"))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
+import urllib3.connection
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -142,7 +143,7 @@ def resolve(host: str, port: int, allow_loopback: bool) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise FetchError(N_("Unknown host {host}"), host=host) from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise FetchError(N_("Unknown host {host}"), host=host)
     refused = [a for a in addresses if not address_allowed(a, allow_loopback)]
@@ -157,6 +158,9 @@ class _Guarded:
     """Mixin for urllib3 connections: connect to a checked address only."""
 
     allow_loopback = False
+    # set by urllib3's HTTPConnection, the class this mixin goes with
+    _dns_host: str
+    port: int
 
     def _new_conn(self) -> socket.socket:
         name = self._dns_host

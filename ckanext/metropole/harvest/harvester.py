@@ -16,16 +16,19 @@ import dataclasses
 import datetime
 import hashlib
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS
+from rdflib.term import Node
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS
 
 from ckanext.dcat.processors import RDFParser
-from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
 from ckanext.metropole import vocab
 from ckanext.metropole.harvest import licences, territory_filter
@@ -68,19 +71,19 @@ def validate_config(raw: str | None) -> None:
             raise ValueError(tk._("{key} must be true or false").format(key=key))
 
 
-def _identifier(g: Any, ref: Any) -> str:
+def _identifier(g: Graph, ref: Node) -> str:
     for value in g.objects(ref, DCTERMS.identifier):
         return str(value)
     return str(ref) if isinstance(ref, URIRef) else ""
 
 
-def _landing_page(g: Any, ref: Any) -> str:
+def _landing_page(g: Graph, ref: Node) -> str:
     for value in g.objects(ref, DCAT.landingPage):
         return str(value)
     return str(ref) if str(ref).startswith(("http://", "https://")) else ""
 
 
-def _source_licence(g: Any, ref: Any) -> str:
+def _source_licence(g: Graph, ref: Node) -> str:
     """The dataset's licence, or its first distribution's: a URI or a title."""
     holders = [ref] + list(g.objects(ref, DCAT.distribution))
     for holder in holders:
@@ -105,13 +108,13 @@ def set_extra(pkg: dict[str, Any], key: str, value: str) -> None:
 class FilteredParser(RDFParser):
     """The parsed page, giving only the datasets about the territory."""
 
-    def __init__(self, parsed: RDFParser, kept: list[Any], run: Run) -> None:
+    def __init__(self, parsed: RDFParser, kept: list[Node], run: Run) -> None:
         # no RDFParser.__init__: the graph and profiles are the parsed page's
         self.__dict__.update(parsed.__dict__)
         self._kept = kept
         self._run = run
 
-    def _datasets(self) -> Iterator[Any]:
+    def _datasets(self) -> Iterator[Node]:
         yield from self._kept
 
     def datasets(self) -> Iterator[dict[str, Any]]:
@@ -124,7 +127,7 @@ class FilteredParser(RDFParser):
         return None if url in self._run.seen_urls else url
 
 
-def provenance(g: Any, ref: Any, pkg: dict[str, Any], source_name: str) -> dict[str, Any]:
+def provenance(g: Graph, ref: Node, pkg: dict[str, Any], source_name: str) -> dict[str, Any]:
     """Flag the dataset as external, note where it comes from, map its licence."""
     set_extra(pkg, external.MARKER, source_name)
     set_extra(pkg, external.URL, _landing_page(g, ref))
@@ -192,7 +195,7 @@ def prepare(pkg: dict[str, Any], existing: dict[str, Any] | None) -> bool:
     return True
 
 
-def record_skipped(job: Any, identifiers: list[str]) -> None:
+def record_skipped(job: HarvestJob, identifiers: list[str]) -> None:
     """One finished record per skipped dataset: the job's stats count them."""
     if not identifiers:
         return
@@ -212,7 +215,7 @@ def _uuid() -> str:
     return str(uuid.uuid4())
 
 
-def discard_job_objects(job: Any) -> None:
+def discard_job_objects(job: HarvestJob) -> None:
     """A failed gather leaves nothing to import (and no job stuck waiting)."""
     ids = sa.select(HarvestObject.id).where(HarvestObject.harvest_job_id == job.id)
     model.Session.execute(sa.delete(HarvestObjectExtra.__table__)
@@ -225,8 +228,6 @@ def discard_job_objects(job: Any) -> None:
 def job_counts(job_id: str) -> dict[str, int] | None:
     """Datasets the territory filter kept and skipped in a job (None: not a
     job of a ``metropole_dcat_rdf`` source)."""
-    from ckanext.harvest.model import HarvestJob
-
     job = HarvestJob.get(job_id)
     if job is None or job.source is None or job.source.type != "metropole_dcat_rdf":
         return None

@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 
 def run_now(source_id: str, user: str = "") -> dict[str, Any]:
@@ -13,16 +14,17 @@ def run_now(source_id: str, user: str = "") -> dict[str, Any]:
     from ckanext.harvest import queue
     from ckanext.harvest.model import HarvestJob, HarvestObject
 
-    context = {"ignore_auth": True, "user": user}
+    context: Context = {"ignore_auth": True, "user": user}
     job_dict = tk.get_action("harvest_job_create")(
-        dict(context), {"source_id": source_id, "run": False})
+        context.copy(), {"source_id": source_id, "run": False})
     job = HarvestJob.get(job_dict["id"])
+    assert job is not None, job_dict  # created above, in this transaction
     job.status = "Running"
     job.save()
     harvester = queue.get_harvester(job.source.type)
     for obj_id in queue.gather_stage(harvester, job) or []:
         queue.fetch_and_import_stages(harvester, HarvestObject.get(obj_id))
-    tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source_id})
+    tk.get_action("harvest_jobs_run")(context.copy(), {"source_id": source_id})
     model.Session.remove()
-    return tk.get_action("harvest_job_report")(dict(context), {"id": job_dict["id"]}) | {
-        "job": tk.get_action("harvest_job_show")(dict(context), {"id": job_dict["id"]})}
+    return tk.get_action("harvest_job_report")(context.copy(), {"id": job_dict["id"]}) | {
+        "job": tk.get_action("harvest_job_show")(context.copy(), {"id": job_dict["id"]})}

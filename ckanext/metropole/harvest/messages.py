@@ -16,8 +16,9 @@ import gettext
 import os
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from babel.support import Translations
+
+import ckan.plugins.toolkit as tk
 
 I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
 DOMAIN = "ckanext-metropole"

@@ -14,15 +14,18 @@ harvest-sources sync`` creates them) go through it; the stock
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.common import CKANConfig
 
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.interfaces import IDCATRDFHarvester
-from ckanext.harvest.model import HarvestGatherError
+from ckanext.dcat.processors import RDFParser
+from ckanext.harvest.model import HarvestGatherError, HarvestObject
 
 from ckanext.metropole import compat
 from ckanext.metropole.dcat import read
@@ -31,6 +34,9 @@ from ckanext.metropole.harvest.messages import N_, site_text
 
 NAME = "metropole_dcat_rdf"
 log = logging.getLogger(__name__)
+# A ckanext.harvest.model.HarvestJob. ckanext-harvest maps its classes the
+# classic way: a type checker reads Column[...] where a job has a str id.
+Job = Any
 
 
 @tk.blanket.config_declarations
@@ -43,12 +49,12 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
 
     # IConfigurer
 
-    def update_config(self, config: Any) -> None:
+    def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
 
     # ITemplateHelpers
 
-    def get_helpers(self) -> dict[str, Any]:
+    def get_helpers(self) -> dict[str, Callable[..., Any]]:
         return {"metropole_harvest_job_counts": harvester.job_counts,
                 "metropole_harvest_job_status": labels.job_status}
 
@@ -65,7 +71,7 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
         harvester.validate_config(source_config)
         return source_config
 
-    def gather_stage(self, harvest_job: Any) -> list[str]:
+    def gather_stage(self, harvest_job: Job) -> list[str]:
         config = harvester.source_config(harvest_job.source.config)
         source = model.Package.get(harvest_job.source.id)
         run = self._runs[harvest_job.id] = harvester.Run(
@@ -91,8 +97,8 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
         harvester.record_skipped(harvest_job, run.skipped)
         return ids
 
-    def _get_content_and_type(self, url: str, harvest_job: Any, page: int = 1,
-                              content_type: str | None = None) -> tuple[Any, Any]:
+    def _get_content_and_type(self, url: str, harvest_job: Job, page: int = 1,
+                              content_type: str | None = None) -> tuple[str | None, str | None]:
         run = self._runs[harvest_job.id]
         run.pages += 1
         if run.pages > settings.max_pages():
@@ -136,7 +142,7 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
         return tk.get_action("package_show")({"ignore_auth": True}, {"id": rows[0][0]})
 
     def _mark_datasets_for_deletion(self, guids_in_source: list[str],
-                                    harvest_job: Any) -> list[str]:
+                                    harvest_job: Job) -> list[str]:
         run = self._runs.get(harvest_job.id)
         if run is not None and run.failed:
             return []
@@ -144,7 +150,8 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
 
     # IDCATRDFHarvester
 
-    def after_parsing(self, rdf_parser: Any, harvest_job: Any) -> tuple[Any, list[str]]:
+    def after_parsing(self, rdf_parser: RDFParser | None, harvest_job: Job
+                      ) -> tuple[RDFParser | None, list[str]]:
         if rdf_parser is None:
             return rdf_parser, []
         # DCAT-AP 3 geometry nodes (another métropole portal's feed) made
@@ -155,12 +162,12 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
             return rdf_parser, []
         return harvester.filtered(rdf_parser, run)
 
-    def before_create(self, harvest_object: Any, dataset_dict: dict[str, Any],
+    def before_create(self, harvest_object: HarvestObject, dataset_dict: dict[str, Any],
                       temp_dict: dict[str, Any]) -> None:
         if _ours(harvest_object) and dataset_dict:
             harvester.prepare(dataset_dict, None)
 
-    def before_update(self, harvest_object: Any, dataset_dict: dict[str, Any],
+    def before_update(self, harvest_object: HarvestObject, dataset_dict: dict[str, Any],
                       temp_dict: dict[str, Any]) -> None:
         if not _ours(harvest_object) or not dataset_dict:
             return
@@ -177,9 +184,9 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
             dataset_dict.clear()
 
 
-def _ours(harvest_object: Any) -> bool:
+def _ours(harvest_object: HarvestObject) -> bool:
     return harvest_object.source is not None and harvest_object.source.type == NAME
 
 
-def _has_gather_errors(job: Any) -> bool:
+def _has_gather_errors(job: Job) -> bool:
     return model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job.id).count() > 0

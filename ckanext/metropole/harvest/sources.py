@@ -14,9 +14,11 @@ import json
 import re
 from typing import Any
 
+import yaml
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import yaml
+from ckan.types import Context
 
 from ckanext.metropole.harvest import documents, fetch
 
@@ -72,45 +74,55 @@ def load(path: str) -> tuple[list[Producer], list[Source]]:
         producers.append(Producer(name=str(name), title=_text(entry, "title", where),
                                   description=_text(entry, "description", where, False)))
     known = {p.name for p in producers}
-    sources, seen = [], set()
+    sources: list[Source] = []
+    seen: set[str] = set()
     for index, entry in enumerate(doc.get("sources") or []):
-        where = f"sources[{index}]"
-        if not isinstance(entry, dict):
-            raise SourcesError(f"{where}: fields expected")
-        name = _text(entry, "name", where)
-        where = f"sources[{index}] ({name})"
-        if not _NAME.match(name) or name in seen:
-            raise SourcesError(f"{where}: name must be unique, lower-case (a-z, 0-9, -)")
-        seen.add(name)
-        producer = _text(entry, "producer", where)
-        if producer not in known:
-            raise SourcesError(f"{where}: producer {producer!r} is not in producers")
-        url = _text(entry, "url", where)
-        try:
-            fetch.check_url(url)
-        except fetch.FetchError as e:
-            raise SourcesError(f"{where}: url: {e}") from None
-        frequency = str(entry.get("frequency") or "MANUAL").upper()
-        if frequency not in FREQUENCIES:
-            raise SourcesError(f"{where}: frequency must be one of {', '.join(FREQUENCIES)}")
-        config: dict[str, Any] = {}
-        for flag in ("keep_all", "allow_empty"):
-            if flag in entry:
-                if not isinstance(entry[flag], bool):
-                    raise SourcesError(f"{where}: {flag} must be true or false")
-                config[flag] = entry[flag]
-        if entry.get("rdf_format"):
-            if entry["rdf_format"] not in documents.FORMATS:
-                raise SourcesError(f"{where}: rdf_format must be one of "
-                                   f"{', '.join(sorted(documents.FORMATS))}")
-            config["rdf_format"] = entry["rdf_format"]
-        sources.append(Source(name=name, title=_text(entry, "title", where),
-                              producer=producer, url=url, frequency=frequency,
-                              config=config))
+        sources.append(_source(index, entry, known, seen))
     return producers, sources
 
 
-def _context() -> dict[str, Any]:
+def _source(index: int, entry: object, known: set[str], seen: set[str]) -> Source:
+    """The source ``sources[index]`` of the file (its name added to ``seen``)."""
+    where = f"sources[{index}]"
+    if not isinstance(entry, dict):
+        raise SourcesError(f"{where}: fields expected")
+    name = _text(entry, "name", where)
+    where = f"sources[{index}] ({name})"
+    if not _NAME.match(name) or name in seen:
+        raise SourcesError(f"{where}: name must be unique, lower-case (a-z, 0-9, -)")
+    seen.add(name)
+    producer = _text(entry, "producer", where)
+    if producer not in known:
+        raise SourcesError(f"{where}: producer {producer!r} is not in producers")
+    url = _text(entry, "url", where)
+    try:
+        fetch.check_url(url)
+    except fetch.FetchError as e:
+        raise SourcesError(f"{where}: url: {e}") from None
+    frequency = str(entry.get("frequency") or "MANUAL").upper()
+    if frequency not in FREQUENCIES:
+        raise SourcesError(f"{where}: frequency must be one of {', '.join(FREQUENCIES)}")
+    return Source(name=name, title=_text(entry, "title", where), producer=producer, url=url,
+                  frequency=frequency, config=_source_config(entry, where))
+
+
+def _source_config(entry: dict[str, Any], where: str) -> dict[str, Any]:
+    """The harvester's options a source sets (``keep_all``, ``allow_empty``, ``rdf_format``)."""
+    config: dict[str, Any] = {}
+    for flag in ("keep_all", "allow_empty"):
+        if flag in entry:
+            if not isinstance(entry[flag], bool):
+                raise SourcesError(f"{where}: {flag} must be true or false")
+            config[flag] = entry[flag]
+    if entry.get("rdf_format"):
+        if entry["rdf_format"] not in documents.FORMATS:
+            raise SourcesError(f"{where}: rdf_format must be one of "
+                               f"{', '.join(sorted(documents.FORMATS))}")
+        config["rdf_format"] = entry["rdf_format"]
+    return config
+
+
+def _context() -> Context:
     user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     return {"user": user, "ignore_auth": True}
 

@@ -18,10 +18,12 @@ import dataclasses
 import json
 import re
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDFS, SKOS
+from rdflib.term import Node
 
 from ckanext.metropole import territory
 
@@ -105,14 +107,14 @@ def _flatten(value: Any) -> Iterable[Any]:
         yield value
 
 
-def _texts(g: Graph, node: Any, predicates: tuple[URIRef, ...]) -> Iterable[str]:
+def _texts(g: Graph, node: Node, predicates: tuple[URIRef, ...]) -> Iterable[str]:
     for predicate in predicates:
         for obj in g.objects(node, predicate):
             if isinstance(obj, Literal):
                 yield str(obj)
 
 
-def concerns(g: Graph, ref: Any, where: Area) -> bool:
+def concerns(g: Graph, ref: Node, where: Area) -> bool:
     """Is the dataset ``ref`` of graph ``g`` about the territory ``where``?"""
     for place in g.objects(ref, DCTERMS.spatial):
         if isinstance(place, Literal):

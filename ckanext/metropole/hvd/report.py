@@ -8,7 +8,8 @@ per category (the regulation's six) and per commune.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 

@@ -6,8 +6,9 @@ regulation's conditions (licence, bulk download, API) and what is missing.
 """
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import csv_export
 from ckanext.metropole.hvd import report

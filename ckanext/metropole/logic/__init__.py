@@ -12,7 +12,7 @@ sees), ``organizations`` (the métropole, its communes), ``activities``,
 Import rule (``tests/test_imports.py``): ``logic/`` may import only
 ``committee.model`` and ``committee.state`` from the committee, and no other
 capability package (``dcat``, ``harvest``, ``search``, ``datastore``,
-``catalogue``, ``communes``, ``validation``; ``quality`` for the minimum score, a
-cycle left to break); those import ``logic``, never the reverse. ``plugin.py``
-gathers every part's actions.
+``catalogue``, ``communes``, ``validation``, ``quality``); those import ``logic``,
+never the reverse (the minimum quality score of a proposal is asked by the
+committee, ``committee/reviews.py``). ``plugin.py`` gathers every part's actions.
 """

@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-
 from ckan import model
+from ckan.types import Action, Context, DataDict, ErrorDict
 
 from ckanext.metropole.logic import gate, tags
 
@@ -39,9 +39,9 @@ def _not_boolean(value: Any) -> str:
 
 @tk.chained_action
 @tk.side_effect_free  # chained actions keep only their own attributes: GET stays allowed
-def package_search(original_action: Any, context: dict[str, Any],
-                   data_dict: dict[str, Any]) -> Any:
-    errors: dict[str, list[str]] = {}
+def package_search(original_action: Action, context: Context,
+                   data_dict: DataDict) -> Any:
+    errors: ErrorDict = {}
     for flag in SEARCH_FLAGS:
         if flag in data_dict:
             try:
@@ -53,7 +53,7 @@ def package_search(original_action: Any, context: dict[str, Any],
     return original_action(context, data_dict)
 
 
-def _dataset_refs(data_dict: dict[str, Any]) -> list[str]:
+def _dataset_refs(data_dict: DataDict) -> list[str]:
     """``datasets``: a list of dataset ids or names (a string or a list of
     objects was a 500 inside CKAN's query)."""
     datasets = data_dict.get("datasets")
@@ -66,16 +66,16 @@ def _dataset_refs(data_dict: dict[str, Any]) -> list[str]:
 
 
 @tk.chained_action
-def bulk_update_public(original_action: Any, context: dict[str, Any],
-                       data_dict: dict[str, Any]) -> Any:
+def bulk_update_public(original_action: Action, context: Context,
+                       data_dict: DataDict) -> Any:
     tk.check_access("bulk_update_public", context, data_dict)
     _dataset_refs(data_dict)
-    show_context = {"ignore_auth": True, "use_cache": False,
-                    "user": context.get("user"), "for_update": False}
-    errors: dict[str, list[str]] = {}
+    show_context: Context = {"ignore_auth": True, "use_cache": False,
+                             "user": context.get("user", ""), "for_update": False}
+    errors: ErrorDict = {}
     for dataset_id in _dataset_refs(data_dict):
         try:
-            pkg = tk.get_action("package_show")(dict(show_context), {"id": dataset_id})
+            pkg = tk.get_action("package_show")(show_context.copy(), {"id": dataset_id})
         except tk.ObjectNotFound:
             continue  # the original action ignores unknown ids too
         pkg["private"] = False
@@ -92,8 +92,8 @@ def bulk_update_public(original_action: Any, context: dict[str, Any],
 
 
 @tk.chained_action
-def bulk_update_private(original_action: Any, context: dict[str, Any],
-                        data_dict: dict[str, Any]) -> Any:
+def bulk_update_private(original_action: Action, context: Context,
+                        data_dict: DataDict) -> Any:
     result = original_action(context, data_dict)
     model.Session.commit()
     return result

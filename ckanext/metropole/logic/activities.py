@@ -23,17 +23,18 @@ dashboards and organization streams. So:
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
+from ckan.types import Action, AuthFunction, AuthResult, ChainedAction, Context, DataDict
 
 from ckanext.metropole.committee.model import REVIEW_ACTIVITY
 from ckanext.metropole.logic import visibility
 
-Action = Callable[[dict[str, Any], dict[str, Any]], Any]
 TEXT_LIMIT = 500
 _RELABEL = sa.text(
     "UPDATE activity SET permission_labels = CAST(:labels AS text[]) "
@@ -96,8 +97,8 @@ VIEW_ACTIVITIES = ("new resource view", "changed resource view", "deleted resour
 
 
 @tk.chained_action
-def activity_create(original: Action, context: dict[str, Any],
-                    data_dict: dict[str, Any]) -> Any:
+def activity_create(original: Action, context: Context,
+                    data_dict: DataDict) -> Any:
     """The dataset dict of a ``new/changed/deleted package`` activity,
     without the editor-only fields; no resource-view activity for a dataset
     not public (its dataset's and resource's ids would reach everyone)."""
@@ -115,17 +116,19 @@ def activity_create(original: Action, context: dict[str, Any],
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def activity_show(next_auth: Any, context: dict[str, Any],
-                  data_dict: dict[str, Any]) -> dict[str, Any]:
+def activity_show(next_auth: AuthFunction, context: Context,
+                  data_dict: DataDict | None) -> AuthResult:
     """``activity_show`` returns the activity's data: checked as such.
 
     (CKAN's function reads ``include_data`` without a default: a plain
     ``activity_show?id=…`` ended in a server error.)
     """
+    if data_dict is None:  # never: CKAN's is_authorized passes `data_dict or {}`
+        data_dict = {}
     return next_auth(context, dict(data_dict, include_data=True))
 
 
-def actions() -> dict[str, Action]:
+def actions() -> dict[str, Action | ChainedAction]:
     return {"activity_create": activity_create}
 
 

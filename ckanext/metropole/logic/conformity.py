@@ -21,10 +21,12 @@ import contextvars
 import dataclasses
 import datetime
 import json
-from typing import Any, Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
 
 from ckanext.metropole import schema_registry
@@ -120,7 +122,7 @@ def resource_key(res: dict[str, Any], found: Declared) -> str:
 
 # The rows of the datasets of the document being written (see prefetched):
 # their rows by resource id, by package id (every dataset of the page has its entry).
-_prefetched: contextvars.ContextVar[Optional[dict[str, dict[str, Any]]]] = \
+_prefetched: contextvars.ContextVar[dict[str, dict[str, Any]] | None] = \
     contextvars.ContextVar("metropole_prefetched_conformity", default=None)
 
 

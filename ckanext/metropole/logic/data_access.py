@@ -20,6 +20,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.metropole.logic import publication
 
@@ -34,9 +35,9 @@ def package_fields(package: model.Package) -> dict[str, Any]:
     return fields
 
 
-def may_edit(context: dict[str, Any], package_id: str) -> bool:
+def may_edit(context: Context, package_id: str) -> bool:
     try:
-        tk.check_access("package_update", {"user": context.get("user"),
+        tk.check_access("package_update", {"user": context.get("user", ""),
                                            "auth_user_obj": context.get("auth_user_obj")},
                         {"id": package_id})
         return True
@@ -44,7 +45,7 @@ def may_edit(context: dict[str, Any], package_id: str) -> bool:
         return False
 
 
-def refusal(context: dict[str, Any], package: model.Package) -> str | None:
+def refusal(context: Context, package: model.Package) -> str | None:
     """Why the user of ``context`` may not receive the dataset's data (None: they may)."""
     if publication.is_published(package_fields(package)) or may_edit(context, package.id):
         return None
@@ -62,7 +63,7 @@ def _leads_to_data(resource: dict[str, Any], key: str, value: Any) -> bool:
         isinstance(value, str) and f"/resource/{resource.get('id')}/download" in value))
 
 
-def for_reader(context: dict[str, Any], pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def for_reader(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """``package_show``'s dict, in place: no way to a resource's data (an
     upload's URL is its download route, a link's the file itself) for those
     who may not receive it."""

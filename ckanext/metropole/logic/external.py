@@ -18,6 +18,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckan.types import Context
 
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic.values import as_text
@@ -81,7 +82,7 @@ def provenance(pkg: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def marker_error(pkg: dict[str, Any], context: dict[str, Any]) -> str | None:
+def marker_error(pkg: dict[str, Any], context: Context) -> str | None:
     """Refuse a marker set or changed by anybody but a sysadmin."""
     value = field(pkg, MARKER)
     package = context.get("package")

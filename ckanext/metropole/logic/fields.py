@@ -19,11 +19,13 @@ Every message names the field, in the request's language.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
+
+from rfc3986 import abnf_regexp, misc
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import missing
-from rfc3986 import abnf_regexp, misc
+from ckan.types import Context, DataDict, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.logic.values import as_list
@@ -52,7 +54,7 @@ def _empty(value: Any) -> bool:
     return value is missing or value is None or value == ""
 
 
-def url_problem(text: str) -> Optional[str]:
+def url_problem(text: str) -> str | None:
     """Why ``text`` is not an absolute ``http``/``https`` IRI (None: it is)."""
     unsafe = _UNSAFE.search(text)
     if unsafe:
@@ -89,7 +91,7 @@ def _label(field: dict[str, Any]) -> str:
     return str(label)
 
 
-def line_problem(label: str, value: Any) -> Optional[str]:
+def line_problem(label: str, value: Any) -> str | None:
     """Single-line text: no control character, not too long."""
     text = str(value)
     if _LINE_BREAKING.search(text):
@@ -102,14 +104,14 @@ def line_problem(label: str, value: Any) -> Optional[str]:
     return None
 
 
-def control_problem(label: str, value: Any) -> Optional[str]:
+def control_problem(label: str, value: Any) -> str | None:
     """Text on several lines: no control character but line breaks and tabulations."""
     if _TEXT_CONTROL.search(str(value)):
         return tk._("{field}: control characters are not allowed").format(field=label)
     return None
 
 
-def text_problem(label: str, value: Any) -> Optional[str]:
+def text_problem(label: str, value: Any) -> str | None:
     """Text on several lines: no control character but line breaks and
     tabulations, not too long."""
     text = str(value)
@@ -123,7 +125,7 @@ def text_problem(label: str, value: Any) -> Optional[str]:
     return None
 
 
-def web_address_problem(label: str, value: Any, local_file: bool = False) -> Optional[str]:
+def web_address_problem(label: str, value: Any, local_file: bool = False) -> str | None:
     """A web address; ``local_file``: CKAN's uploader may have put a file name there."""
     text = str(value).strip()
     limit = metropole_config.limits_url_length()
@@ -148,7 +150,7 @@ def _scheming_validator(fn: Any) -> Any:
 
 @_scheming_validator
 def metropole_single_line(field: dict[str, Any], schema: dict[str, Any]) -> Any:
-    def validator(value: Any, context: dict[str, Any]) -> Any:
+    def validator(value: Any, context: Context) -> Any:
         if not _empty(value):
             problem = line_problem(_label(field), value)
             if problem:
@@ -159,7 +161,7 @@ def metropole_single_line(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 
 @_scheming_validator
 def metropole_text(field: dict[str, Any], schema: dict[str, Any]) -> Any:
-    def validator(value: Any, context: dict[str, Any]) -> Any:
+    def validator(value: Any, context: Context) -> Any:
         if not _empty(value):
             problem = text_problem(_label(field), value)
             if problem:
@@ -171,7 +173,7 @@ def metropole_text(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 @_scheming_validator
 def metropole_url(field: dict[str, Any], schema: dict[str, Any]) -> Any:
     """A web address; a resource's or a logo's may be the name of an uploaded file."""
-    def validator(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
         value = data.get(key)
         if _empty(value):
             return
@@ -190,7 +192,7 @@ def metropole_url(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 
 # ---------------------------------------------------------------- actions
 
-def tags_error(data_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+def tags_error(data_dict: DataDict) -> dict[str, Any] | None:
     """Too many keywords in a ``package_create``/``update`` call (checked first:
     CKAN validates and stores every tag one by one). A ``tag_string`` replaces
     the ``tags`` (CKAN's ``tag_string_convert``): a ``package_patch`` sends the

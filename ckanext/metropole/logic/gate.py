@@ -11,15 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-
 from ckan import model
 
-from ckanext.metropole import quality, territory, vocab
+from ckanext.metropole import territory, vocab
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import external, hvd, resource_urls
-from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
 from ckanext.metropole.logic.conformity import with_stored_resources
+from ckanext.metropole.logic.values import as_list, as_text
 
 # the key of the errors about resource addresses (not a field of the form)
 RESOURCE_URL = "resource_url"
@@ -84,7 +83,7 @@ def _committee_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
             "the committee's review. Save it without publishing, then propose it to the "
             "committee from its page (\"Propose to the committee\"): the organization's "
             "administrators publish it once the committee has given its opinion")]}
-    if stored.state == "active" and not stored.private:
+    if stored is not None and stored.state == "active" and not stored.private:
         return {}
     if latest.get("snapshot") is None:
         # a "legacy" row: public before the committee, which examined nothing
@@ -160,15 +159,3 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
         errors.update(review)
     return errors
 
-
-def check_proposal(pkg: dict[str, Any]) -> dict[str, list[str]]:
-    """What stops a proposal to the committee: the gate but for the review,
-    and the site's minimum metadata quality score (if it set one)."""
-    errors = check_publication(pkg, committee=False)
-    if not with_stored_resources(pkg).get("resources"):
-        # the committee examines data, not an empty description
-        errors[FILES] = [tk._(
-            "Files: add at least one file (the data the committee will examine) "
-            "before proposing the dataset")]
-    errors.update(quality.check_minimum(pkg))
-    return errors

@@ -9,9 +9,11 @@ running them.
 from __future__ import annotations
 
 import functools
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
+
 from ckan import model
 
 from ckanext.metropole import compat

@@ -10,19 +10,25 @@ parameter and ends the field's validators (``StopOnError``).
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import StopOnError, missing
-
-Key = tuple[Any, ...]
-Validator = Callable[[Key, dict[Key, Any], dict[Key, list[str]], dict[str, Any]], None]
+from ckan.types import (
+    Context,
+    DataDict,
+    DataValidator,
+    ErrorDict,
+    FlattenDataDict,
+    FlattenErrorDict,
+    FlattenKey,
+)
 
 # PostgreSQL's integer: the largest offset or count the queries take
 MAX_INTEGER = 2 ** 31 - 1
 
 
-def _name(key: Key) -> str:
+def _name(key: FlattenKey) -> str:
     return str(key[-1])
 
 
@@ -30,8 +36,8 @@ def _shown(value: Any) -> str:
     return str(value)[:40]
 
 
-def boolean(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
-            context: dict[str, Any]) -> None:
+def boolean(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+            context: Context) -> None:
     """true/false (JSON), or the texts CKAN reads as booleans; nothing else."""
     value = data.get(key)
     if value is missing or value is None or value == "" or isinstance(value, bool):
@@ -47,10 +53,10 @@ def boolean(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
     raise StopOnError
 
 
-def integer(low: int = 0, high: int = MAX_INTEGER) -> Validator:
+def integer(low: int = 0, high: int = MAX_INTEGER) -> DataValidator:
     """A whole number from ``low`` to ``high`` (a JSON number or its text)."""
-    def validator(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
-                  context: dict[str, Any]) -> None:
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
         value = data.get(key)
         if value is missing or value is None:
             return
@@ -70,8 +76,8 @@ def integer(low: int = 0, high: int = MAX_INTEGER) -> Validator:
     return validator
 
 
-def date(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
-         context: dict[str, Any]) -> None:
+def date(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+         context: Context) -> None:
     """An ISO 8601 date (``2026-01-31``), kept as a ``datetime.date``."""
     value = data.get(key)
     if value is missing or value is None or value == "":
@@ -92,8 +98,8 @@ def date(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
     raise StopOnError
 
 
-def text(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
-         context: dict[str, Any]) -> None:
+def text(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+         context: Context) -> None:
     """A text (an id, a name): not a list, an object, a number or a boolean."""
     value = data.get(key)
     if value is missing or value is None or isinstance(value, str):
@@ -103,10 +109,10 @@ def text(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
     raise StopOnError
 
 
-def require_text(data_dict: dict[str, Any], *names: str) -> None:
+def require_text(data_dict: DataDict, *names: str) -> None:
     """For an action without a schema of its own (a chained one of CKAN):
     each of ``names`` present must be a text."""
-    errors = {name: [tk._('Parameter "{name}": a text is expected').format(name=name)]
+    errors: ErrorDict = {name: [tk._('Parameter "{name}": a text is expected').format(name=name)]
               for name in names
               if data_dict.get(name) is not None and not isinstance(data_dict[name], str)}
     if errors:

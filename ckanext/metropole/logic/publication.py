@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+
 from ckan import model
 
 from ckanext.metropole import compat, vocab
@@ -69,7 +71,7 @@ def _forget(session: Any, *_: Any) -> None:
 
 
 for _event in ("after_commit", "after_rollback", "after_soft_rollback"):
-    sa.event.listen(model.Session, _event, _forget)
+    sa_event.listen(model.Session, _event, _forget)
 
 
 def published_clause() -> Any:

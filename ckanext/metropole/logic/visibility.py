@@ -24,6 +24,7 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 EDITOR_ONLY = ("screening_note",)
 # CKAN's search documents: the dataset dicts stored as JSON text
@@ -46,13 +47,13 @@ def _holds_editor_only(pkg_dict: dict[str, Any]) -> bool:
         for e in pkg_dict.get("extras") or [])
 
 
-def for_reader(context: dict[str, Any], pkg_dict: dict[str, Any]) -> dict[str, Any]:
+def for_reader(context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """``package_show``'s dict, in place (``use_default_schema`` keeps the
     fields among the extras)."""
     if context.get("ignore_auth") or not _holds_editor_only(pkg_dict):
         return pkg_dict
     try:
-        tk.check_access("package_update", {"user": context.get("user"),
+        tk.check_access("package_update", {"user": context.get("user", ""),
                                            "auth_user_obj": context.get("auth_user_obj")},
                         {"id": pkg_dict.get("id")})
     except (tk.NotAuthorized, tk.ObjectNotFound):

@@ -11,13 +11,19 @@ publish it (README, "Metadata quality score"). The API other parts call:
 - ``rating(points)``: ``excellent`` (351+), ``good`` (221+),
   ``sufficient`` (120+) or ``bad``;
 - ``check_minimum(pkg_dict)``: the error that stops a proposal below the
-  site's minimum (``ckanext.metropole.quality.min_score_to_propose``).
+  site's minimum (``ckanext.metropole.quality.min_score_to_propose``), asked
+  by the committee (``committee/reviews.py``).
 """
 from __future__ import annotations
 
 from ckanext.metropole.quality.gate import check_minimum, minimum
 from ckanext.metropole.quality.indicators import (
-    DIMENSIONS, INDICATORS, MAXIMUM, RATINGS, Indicator, rating,
+    DIMENSIONS,
+    INDICATORS,
+    MAXIMUM,
+    RATINGS,
+    Indicator,
+    rating,
 )
 from ckanext.metropole.quality.score import Result, Score, many, points, score, summary
 

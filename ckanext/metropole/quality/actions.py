@@ -11,21 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.metropole.logic import params, publication
 from ckanext.metropole.quality.score import score, summary
 
-Result = dict[str, Any]
 PAGE = 1000
 
 
 @tk.side_effect_free
-def metropole_quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_quality_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     params.require_text(data_dict, "id")
     dataset_id = tk.get_or_bust(data_dict, "id")
     tk.check_access("metropole_quality_show", context, {"id": dataset_id})
     pkg = tk.get_action("package_show")(
-        {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+        {"user": context.get("user", ""), "auth_user_obj": context.get("auth_user_obj")},
         {"id": dataset_id})
     result = score(pkg)
     return {
@@ -45,10 +45,10 @@ def published(organization_id: str | None = None) -> list[dict[str, Any]]:
     fq = publication.feed_filters()
     if organization_id:
         fq.append(f'+owner_org:"{organization_id}"')
-    context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
+    context: Context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
     pkgs: list[dict[str, Any]] = []
     while True:
-        found = tk.get_action("package_search")(dict(context), {
+        found = tk.get_action("package_search")(context.copy(), {
             "q": "*:*", "rows": PAGE, "start": len(pkgs), "sort": "id asc",
             "fq_list": fq})
         pkgs += found["results"]
@@ -57,12 +57,12 @@ def published(organization_id: str | None = None) -> list[dict[str, Any]]:
 
 
 @tk.side_effect_free
-def metropole_quality_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def metropole_quality_summary(context: Context, data_dict: DataDict) -> dict[str, Any]:
     tk.check_access("metropole_quality_summary", context, data_dict)
     org_id = None
     if data_dict.get("organization"):
         org = tk.get_action("organization_show")(
-            {"user": context.get("user")},
+            {"user": context.get("user", "")},
             {"id": data_dict["organization"], "include_datasets": False,
              "include_users": False, "include_extras": False})
         org_id = org["id"]
@@ -70,14 +70,14 @@ def metropole_quality_summary(context: dict[str, Any], data_dict: dict[str, Any]
 
 
 @tk.auth_allow_anonymous_access
-def auth_quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def auth_quality_show(context: Context, data_dict: DataDict) -> AuthResult:
     import ckan.authz as authz
 
-    if not authz.is_authorized("package_show", dict(context), data_dict).get("success"):
+    if not authz.is_authorized("package_show", context.copy(), data_dict).get("success"):
         return {"success": False, "msg": tk._("You may not read this dataset")}
     return {"success": True}
 
 
 @tk.auth_allow_anonymous_access
-def auth_quality_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+def auth_quality_summary(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}  # published datasets only

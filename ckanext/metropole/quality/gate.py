@@ -6,7 +6,6 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import config as metropole_config
-
 from ckanext.metropole.quality.indicators import MAXIMUM
 from ckanext.metropole.quality.score import score
 

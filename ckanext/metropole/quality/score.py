@@ -34,7 +34,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -43,7 +44,13 @@ from ckanext.metropole import vocab
 from ckanext.metropole.logic import hvd, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.quality.indicators import (
-    BY_ID, DIMENSIONS, INDICATORS, MACHINE_READABLE, MAXIMUM, NON_PROPRIETARY, Indicator,
+    BY_ID,
+    DIMENSIONS,
+    INDICATORS,
+    MACHINE_READABLE,
+    MAXIMUM,
+    NON_PROPRIETARY,
+    Indicator,
     rating,
 )
 
@@ -260,7 +267,8 @@ _BY_FLAG = (("answers", _P["access_url_status"]),
             ("modified", _P["modified"]))
 
 
-def _fast(pkg: dict[str, Any], files: _Files, formats: dict[str, str | None]) -> int:
+# rule by rule the twin of _decide (the tests check they agree): split, the two would drift
+def _fast(pkg: dict[str, Any], files: _Files, formats: dict[str, str | None]) -> int:  # noqa: C901
     """``_decide`` for a report: the same rules, no object per resource.
 
     tests/quality/test_score.py checks that both agree on every case."""
@@ -361,7 +369,8 @@ def summary(pkgs: Iterable[dict[str, Any]]) -> dict[str, Any]:
             "ratings": by_rating}
 
 
-def _advice(ind: str, pkg: dict[str, Any], resources: list[_Resource]) -> list[str]:
+# one branch per indicator: a table of sentences, read top to bottom
+def _advice(ind: str, pkg: dict[str, Any], resources: list[_Resource]) -> list[str]:  # noqa: C901
     """What to add for the points of ``ind`` (translated sentences)."""
     named = tk._('Resource "{name}": {what}')
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Optional
+
+from redis.exceptions import RedisError
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
-from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def bump() -> None:
                   "incremented in Redis: %s", error)
 
 
-def current() -> Optional[str]:
+def current() -> str | None:
     """The counter's value, or None when Redis cannot be read (nothing is cached then)."""
     try:
         redis = connect_to_redis()

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.dialects.postgresql import JSONB
 
-
 from . import lucene
 from .lucene import SearchSyntaxError
-from .table import (COLUMN_FIELDS, MAX_TERM_LENGTH, TEXT_CONFIG_EN, TEXT_CONFIG_FR,
-                    TIMESTAMP_COLUMNS, document, term)
+from .table import (
+    COLUMN_FIELDS,
+    MAX_TERM_LENGTH,
+    TEXT_CONFIG_EN,
+    TEXT_CONFIG_FR,
+    TIMESTAMP_COLUMNS,
+    document,
+    term,
+)
 
 TEXT_FIELDS = {
     "title", "notes", "author", "author_email", "maintainer", "maintainer_email",
@@ -61,7 +68,7 @@ _UNITS = {
 _MATH_RE = re.compile(r"([+-])(\d{1,9})([A-Z]+)|/([A-Z]+)")
 
 
-def parse_date(text: str, now: Optional[datetime.datetime] = None) -> datetime.datetime:
+def parse_date(text: str, now: datetime.datetime | None = None) -> datetime.datetime:
     """Solr date or date math (``NOW``, ``NOW-1DAY``, ``2024-01-01T00:00:00Z/DAY``)."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     raw = text.strip()
@@ -93,7 +100,8 @@ def parse_date(text: str, now: Optional[datetime.datetime] = None) -> datetime.d
             if unit not in _UNITS:
                 raise SearchSyntaxError(f"Unknown date unit {unit!r} in {text!r}")
             n = int(amount) * (1000 if _UNITS[unit] == "microseconds" else 1)
-            delta = relativedelta(**{_UNITS[unit]: n})
+            amounts: dict[str, Any] = {_UNITS[unit]: n}
+            delta = relativedelta(**amounts)
             try:
                 base = base + delta if sign == "+" else base - delta
             except (OverflowError, ValueError):
@@ -107,7 +115,8 @@ def _round(value: datetime.datetime, unit: str) -> datetime.datetime:
     keep = order.index(unit)
     fields = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
     names = ["month", "day", "hour", "minute", "second", "microsecond"]
-    return value.replace(**{k: fields[k] for k in names[keep:]})
+    changes: dict[str, Any] = {k: fields[k] for k in names[keep:]}
+    return value.replace(**changes)
 
 
 # ------------------------------------------------------------------- helpers
@@ -223,7 +232,7 @@ def _date_expr(field: str) -> Any:
     )
 
 
-def _number(text: Optional[str]) -> Optional[float]:
+def _number(text: str | None) -> float | None:
     if text is None:
         return None
     try:
@@ -236,9 +245,9 @@ def _number(text: Optional[str]) -> Optional[float]:
 class Compiler:
     """Compiles one query; remembers the free-text terms for relevance."""
 
-    def __init__(self, query_fields: Optional[Iterable[str]] = None,
-                 now: Optional[datetime.datetime] = None,
-                 normalize: Optional[Callable[[str, bool, bool], str]] = None):
+    def __init__(self, query_fields: Iterable[str] | None = None,
+                 now: datetime.datetime | None = None,
+                 normalize: Callable[[str, bool, bool], str] | None = None):
         fields = [f.split("^")[0] for f in (query_fields or []) if f]
         self.query_fields = [_check_field(f) for f in fields] or ["text"]
         self.now = now or datetime.datetime.now(datetime.timezone.utc)
@@ -398,7 +407,7 @@ class Compiler:
         return sa.func.ts_rank(weights, document.c.tsv_head, combined) + 0.01
 
 
-def minimum_should_match(spec: Optional[str], clauses: int) -> int:
+def minimum_should_match(spec: str | None, clauses: int) -> int:
     """Solr's ``mm``: ``3``, ``-1``, ``75%``, ``-25%`` or ``2<-1 5<80%``."""
     if clauses == 0:
         return 0

@@ -10,10 +10,12 @@ requests CKAN's own query code builds.
 from __future__ import annotations
 
 import types
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import pysolr
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.model import meta
@@ -46,14 +48,14 @@ class PostgresSearchConnection:
                 return fn(conn)
         except SearchSyntaxError:
             raise
-        except sa.exc.ProgrammingError as e:
+        except sa_exc.ProgrammingError as e:
             if "metropole_search_document" in str(e.orig):
                 raise pysolr.SolrError(
                     "The search index table is missing: run "
                     "`ckan db upgrade -p metropole_search`"
                 )
             raise pysolr.SolrError(str(e.orig).splitlines()[0])
-        except sa.exc.DataError as e:
+        except sa_exc.DataError as e:
             raise SearchSyntaxError(f"Invalid search parameter: {str(e.orig).splitlines()[0]}")
 
     # ------------------------------------------------------------- writing
@@ -75,7 +77,7 @@ class PostgresSearchConnection:
         changes.bump()  # committed: pages computed from the index start afresh
         return ""
 
-    def delete(self, id: Any = None, q: Optional[str] = None, commit: bool = True,
+    def delete(self, id: Any = None, q: str | None = None, commit: bool = True,
                **_: Any) -> str:
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
@@ -86,6 +88,7 @@ class PostgresSearchConnection:
             if listed is not None:
                 condition = document.c.index_id.in_(listed)
             else:
+                assert node is not None  # q, when there is no id (checked above)
                 condition = Compiler(normalize=normalizer(conn)).compile(node)
             ids = list(conn.execute(sa.select(document.c.index_id).where(condition)).scalars())
             if not ids:
@@ -121,7 +124,7 @@ class PostgresSearchConnection:
         return "{}"
 
     # ------------------------------------------------------------- searching
-    def search(self, q: Optional[str] = None, search_handler: Any = None,
+    def search(self, q: str | None = None, search_handler: Any = None,
                **params: Any) -> pysolr.Results:
         request = SearchRequest(q, params)
         decoded = self._run(request.execute)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -31,8 +32,8 @@ TOTAL = ""  # field name of the per-scope document count
 class Scope:
     """Allowed values per scope field (None: any) and permission labels."""
 
-    values: dict[str, Optional[set[str]]]
-    labels: Optional[set[str]]
+    values: dict[str, set[str] | None]
+    labels: set[str] | None
     # values a scope field must not have: ckanext-harvest adds
     # ``-dataset_type:harvest`` to every search, listings included
     excluded: dict[str, set[str]] = dataclasses.field(default_factory=dict)
@@ -46,7 +47,7 @@ def _restrict(scope: Scope, field: str, allowed: set[str]) -> None:
         scope.values[field] = allowed if current is None else current & allowed
 
 
-def _field_values(node: lucene.Node) -> Optional[tuple[str, set[str]]]:
+def _field_values(node: lucene.Node) -> tuple[str, set[str]] | None:
     """``f:v`` or ``f:(a OR b)`` on one scope field, else None."""
     allowed = set(SCOPE_FIELDS) | {"permission_labels", "entity_type"}
     if isinstance(node, lucene.Field) and node.field in allowed \
@@ -56,12 +57,13 @@ def _field_values(node: lucene.Node) -> Optional[tuple[str, set[str]]]:
     if isinstance(node, lucene.Bool) and node.clauses and \
             all(occur == lucene.SHOULD for occur, _ in node.clauses):
         parts = [_field_values(child) for _, child in node.clauses]
-        if all(parts) and len({p[0] for p in parts if p}) == 1:
-            return parts[0][0], set().union(*(p[1] for p in parts if p))
+        found = [p for p in parts if p]
+        if len(found) == len(parts) and len({p[0] for p in found}) == 1:
+            return found[0][0], set().union(*(p[1] for p in found))
     return None
 
 
-def scope_of(query: lucene.Node, filters: Iterable[lucene.Node]) -> Optional[Scope]:
+def scope_of(query: lucene.Node, filters: Iterable[lucene.Node]) -> Scope | None:
     """The scope of a match-all query filtered on scope fields only, else None."""
     if not isinstance(query, lucene.MatchAll):
         return None
@@ -101,15 +103,16 @@ def _where(scope: Scope) -> list[Any]:
         if scope.excluded.get(field):
             conditions.append(facet_count.c[field].not_in(sorted(scope.excluded[field])))
     if scope.labels is not None:
+        # a Python list becomes a bound parameter: the stubs ask for a column
         conditions.append(facet_count.c.labels.op("&&")(
-            sa.cast(sorted(scope.labels), ARRAY(sa.Text))))
+            sa.cast(sorted(scope.labels), ARRAY(sa.Text))))  # pyright: ignore[reportArgumentType]
     return conditions
 
 
 def total(conn: sa.engine.Connection, scope: Scope) -> int:
     stmt = sa.select(sa.func.coalesce(sa.func.sum(facet_count.c.n), 0)).where(
         facet_count.c.field == TOTAL, *_where(scope))
-    return int(conn.execute(stmt).scalar())
+    return int(conn.execute(stmt).scalar() or 0)
 
 
 def counts(conn: sa.engine.Connection, scope: Scope,

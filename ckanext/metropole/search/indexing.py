@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import pysolr
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.sql.expression import ColumnElement
 
 from .compiler import field_kind
-from .table import (COLUMN_FIELDS, MAX_TERM_LENGTH, PAYLOAD_FIELDS, TEXT_CONFIG_EN,
-                    TEXT_CONFIG_FR, document, term)
+from .table import (
+    COLUMN_FIELDS,
+    MAX_TERM_LENGTH,
+    PAYLOAD_FIELDS,
+    TEXT_CONFIG_EN,
+    TEXT_CONFIG_FR,
+    document,
+    term,
+)
 
 # Text given each weight of the tsvector: title first, then tags, notes and
 # organization, then resources, then everything else Solr copies to ``text``.
@@ -47,7 +56,7 @@ def weighted_text(doc: dict[str, Any]) -> dict[str, str]:
     return {w: " ".join(p for p in texts if p) for w, texts in parts.items()}
 
 
-def _tsvector_sql(part: str, weight: Optional[str] = None) -> Any:
+def _tsvector_sql(part: str, weight: str | None = None) -> Any:
     param = sa.bindparam(f"text_{part}", type_=sa.Text)
     return sa.func.setweight(
         sa.func.to_tsvector(TEXT_CONFIG_FR, param).op("||")(
@@ -56,7 +65,7 @@ def _tsvector_sql(part: str, weight: Optional[str] = None) -> Any:
     )
 
 
-def _timestamp(value: Any) -> Optional[datetime.datetime]:
+def _timestamp(value: Any) -> datetime.datetime | None:
     if not value:
         return None
     text = str(value).rstrip("Z")
@@ -141,7 +150,8 @@ def upsert() -> Any:
     plain = ["index_id", "id", "site_id", "name", "state", "capacity", "dataset_type",
              "title_string", "metadata_created", "metadata_modified", "doc", "payload",
              "terms", "labels"]
-    values = {c: sa.bindparam(c, type_=document.c[c].type) for c in plain}
+    values: dict[str, ColumnElement[Any]] = {
+        c: sa.bindparam(c, type_=document.c[c].type) for c in plain}
     values["tsv"] = tsv
     values["tsv_head"] = head
     values["indexed_at"] = sa.func.now()

@@ -15,7 +15,6 @@ accepted and ignored).
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Union
 
 from ckan.lib.search.common import SearchError
 
@@ -49,8 +48,8 @@ class Phrase:
 
 @dataclasses.dataclass(frozen=True)
 class Range:
-    low: Optional[str]  # None means open (*)
-    high: Optional[str]
+    low: str | None  # None means open (*)
+    high: str | None
     include_low: bool
     include_high: bool
 
@@ -64,18 +63,18 @@ class MatchAll:
 class Field:
     """A value searched in one field (``field`` None means the default field)."""
 
-    field: Optional[str]
-    value: Union[Term, Phrase, Range, "Bool"]
+    field: str | None
+    value: Term | Phrase | Range | Bool
 
 
 @dataclasses.dataclass(frozen=True)
 class Bool:
     """Lucene BooleanQuery: clauses with an occurrence (must/should/must_not)."""
 
-    clauses: tuple[tuple[str, "Node"], ...]
+    clauses: tuple[tuple[str, Node], ...]
 
 
-Node = Union[Field, Bool, MatchAll]
+Node = Field | Bool | MatchAll
 
 _SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
@@ -97,7 +96,8 @@ def _error(message: str) -> SearchSyntaxError:
     return SearchSyntaxError(message)
 
 
-def _tokenize(text: str) -> list[_Token]:
+# a hand-written lexer: one branch per kind of token, as in Lucene's grammar
+def _tokenize(text: str) -> list[_Token]:  # noqa: C901
     tokens: list[_Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -189,11 +189,11 @@ class _Parser:
         self.depth = 0
 
     # -- helpers
-    def peek(self, offset: int = 0) -> Optional[_Token]:
+    def peek(self, offset: int = 0) -> _Token | None:
         i = self.pos + offset
         return self.tokens[i] if i < len(self.tokens) else None
 
-    def take(self, kind: Optional[str] = None) -> _Token:
+    def take(self, kind: str | None = None) -> _Token:
         tok = self.peek()
         if tok is None:
             raise _error("Search query ends unexpectedly")
@@ -213,13 +213,14 @@ class _Parser:
             raise _error(f"Unexpected {tok.text!r} at position {tok.pos} of the search query")
         return node
 
-    def boolean(self, field: Optional[str], closing: Optional[str]) -> Node:
+    # Lucene's classic parser: one branch per operator and clause, as its grammar reads
+    def boolean(self, field: str | None, closing: str | None) -> Node:  # noqa: C901
         """A sequence of clauses, combined as Lucene's classic parser does."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _error("Search query is nested too deeply")
         clauses: list[list] = []  # [occur, node, explicit]
-        conj: Optional[str] = None
+        conj: str | None = None
         while True:
             tok = self.peek()
             if tok is None or (closing and tok.kind == closing):
@@ -274,7 +275,7 @@ class _Parser:
             return clauses[0][1]
         return Bool(tuple((occur, node) for occur, node, _ in clauses))
 
-    def clause(self, field: Optional[str]) -> Node:
+    def clause(self, field: str | None) -> Node:
         tok = self.peek()
         if tok is None:
             raise _error("Search query ends after an operator")
@@ -284,8 +285,8 @@ class _Parser:
             self.take(")")
             self.skip_boost()
             return node
-        if field is None and tok.kind in ("WORD", "WILD") and self.peek(1) is not None \
-                and self.peek(1).kind == ":":
+        if field is None and tok.kind in ("WORD", "WILD") \
+                and (after := self.peek(1)) is not None and after.kind == ":":
             name = tok.text
             self.pos += 2
             if name == "*":
@@ -310,7 +311,7 @@ class _Parser:
             return node
         return self.value(name)
 
-    def value(self, field: Optional[str]) -> Node:
+    def value(self, field: str | None) -> Node:
         tok = self.take()
         if tok.kind == "RANGE":
             opening, low, high, closing = tok.text
@@ -343,7 +344,7 @@ class _Parser:
                 self.pos += 1
 
 
-def _bound(raw: str) -> Optional[str]:
+def _bound(raw: str) -> str | None:
     if raw == "*":
         return None
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':

@@ -8,14 +8,24 @@ compiled to SQL over ``metropole_search_document`` and answered as Solr would.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
 from . import facet_counts, lucene
-from .compiler import (DEFAULT_QUERY_FIELDS, Compiler, _check_field, _date_expr,
-                       field_kind, folded, jsonb_literal, prefix_lexemes, tsquery_for)
+from .compiler import (
+    DEFAULT_QUERY_FIELDS,
+    Compiler,
+    _check_field,
+    _date_expr,
+    field_kind,
+    folded,
+    jsonb_literal,
+    prefix_lexemes,
+    tsquery_for,
+)
 from .lucene import SearchSyntaxError
 from .table import COLUMN_FIELDS, PAYLOAD_FIELDS, TERM_SEPARATOR, TIMESTAMP_COLUMNS, document, term
 
@@ -74,7 +84,7 @@ def _directed(order: list[tuple[Any, bool]]) -> list[Any]:
 class SearchRequest:
     """One Solr-style request compiled to SQL."""
 
-    def __init__(self, q: Optional[str], params: dict[str, Any]):
+    def __init__(self, q: str | None, params: dict[str, Any]):
         self.params = params
         self.q = q if q is not None else _single(params, "q", "*:*")
         self.rows = _int(params, "rows", 10)
@@ -120,7 +130,7 @@ class SearchRequest:
         self.order_by = self._sort(self.sort)
 
     @staticmethod
-    def _field_list(fl: str) -> Optional[list[str]]:
+    def _field_list(fl: str) -> list[str] | None:
         names = [n for n in fl.replace(",", " ").split() if n]
         if not names or "*" in names:
             return None if "score" not in names else None
@@ -268,7 +278,7 @@ class SearchRequest:
             docs.append(self._project(doc, row.score if want_score else None))
         return docs
 
-    def _project(self, doc: dict[str, Any], score: Optional[float]) -> dict[str, Any]:
+    def _project(self, doc: dict[str, Any], score: float | None) -> dict[str, Any]:
         if self.fl is None:
             return {k: v for k, v in doc.items() if k not in NOT_STORED}
         out = {k: doc[k] for k in self.fl if k in doc and k not in NOT_STORED}

@@ -18,7 +18,8 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,8 @@ def install() -> None:
         if name != "ckan.lib.search.common" and not hasattr(module, "make_connection"):
             raise SeamMoved(f"{name} no longer imports make_connection")
         module.make_connection = make_connection
-    search.check_solr_schema_version = check_solr_schema_version
+    # ckan.lib.search imports it from common: not declared for a checker
+    search.check_solr_schema_version = check_solr_schema_version  # pyright: ignore[reportAttributeAccessIssue]
     _register_fork_hook()
 
 
@@ -122,7 +124,8 @@ def _fresh_connections_in_child() -> None:
     from ckan.model import meta
 
     if meta.engine is not None:
-        meta.engine.dispose(close=False)
+        # SQLAlchemy 1.4.33+ has close=; sqlalchemy2-stubs stopped before it
+        meta.engine.dispose(close=False)  # pyright: ignore[reportCallIssue]
     meta.Session.registry.clear()
 
 

@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 import pytest
+
 from ckan.tests import factories
 
 from ckanext.metropole import territory, territory_load
@@ -126,7 +127,7 @@ TEXT = 'Paramètre "{name}" : un texte est attendu'
 HUGE = "9" * 40
 
 
-@pytest.mark.parametrize("action, data, field, message", [
+@pytest.mark.parametrize(("action", "data", "field", "message"), [
     ("metropole_review_list", {"late": ["a"]}, "late", BOOLEAN.format(name="late", value="['a']")),
     ("metropole_review_list", {"mine": {"a": 1}}, "mine",
      BOOLEAN.format(name="mine", value="{'a': 1}")),
@@ -161,7 +162,7 @@ def test_parameters_of_the_wrong_type_name_the_field(app: Any, sysadmin_headers:
     assert error[field] == [message]
 
 
-@pytest.mark.parametrize("value, expected", [("true", True), ("no", False), (True, True)])
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("no", False), (True, True)])
 def test_committee_booleans_still_read_true_and_false(app: Any, sysadmin_headers: Any,
                                                       value: Any, expected: bool) -> None:
     response = app.post("/api/3/action/metropole_committee_member_list",

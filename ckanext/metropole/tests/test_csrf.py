@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from ckan import model
 from ckan.tests import factories
 
@@ -48,7 +49,7 @@ def test_login_with_the_token(app):
     assert _logged_in(client)
 
 
-@pytest.mark.parametrize("path, data", [
+@pytest.mark.parametrize(("path", "data"), [
     ("/user/register", {"name": "intrus", "fullname": "Intrus", "email": "i@example.org",
                         "password1": PASSWORD, "password2": PASSWORD}),
     ("/user/reset", {"user": "lea"}),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
@@ -30,7 +31,8 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
     found = helpers.call_action("package_search", include_private=True, rows=100)
     public = [d for d in found["results"] if not d["private"]]
     drafts = [d for d in found["results"] if d["private"]]
-    assert len(public) == 10 and len(drafts) == 3 + len(demo_committee.REVIEWS)
+    assert len(public) == 10
+    assert len(drafts) == 3 + len(demo_committee.REVIEWS)
     # high-value datasets: three meet the conditions, the noise map lacks its API
     statuses = {d["name"]: hvd.status(d) for d in found["results"] if hvd.is_hvd(d)}
     assert {name for name, s in statuses.items() if s["complete"]} == {
@@ -40,8 +42,10 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
         assert publication.is_published(pkg), pkg["name"]
     # the budget's CSV is an upload (the demo's xloader worker loads it)
     (budget,) = helpers.call_action("package_show", id="budget-primitif-2026")["resources"]
-    assert budget["url_type"] == "upload" and budget["url"].endswith("/budget-primitif-2026.csv")
-    assert budget["format"] == "CSV" and budget["size"] > 500
+    assert budget["url_type"] == "upload"
+    assert budget["url"].endswith("/budget-primitif-2026.csv")
+    assert budget["format"] == "CSV"
+    assert budget["size"] > 500
     members = helpers.call_action("metropole_committee_member_list")
     assert len(members) == 26
     assert {m["college"] for m in members if m["role"] == "president"} == {"associations"}
@@ -78,7 +82,8 @@ def test_seed_is_idempotent_and_its_public_datasets_pass_the_gate(cli, tmp_path,
             assert res["url_type"] == "upload" or not resource_urls.refused(res["url"])
     for name in demo.SIRET_ORGANIZATIONS:
         org = helpers.call_action("organization_show", id=name)
-        assert len(org["siret"]) == 14 and territory.luhn_ok(org["siret"]), name
+        assert len(org["siret"]) == 14, name
+        assert territory.luhn_ok(org["siret"]), name
         assert org["siret"].startswith(org["siren"])
 
     second = cli.invoke(ckan_cli, ["metropole", "demo", "seed", "--token-file", str(token)])
@@ -128,5 +133,5 @@ def test_the_demo_s_scdl_catalogue_is_valid_against_its_schema(cli, app, tmp_pat
     rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) >= 5
     for row in rows:
-        assert territory.luhn_ok(row["COLL_SIRET"]) and territory.luhn_ok(
-            row["PRODUCTEUR_SIRET"]), row["ID"]
+        assert territory.luhn_ok(row["COLL_SIRET"]), row["ID"]
+        assert territory.luhn_ok(row["PRODUCTEUR_SIRET"]), row["ID"]

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-import ckan.plugins as p
 import pytest
+
+import ckan.plugins as p
 from ckan.cli import cli as ckan_cli_module
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -99,7 +100,8 @@ def nginx() -> str:
 def test_nginx_site_passes_nginx_t(nginx: str, tmp_path: Path) -> None:
     result = _nginx_test(SITE.read_text(encoding="utf-8"), tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
+    assert "syntax is ok" in result.stderr
+    assert "test is successful" in result.stderr
 
 
 def test_nginx_t_refuses_a_broken_site(nginx: str, tmp_path: Path) -> None:
@@ -129,7 +131,8 @@ def test_nginx_uploads_and_timeouts_match_ckan_and_gunicorn() -> None:
     upstream = re.search(r"upstream ckan_metropole \{[^}]*server (\S+)",
                          SITE.read_text(encoding="utf-8"))
     web = _unit(DEPLOY / "systemd" / "ckan-web.service")
-    assert upstream and f"METROPOLE_BIND={upstream.group(1)}" in web["Environment"]
+    assert upstream
+    assert f"METROPOLE_BIND={upstream.group(1)}" in web["Environment"]
 
 
 # ------------------------------------------------------------------- systemd
@@ -162,10 +165,10 @@ def _resolve(args: list[str]) -> click.Command:
     """The ``ckan`` command that ``args`` (after ``-c FILE``) name, options parsed."""
     commands = dict(ckan_cli_module.ckan.commands)
     for command in ckan_cli_module._get_commands_from_entry_point():
-        commands[command.name] = command
+        commands[str(command.name)] = command
     for command in ckan_cli_module._get_commands_from_plugins(
             p.PluginImplementations(p.IClick)):
-        commands[command.name] = command
+        commands[str(command.name)] = command
     if not args or args[0] not in commands:
         raise click.UsageError(f"No such command {args[:1]}")
     command, rest = commands[args[0]], args[1:]
@@ -194,7 +197,8 @@ def test_unit_exec_start_resolves(unit: Path) -> None:
     if program == "gunicorn":
         assert argv[1:] == ["-c", str(DEPLOY / "gunicorn.conf.py")]
         return
-    assert program == "ckan" and argv[1:3] == ["-c", PRODUCTION_CONF + "ckan.ini"], argv
+    assert program == "ckan", argv
+    assert argv[1:3] == ["-c", PRODUCTION_CONF + "ckan.ini"], argv
     _resolve(argv[3:])
 
 
@@ -239,8 +243,10 @@ def test_gunicorn_settings_follow_the_machine_and_the_environment() -> None:
     default = _gunicorn_settings({})
     cores = len(os.sched_getaffinity(0))
     assert default["workers"] == min(2 * cores + 1, 9)
-    assert default["worker_class"] == "sync" and default["preload_app"] is True
-    assert default["timeout"] == 30 and default["bind"] == ["127.0.0.1:5000"]
+    assert default["worker_class"] == "sync"
+    assert default["preload_app"] is True
+    assert default["timeout"] == 30
+    assert default["bind"] == ["127.0.0.1:5000"]
     assert default["wsgi_app"] == "ckanext.metropole.wsgi:application"
     chosen = _gunicorn_settings({"WEB_CONCURRENCY": "3", "METROPOLE_WEB_TIMEOUT": "12",
                                  "METROPOLE_BIND": "unix:/run/ckan/web.sock"})

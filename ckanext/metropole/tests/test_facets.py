@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import CHENOVE, DIJON, complete_dataset

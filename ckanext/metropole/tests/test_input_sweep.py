@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
+
+import pytest
+import requests
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import pytest
-import requests
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import DIJON, complete_dataset
-from ckanext.metropole.tests.datastore.conftest import (  # noqa: F401 (fixtures)
-    clean_datastore, datastore_marks, site)
+from ckanext.metropole.tests.datastore.conftest import clean_datastore, datastore_marks, site  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.usefixtures("with_plugins")]
 
@@ -114,7 +115,7 @@ class Sweep:
                    data=json.dumps(data))
 
     def rule(self, rule: Any, kind: str, value: str, token: bool) -> Iterator[None]:
-        headers = {"Authorization": self.token} if token else {}
+        headers: dict[str, str] = {"Authorization": self.token} if token else {}
         methods = rule.methods - {"HEAD", "OPTIONS"}
         fine = {arg: ("2026" if "int" in type(conv).__name__.lower() else
                       self.dataset["name"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 import html
 
 import pytest
-from ckan.exceptions import CkanConfigurationException
 
 import ckan.plugins.toolkit as tk
+from ckan.exceptions import CkanConfigurationException
 
 from ckanext.metropole import config as metropole_config
 
@@ -32,7 +32,8 @@ def test_title_logo_colours_and_footer_are_configurable(app):
     page = html.unescape(body)
     assert "Rouen data, la métropole ouverte</title>" in page
     assert "Open Dijon" not in page
-    assert "metropole-brand" in page and "/metropole/logo.svg" not in page
+    assert "metropole-brand" in page
+    assert "/metropole/logo.svg" not in page
     assert "--metropole-primary: #1a4d2e; --metropole-accent: #0b3d91;" in page
     assert "Métropole Rouen Normandie &lt;b&gt;" in body  # plain text, escaped
 
@@ -55,7 +56,7 @@ def test_accessibility_declaration_is_partial_until_an_audit(app):
     assert "Défenseur des droits" in page
 
 
-@pytest.mark.parametrize("key,value", [
+@pytest.mark.parametrize(("key", "value"), [
     ("ckanext.metropole.colour.primary", "red;}</style><script>"),
     ("ckanext.metropole.colour.accent", "#12345"),
     ("ckanext.metropole.accessibility.compliance", "mostly"),

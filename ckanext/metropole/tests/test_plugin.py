@@ -1,7 +1,8 @@
 """The foundation: the plugins load, and datasets go through the scheming schema."""
+import pytest
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import complete_dataset

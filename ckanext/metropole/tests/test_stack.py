@@ -45,19 +45,24 @@ def test_start_is_idempotent_and_stop_stops_exactly_what_started(stack):
     pg, redis = int(stack.env["METROPOLE_PGPORT"]), int(stack.env["METROPOLE_REDIS_PORT"])
     first = stack("start")
     assert first.returncode == 0, first.stderr
-    assert listening(pg) and listening(redis)
+    assert listening(pg)
+    assert listening(redis)
     second = stack("start")
     assert second.returncode == 0, second.stderr
     assert "already running" in second.stderr
     created = stack("createdb", "idempotence_check")
     again = stack("createdb", "idempotence_check")
-    assert created.returncode == 0 and again.returncode == 0, again.stderr
-    assert "created" in created.stderr and "created" not in again.stderr
+    assert created.returncode == 0, again.stderr
+    assert again.returncode == 0, again.stderr
+    assert "created" in created.stderr
+    assert "created" not in again.stderr
     status = stack("status").stdout
-    assert "postgresql: running" in status and "redis: running" in status
+    assert "postgresql: running" in status
+    assert "redis: running" in status
     stopped = stack("stop")
     assert stopped.returncode == 0, stopped.stderr
-    assert not listening(pg) and not listening(redis)
+    assert not listening(pg)
+    assert not listening(redis)
     # the suite's own services were not touched
     assert listening(int(os.environ.get("METROPOLE_PGPORT", "54329")))
 
@@ -76,7 +81,8 @@ def test_start_survives_stale_pid_files(stack):
         except ProcessLookupError:
             break
         subprocess.run(["sleep", "0.1"])
-    assert pg_pidfile.exists() and (local / "redis" / "redis.pid").exists()
+    assert pg_pidfile.exists()
+    assert (local / "redis" / "redis.pid").exists()
     restarted = stack("start")
     assert restarted.returncode == 0, restarted.stderr
     assert listening(int(stack.env["METROPOLE_PGPORT"]))

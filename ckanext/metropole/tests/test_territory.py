@@ -5,6 +5,7 @@ import copy
 import json
 
 import pytest
+
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
@@ -19,7 +20,7 @@ def _lyon_doc() -> dict:
         return json.load(f)
 
 
-@pytest.mark.parametrize("tid, count, siren, population", [
+@pytest.mark.parametrize(("tid", "count", "siren", "population"), [
     ("dijon-metropole", 23, "242100410", 261178),
     ("metropole-rouen-normandie", 71, "200023414", 503000),
     ("metropole-de-lyon", 58, "200046977", 1436354),
@@ -35,7 +36,8 @@ def test_shipped_territories(tid, count, siren, population):
 
 def test_facts_of_dijon_and_the_lyon_merger():
     dijon = territory.read(territory.path_of("dijon-metropole")).commune("21231")
-    assert dijon.name == "Dijon" and dijon.siren == "212102313"
+    assert dijon.name == "Dijon"
+    assert dijon.siren == "212102313"
     assert dijon.centroid == (5.03748, 47.32286)
     lyon = territory.read(territory.path_of("metropole-de-lyon"))
     assert lyon.commune("69149").name == "Oullins-Pierre-Bénite"
@@ -48,7 +50,7 @@ def test_luhn():
     assert territory.siren_problem("24210041") == "must be 9 digits"
 
 
-@pytest.mark.parametrize("mutate, message", [
+@pytest.mark.parametrize(("mutate", "message"), [
     (lambda d: d["communes"][3].update(siren="123456789"),
      "communes[3] (insee_code 69034): siren '123456789' fails the Luhn check"),
     (lambda d: d["communes"][5].update(insee_code="6904"),
@@ -165,7 +167,8 @@ def test_cli_load_and_dry_run(cli):
     runner = cli
     result = runner.invoke(ckan_cli, ["metropole", "territory", "load", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Dry run, nothing saved" in result.output and "24 create" in result.output
+    assert "Dry run, nothing saved" in result.output
+    assert "24 create" in result.output
     assert _orgs() == {}
     result = runner.invoke(ckan_cli, ["metropole", "territory", "load"])
     assert result.exit_code == 0, result.output

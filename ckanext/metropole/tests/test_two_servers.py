@@ -22,12 +22,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import factories, helpers
 

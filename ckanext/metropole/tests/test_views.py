@@ -4,8 +4,9 @@ from __future__ import annotations
 import html
 
 import pytest
-from ckan.tests import factories, helpers
 from werkzeug.datastructures import MultiDict
+
+from ckan.tests import factories, helpers
 
 from ckanext.metropole import territory, territory_load
 from ckanext.metropole.tests.data import CHENOVE, DIJON, complete_dataset
@@ -79,7 +80,8 @@ def test_french_form_round_trip(app, admin_headers, dijon):
     assert "Dijon, Chenôve" in body
     assert 'data-module="metropole-coverage-map"' in body
     assert "_coverage_map.js" in body  # Leaflet bundle served by CKAN, no CDN
-    assert "Fréquence de mise à jour" in body and "annuel" in body
+    assert "Fréquence de mise à jour" in body
+    assert "annuel" in body
     assert "2025-12-31" in body or "31 décembre 2025" in body
 
 
@@ -106,8 +108,10 @@ def test_commune_page_shows_its_facts(app, dijon):
     helpers.call_action("organization_patch", id="dijon", partnership_status="pilote",
                         partnership_cohort="2025", agreement_date="2025-03-14")
     body = html.unescape(app.get("/organization/dijon").body)
-    assert "21231" in body and "212102313" in body
-    assert "Pilote" in body and "2025" in body
+    assert "21231" in body
+    assert "212102313" in body
+    assert "Pilote" in body
+    assert "2025" in body
     assert "Partenariat open data" in body
 
 

@@ -23,7 +23,8 @@ import json
 import multiprocessing
 import os
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ckanext.metropole.schema_registry import REFERENCED, Schema
 
@@ -130,12 +131,13 @@ def check_table(file_path: str, schema_descriptor: Any, limit_errors: int = 1000
 
 
 def _labels(file_path: str) -> list[str]:
-    from frictionless import FrictionlessException, Resource, system
+    from frictionless import FrictionlessException, system
+    from frictionless.resources import TableResource
 
     try:
-        with system.use_context(trusted=True):
-            with Resource(path=file_path, format="csv") as resource:
-                return [str(label) for label in resource.labels]
+        with system.use_context(trusted=True), \
+                TableResource(path=file_path, format="csv") as resource:
+            return [str(label) for label in resource.labels]
     except FrictionlessException as e:
         raise CheckFailed("unreadable", str(e)) from None
 
@@ -207,6 +209,7 @@ def _registry() -> Any:
 def check_json(file_path: str, schema_path: str, limit_errors: int = 1000
                ) -> dict[str, Any]:
     import jsonschema
+    import jsonschema.validators
     from jsonschema.exceptions import SchemaError
 
     schema = _read_json(schema_path)

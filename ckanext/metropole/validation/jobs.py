@@ -25,11 +25,13 @@ import tempfile
 import time
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import insert
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import sqlalchemy as sa
 from ckan import model
-from sqlalchemy.dialects.postgresql import insert
 
 from ckanext.metropole.logic import conformity
 from ckanext.metropole.logic.values import as_text
@@ -118,9 +120,9 @@ def _forget_pending(session: Any, *_: Any) -> None:
     session.info.pop(_PENDING, None)
 
 
-sa.event.listen(model.Session, "after_commit", _enqueue_pending)
+sa_event.listen(model.Session, "after_commit", _enqueue_pending)
 for _event in ("after_rollback", "after_soft_rollback"):
-    sa.event.listen(model.Session, _event, _forget_pending)
+    sa_event.listen(model.Session, _event, _forget_pending)
 
 
 # ---------------------------------------------------------------- the job
@@ -172,12 +174,12 @@ def _still_current(resource_id: str, key: str) -> tuple[dict[str, Any], Any] | N
     res_obj = model.Resource.get(resource_id)
     if res_obj is None or res_obj.state != "active":
         return None
-    pkg = _model_dataset(res_obj.package_id)
+    pkg = _model_dataset(res_obj.package_id or "")
     if pkg is None:
         return None
     res = next((r for r in pkg["resources"] if r["id"] == resource_id), None)
     found = conformity.subject(res, pkg) if res else None
-    if found is None or conformity.resource_key(res, found) != key:
+    if res is None or found is None or conformity.resource_key(res, found) != key:
         return None
     return pkg, res
 

@@ -61,6 +61,7 @@ def _check_loads(schema_type: str, descriptor: Any) -> None:
         engine._load_schema(descriptor)
     elif schema_type == "jsonschema":
         import jsonschema
+        import jsonschema.validators
         from jsonschema.exceptions import SchemaError
 
         cls = jsonschema.validators.validator_for(descriptor,
@@ -112,7 +113,8 @@ def _version_url(item: dict[str, Any], version: str) -> str:
 def _write_list(root: str, rows: dict[str, dict[str, str]]) -> None:
     handle, temp = tempfile.mkstemp(dir=root, prefix=".scdl-schemas-", suffix=".csv")
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(schema_registry.LIST_FIELDS),
+        fields: list[str] = list(schema_registry.LIST_FIELDS)
+        writer = csv.DictWriter(f, fieldnames=fields,
                                 extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows.values())

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
+import ckan.plugins.toolkit as tk
+
+from ckanext.metropole import csv_export
 from ckanext.metropole.logic import conformity
 from ckanext.metropole.logic.values import as_text
-from ckanext.metropole import csv_export
 from ckanext.metropole.validation import messages
 
 blueprint = Blueprint("metropole_validation", __name__)
@@ -53,15 +54,15 @@ def summary(res: dict[str, Any], pkg: dict[str, Any]) -> dict[str, Any] | None:
         "schema": schema,
         "schema_label": schema.label if schema else found.schema_id,
         "report": report,
-        "report_version": row.schema_version if report else "",
-        "checked_at": row.checked_at if report else None,
-        "stale": bool(report) and row.resource_key != key,
-        "error_count": row.error_count if report else 0,
+        "report_version": row.schema_version if row is not None and report else "",
+        "checked_at": row.checked_at if row is not None and report else None,
+        "stale": bool(report) and row is not None and row.resource_key != key,
+        "error_count": row.error_count if row is not None and report else 0,
         "truncated": bool((report or {}).get("truncated")),
         "groups": _groups(errors),
         "first": errors[:FIRST],
-        "failure": messages.failure_message(row.attempt_error) if failed else "",
-        "failed_at": row.attempt_at if failed else None,
+        "failure": messages.failure_message(row.attempt_error) if row is not None and failed else "",
+        "failed_at": row.attempt_at if row is not None and failed else None,
     }
 
 

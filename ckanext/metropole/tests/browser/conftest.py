@@ -13,13 +13,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from ckanext.metropole.tests.browser import axe, catalogue as catalogue_mod
+from ckanext.metropole.tests.browser import axe
+from ckanext.metropole.tests.browser import catalogue as catalogue_mod
 from ckanext.metropole.tests.browser import portal as portal_mod
 
 CHROMIUM = os.environ.get("METROPOLE_CHROMIUM", "/usr/bin/chromium")

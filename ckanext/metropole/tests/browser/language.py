@@ -30,15 +30,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import polib
 
 import ckan
+
 import ckanext.harvest
+
 from ckanext.metropole.tests.browser.portal import ROOT
 
 CKAN_I18N = Path(ckan.__file__).parent / "i18n"
@@ -145,8 +148,9 @@ def _entries(path: Path) -> Iterable[polib.POEntry]:
     return [e for e in polib.pofile(str(path)) if not e.obsolete and e.msgid]
 
 
+# one branch per catalogue and per entry kind of the .po/.pot readers
 @lru_cache(maxsize=1)
-def catalogue() -> Catalogue:
+def catalogue() -> Catalogue:  # noqa: C901
     """CKAN's French merged with the portal's, as CKAN merges them at run time
     (the portal's catalogue is read after CKAN's and wins)."""
     harvest = Path(ckanext.harvest.__file__).parent / "i18n" / "ckanext-harvest.pot"

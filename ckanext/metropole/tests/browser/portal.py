@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ckan
 import requests
+
+import ckan
 
 ROOT = Path(__file__).resolve().parents[4]
 BUILD = ROOT / "build" / "browser"
@@ -151,7 +152,7 @@ class Portal:
     def member(self, org: str, user: str, role: str) -> None:
         self.action("organization_member_create", id=org, username=user, role=role)
 
-    def sibling(self, name: str, **settings: str) -> "Portal":
+    def sibling(self, name: str, **settings: str) -> Portal:
         """The same portal (database, files, users) served with other settings on
         another port; stop it after use."""
         port = free_port()

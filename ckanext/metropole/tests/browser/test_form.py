@@ -79,9 +79,12 @@ def test_sections_defaults_and_fields_that_apply(agent, axe_results):
     # each screening question explains itself, with its legal reference, to
     # sighted users and to screen readers alike
     intro = page.locator("#form-section-3 + .metropole-form-section-intro").inner_text()
-    assert "CADA" in intro and "CRPA" in intro
+    assert "CADA" in intro
+    assert "CRPA" in intro
     personal = _described_by(page, "#field-screening_personal_data")
-    assert "RGPD" in personal and "Anonymisées" in personal and "Agrégées" in personal
+    assert "RGPD" in personal
+    assert "Anonymisées" in personal
+    assert "Agrégées" in personal
     assert "L. 311-6" in _described_by(page, "#field-screening_secret")
     assert "L. 321-2" in _described_by(page, "#field-screening_third_party")
     # every help text shown is tied to its field
@@ -101,7 +104,8 @@ def test_sections_defaults_and_fields_that_apply(agent, axe_results):
             """(sel) => { const s = getComputedStyle(document.querySelector(sel));
                          return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""",
             field)
-        assert outline[0] == "solid" and outline[1] >= 2, (field, outline)
+        assert outline[0] == "solid", (field, outline)
+        assert outline[1] >= 2, (field, outline)
         assert outline[2] == "rgb(31, 31, 31)", (field, outline)  # 16:1 on white
     page.shots("form at 1280 px")
     axe_results.assert_clean(page, "dataset form, sections")
@@ -153,7 +157,8 @@ def test_errors_name_the_field_and_the_resource_comes_from_the_file(agent, tmp_p
     with page.expect_navigation():
         page.locator(SAVE).click()
     errors = page.locator(".error-explanation").inner_text()
-    assert "Titre" in errors and "Adresse" not in errors, errors
+    assert "Titre" in errors, errors
+    assert "Adresse" not in errors, errors
     page.shots("empty title refused")
 
     # the address left empty is made from the title by the server too

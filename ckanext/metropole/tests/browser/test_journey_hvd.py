@@ -38,7 +38,8 @@ def test_an_agent_marks_a_draft_hvd_and_sees_it_on_hvd(page, portal, login, axe_
     page.locator("#field-hvd_category").select_option([ADDRESSES], force=True)
     with page.expect_navigation():
         page.click(SAVE)
-    assert "/dataset/adresses-chenove" in page.url and "/edit/" not in page.url
+    assert "/dataset/adresses-chenove" in page.url
+    assert "/edit/" not in page.url
     badge = page.locator(".metropole-hvd-badge")
     assert badge.inner_text().strip() == "HVD · Géospatiales"
     axe_results.assert_clean(page, "dataset page, high-value dataset")

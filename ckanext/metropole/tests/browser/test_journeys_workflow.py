@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from ckanext.metropole.tests.browser import axe, catalogue as data
+from ckanext.metropole.tests.browser import axe
+from ckanext.metropole.tests.browser import catalogue as data
 from ckanext.metropole.tests.browser.portal import SECRETARY
 
 pytestmark = pytest.mark.browser
@@ -100,7 +101,8 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
     missing = panel.locator(".metropole-checklist-item.missing").all_inner_texts()
     assert len(missing) == 2, missing
     assert "Justification de l'ODbL" in missing[0]
-    assert "examen de confidentialité" in missing[1] and "Secret des affaires" in missing[1]
+    assert "examen de confidentialité" in missing[1]
+    assert "Secret des affaires" in missing[1]
     assert "committee_review" not in " ".join(missing)
     assert panel.locator(".metropole-checklist-item.done").count() >= 3
     assert panel.locator("textarea[name=comment]").count() == 0  # not ready yet
@@ -191,7 +193,8 @@ def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_res
     # what is examined, the opinions received and the seats, before the avis
     summary = page.locator(".metropole-committee-summary").inner_text()
     assert "Première ouverture des effectifs scolaires." in summary  # the producer's note
-    assert "Effectifs par école" in summary and "Agrégées" in summary
+    assert "Effectifs par école" in summary
+    assert "Agrégées" in summary
     assert "1 avis individuel reçu" in page.locator(".metropole-committee-attendance").inner_text()
     assert not page.locator("form[action$='/comite/avis'] input:checked").count()
     page.check("form[action$='/comite/avis'] input[value=favorable]")
@@ -241,7 +244,8 @@ def test_journey_3_commune_admin_publishes(page, portal, people, login, axe_resu
     page.get_by_role("link", name=re.compile("Avis du comité")).click()
     page.wait_for_load_state()
     avis = page.locator(".metropole-committee-avis").inner_text()
-    assert "Favorable" in avis and "intérêt pour les familles" in avis
+    assert "Favorable" in avis
+    assert "intérêt pour les familles" in avis
     assert "Paul Durand" not in page.locator("[role=main]").inner_text()  # opinions stay private
     page.shots("the public sees the avis")
     STORY["published"] = name
@@ -269,7 +273,8 @@ def test_journey_5_agent_is_warned_before_unpublishing(page, portal, people, log
     warning = page.get_by_role("note")
     assert warning.is_visible()
     text = warning.inner_text()
-    assert "Ce jeu de données est publié." in text and "il redevient privé" in text
+    assert "Ce jeu de données est publié." in text
+    assert "il redevient privé" in text
     # each section whose answers unpublish says so where they are changed
     assert page.locator(".metropole-unpublish-reminder").count() == 2
     page.shots("edit form of a published dataset, the warning")

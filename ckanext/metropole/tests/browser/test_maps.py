@@ -34,8 +34,10 @@ def _contours(page: Any, within: str = "") -> list[dict[str, Any]]:
 def _assert_drawn(contours: list[dict[str, Any]], count: int) -> None:
     assert len(contours) == count, contours
     for contour in contours:
-        assert contour["d"].startswith("M") and contour["d"].count("L") > 3, contour
-        assert contour["width"] > 20 and contour["height"] > 20, contour
+        assert contour["d"].startswith("M"), contour
+        assert contour["d"].count("L") > 3, contour
+        assert contour["width"] > 20, contour
+        assert contour["height"] > 20, contour
         assert contour["inside"], contour
 
 

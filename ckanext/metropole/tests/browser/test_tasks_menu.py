@@ -121,10 +121,12 @@ def test_the_secretary_opens_what_was_proposed(page, portal, world, login, axe_r
     assert page.get_by_role("link", name="Calendrier", exact=True).count() == 1
     assert _counter(page) >= 1
     text = _tasks_page(page, world, "secretariat", axe_results)
-    assert "Examens à ouvrir" in text and TITLES["proposed"] in text
+    assert "Examens à ouvrir" in text
+    assert TITLES["proposed"] in text
     assert "Avis à donner" not in text
     links = _menu(page, "secretariat", "File d'examen")
-    assert "/comite/membres" in links and "/mes-taches" in links
+    assert "/comite/membres" in links
+    assert "/mes-taches" in links
     assert page.url.endswith("/comite/examens")
     assert page.get_by_role("link", name=TITLES["proposed"]).count() == 1
 
@@ -132,8 +134,10 @@ def test_the_secretary_opens_what_was_proposed(page, portal, world, login, axe_r
 def test_a_member_and_the_president(page, portal, world, login, axe_results):
     login(page, "paul-durand")
     text = _tasks_page(page, world, "membre", None)
-    assert "Avis à donner" in text and TITLES["examined"] in text
-    assert "Examens à ouvrir" not in text and "Avis à rendre" not in text
+    assert "Avis à donner" in text
+    assert TITLES["examined"] in text
+    assert "Examens à ouvrir" not in text
+    assert "Avis à rendre" not in text
     links = _menu(page, "membre", "File d'examen")
     assert "/comite/membres" not in links  # managed by the secretary
     assert page.url.endswith("/comite/examens")
@@ -141,7 +145,8 @@ def test_a_member_and_the_president(page, portal, world, login, axe_results):
 
     login(page, world["president"])
     text = _tasks_page(page, world, "presidence", axe_results)
-    assert "Avis à rendre" in text and TITLES["examined"] in text
+    assert "Avis à rendre" in text
+    assert TITLES["examined"] in text
     with page.expect_navigation():
         page.locator("#to-render").get_by_role("link", name=TITLES["examined"]).click()
     assert page.url.endswith(f"/dataset/{world['names']['examined']}/comite")
@@ -151,7 +156,8 @@ def test_the_commune_admin_and_the_producer(page, portal, world, login, axe_resu
     login(page, "admin-chenove")
     assert _counter(page) >= 1
     text = _tasks_page(page, world, "administrateur-commune", None)
-    assert "Décisions à prendre" in text and TITLES["avis"] in text
+    assert "Décisions à prendre" in text
+    assert TITLES["avis"] in text
     assert "Favorable" in text
     with page.expect_navigation():
         page.locator("#to-decide").get_by_role("link", name=TITLES["avis"]).click()
@@ -162,7 +168,8 @@ def test_the_commune_admin_and_the_producer(page, portal, world, login, axe_resu
     assert _counter(page) >= 1  # the returned dataset
     text = _tasks_page(page, world, "producteur", axe_results)
     assert "Jeux de données qui me sont renvoyés" in text
-    assert TITLES["returned"] in text and "Ajouter les horaires d'été." in text
+    assert TITLES["returned"] in text
+    assert "Ajouter les horaires d'été." in text
     mine = page.locator("#mine").inner_text()
     assert "En attente de l'ouverture de l'examen par le secrétariat." in mine
     assert re.search(r"En examen : \d+ avis reçus?\.", mine)

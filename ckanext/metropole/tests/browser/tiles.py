@@ -57,7 +57,7 @@ class TileServer:
     def template(self) -> str:
         return f"http://{self.host}/{{z}}/{{x}}/{{y}}.png"
 
-    def __enter__(self) -> "TileServer":
+    def __enter__(self) -> TileServer:
         self.thread.start()
         return self
 

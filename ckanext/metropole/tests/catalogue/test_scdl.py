@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+
 from ckan.tests import helpers
 
 from ckanext.metropole import territory
@@ -91,7 +92,8 @@ def test_an_unknown_temporal_coverage_is_not_invented(app, seeded):
     try:
         row = _rows(app.get("/catalogue-scdl.csv").body)["pub-metropole"]
         assert (row["COUV_TEMP_DEBUT"], row["COUV_TEMP_FIN"]) == ("", "")
-        assert row["DATE_PUBL"] and row["DATE_MAJ"]
+        assert row["DATE_PUBL"]
+        assert row["DATE_MAJ"]
     finally:
         helpers.call_action("package_patch", id="pub-metropole",
                             temporal_start="2026-01-01", temporal_end="2026-12-31")
@@ -116,8 +118,10 @@ def test_sysadmins_list_the_organizations_without_siret(app, seeded):
     headers = {"Authorization": factories.APIToken(user=admin["name"])["token"]}
     page = html.unescape(app.get("/ckan-admin/siret", headers=headers).body)
     assert "Organisations sans SIRET" in page
-    assert ">Talant<" in page and "/organization/edit/talant" in page
-    assert ">Chenôve<" not in page and ">Dijon Métropole<" not in page
+    assert ">Talant<" in page
+    assert "/organization/edit/talant" in page
+    assert ">Chenôve<" not in page
+    assert ">Dijon Métropole<" not in page
     user = factories.User()
     app.get("/ckan-admin/siret", status=403)
     app.get("/ckan-admin/siret", status=403,

@@ -5,11 +5,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import DIJON, complete_dataset
-
 
 PASSWORD = "Comite-Donnee-2026"
 TABLES = ("metropole_review_event", "metropole_opinion", "metropole_review",

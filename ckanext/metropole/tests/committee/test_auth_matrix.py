@@ -1,9 +1,11 @@
 """The committee's authorization matrix: every role × every action, each cell."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
+
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
+from ckan.types import Context
 
 from ckanext.metropole.tests.committee.conftest import act, draft
 
@@ -58,7 +60,7 @@ def setting(people):
 
 def _granted(people, pkg, action, role) -> bool:
     who = ROLE_USER[role]
-    context = {"user": getattr(people, who)["name"] if who else ""}
+    context: Context = {"user": getattr(people, who)["name"] if who else ""}
     data = {"id": pkg["id"]}
     if action == "read_its_resources":
         data = {"id": pkg["resources"][0]["id"]}

@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
 
@@ -27,7 +28,8 @@ def test_add_list_remove(cli):
     assert "chercheuse\trecherche\tmember\t2026-01-15.." in listed.output
     refused = cli.invoke(ckan_cli, ["metropole", "committee", "add", "chercheuse",
                                     "--college", "entreprises"])
-    assert refused.exit_code != 0 and "already sits" in refused.output
+    assert refused.exit_code != 0
+    assert "already sits" in refused.output
     assert cli.invoke(ckan_cli, ["metropole", "committee", "remove",
                                  "chercheuse"]).exit_code == 0
     assert _members() == []
@@ -47,7 +49,8 @@ def test_import_is_all_or_nothing(cli, tmp_path):
                    "bruno,collectivites,president\n", encoding="utf-8")
     result = cli.invoke(ckan_cli, ["metropole", "committee", "import", str(bad)])
     assert result.exit_code != 0
-    assert "line 3" in result.output and "nothing was imported" in result.output
+    assert "line 3" in result.output
+    assert "nothing was imported" in result.output
     assert _members() == []
     result = cli.invoke(ckan_cli, ["metropole", "committee", "import", str(good)])
     assert result.exit_code == 0, result.output

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole.committee.model import opinion, review
@@ -68,7 +70,8 @@ def test_racing_decisions_one_wins_the_other_gets_a_conflict(people, app):
     ])
     errors = [r for r in results if isinstance(r, Exception)]
     wins = [r for r in results if not isinstance(r, Exception)]
-    assert len(wins) == 1 and len(errors) == 1, results
+    assert len(wins) == 1, results
+    assert len(errors) == 1, results
     assert isinstance(errors[0], tk.ValidationError)
     assert "Conflit" in errors[0].error_dict["version"][0]  # French: the request locale
     model.Session.remove()

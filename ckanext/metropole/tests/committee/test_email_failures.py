@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.lib import mailer, search
 from ckan.tests import factories

@@ -19,6 +19,7 @@ import html
 import re
 
 import pytest
+
 from ckan import model
 from ckan.tests import factories, helpers
 
@@ -77,7 +78,8 @@ def test_avis_and_decision_are_confirmed_and_kept_closed_is_not_announced(app, p
     president = Session(app, "presidente")
     page = president.get("/dataset/arbres/comite")
     radios = _radios(page, "avis")
-    assert len(radios) == 3 and not any("checked" in r for r in radios)
+    assert len(radios) == 3
+    assert not any("checked" in r for r in radios)
     assert re.search(r"<fieldset[^>]*>\s*<legend><h3>Avis du comité</h3></legend>", page)
     # before the avis: the opinions received and the seats, a hint when none
     assert "0 avis individuel reçu des 3 membres en fonction (26 sièges)." in page
@@ -90,11 +92,13 @@ def test_avis_and_decision_are_confirmed_and_kept_closed_is_not_announced(app, p
 
     url = "/dataset/arbres/comite/avis"
     status, body = president.post(url, motivation="Sans choix")
-    assert "Aucune modification" in body and "Avis" in body
+    assert "Aucune modification" in body
+    assert "Avis" in body
     status, body = president.post(url, avis="favorable", motivation="Utile aux habitants.")
     assert status == 200
     assert "Rendre l'avis « Favorable » du comité sur « Arbres d'alignement » ?" in body
-    assert "Confirmer : rendre l'avis" in body and 'name="confirm" value="1"' in body
+    assert "Confirmer : rendre l'avis" in body
+    assert 'name="confirm" value="1"' in body
     assert act(people, "secretary", "metropole_review_show", id="arbres")["state"] == "en_examen"
     status, body = president.post(url, avis="favorable", motivation="Utile aux habitants.",
                                   confirm="1")
@@ -134,7 +138,8 @@ def test_removing_a_member_is_confirmed(app, people):
     other = model.User.get("membre2").fullname or "membre2"
     assert f'Retirer<span class="visually-hidden"> {other}</span>' in page
     status, body = secretary.post("/comite/membres", remove="presidente")
-    assert status == 200 and "Retirer Hélène Marchand ?" in body
+    assert status == 200
+    assert "Retirer Hélène Marchand ?" in body
     assert "n'aura plus de présidence" in body
     assert "Confirmer : retirer Hélène Marchand" in body
     assert "presidente" in [m["user_name"] for m in
@@ -192,7 +197,8 @@ def test_producer_proposes_from_the_dataset_page_and_the_form(app, people):
     errors = body[body.index("error-explanation"):]
     errors = re.sub(r"<[^>]+>", "", errors[:errors.index("</div>")])  # what is read
     assert "proposez-le au comité depuis sa page (« Proposer au comité »)" in errors
-    assert "committee_review" not in errors and "Statut d'ouverture" not in errors
+    assert "committee_review" not in errors
+    assert "Statut d'ouverture" not in errors
     assert errors.count("Publication :") == 1
 
     status, body = editor.post("/dataset/edit/bancs", save="propose",

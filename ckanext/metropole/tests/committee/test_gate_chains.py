@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
 from ckan import model
 from ckan.tests import factories, helpers
-from werkzeug.datastructures import MultiDict
 
 from ckanext.metropole.committee.model import review
 from ckanext.metropole.logic import publication
@@ -102,7 +103,8 @@ def test_private_edit_public_needs_a_new_review(api, people, change):
              "criteria": "critères de priorité", "producing_commune": "commune productrice"}
     assert label[field] in message
     shown = _show(pkg["id"])
-    assert shown["private"] is True and not publication.is_published(shown)
+    assert shown["private"] is True
+    assert not publication.is_published(shown)
     # the way out: a new review of what is now there
     assert api("editrice-dijon", "metropole_review_propose", id=pkg["id"])[0] == 200
     assert _state(pkg["id"]) == "propose"
@@ -162,7 +164,8 @@ def test_the_edit_form_private_edit_public(api, people):
     response = api.app.post(f"/dataset/edit/{pkg['name']}", data=_form(_show(pkg["id"]),
                             private="False"), headers=api.headers("editrice-dijon"))
     page = html.unescape(response.body)
-    assert "Examen du comité" in page and "licence" in page
+    assert "Examen du comité" in page
+    assert "licence" in page
     assert _show(pkg["id"])["private"] is True
 
 
@@ -188,7 +191,8 @@ def test_legacy_dataset_edited_while_public_reopens_a_review(api, people):
     pkg = _legacy(people)
     status, body = api("editrice-dijon", "package_patch", id=pkg["id"],
                        screening_third_party="no", screening_personal_data="aggregated")
-    assert status == 200 and body["result"]["private"] is True
+    assert status == 200
+    assert body["result"]["private"] is True
     assert _state(pkg["id"]) == "en_examen"
 
 
@@ -256,7 +260,8 @@ def test_moving_a_public_dataset_into_a_commune_needs_the_committee(api, people,
                        owner_org=people.dijon["id"])
     _refused(status, body, "proposez-le au comité depuis sa page")
     shown = _show(pkg["id"])
-    assert shown["owner_org"] == outside["id"] and shown["private"] is False
+    assert shown["owner_org"] == outside["id"]
+    assert shown["private"] is False
     # nothing half-written: no review row for the refused move
     assert model.Session.execute(sa.select(sa.func.count()).select_from(review)).scalar() == 0
     # moved as a private draft, it goes through the review like any other

@@ -1,9 +1,11 @@
 """Membership: colleges, seats, one president never from local authorities, history."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
@@ -22,7 +24,7 @@ def users():
     return [factories.User()["name"] for _ in range(3)]
 
 
-@pytest.mark.parametrize("data, field, words", [
+@pytest.mark.parametrize(("data", "field", "words"), [
     ({"college": "parlement"}, "college", "unknown college parlement"),
     ({"college": "collectivites", "role": "president"}, "role", "local authorities"),
     ({"college": "recherche", "mandate_start": "2026-05-01",
@@ -75,7 +77,8 @@ def test_past_members_keep_their_history(users):
     assert helpers.call_action("metropole_committee_member_list") == []
     past = helpers.call_action("metropole_committee_member_list", include_past=True)
     assert [m["user_name"] for m in past] == [users[0]]
-    assert past[0]["removed_at"] and past[0]["mandate_start"] == "2024-01-01"
+    assert past[0]["removed_at"]
+    assert past[0]["mandate_start"] == "2024-01-01"
     # a new mandate later is a new row; the old one stays
     helpers.call_action("metropole_committee_member_add", user=users[0],
                         college="entreprises")
@@ -85,7 +88,7 @@ def test_past_members_keep_their_history(users):
 
 def test_database_refuses_a_president_from_local_authorities(users):
     user = model.User.get(users[0])
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(sa_exc.IntegrityError):
         model.Session.execute(committee_member.insert().values(
             user_id=user.id, college="collectivites", role="president",
             mandate_start=sa.func.current_date()))
@@ -97,7 +100,8 @@ def test_the_list_is_public_without_emails(users):
                         college="recherche")
     listed = helpers.call_action("metropole_committee_member_list",
                                  context={"user": "", "ignore_auth": False})
-    assert listed[0]["user_name"] == users[0] and "email" not in listed[0]
+    assert listed[0]["user_name"] == users[0]
+    assert "email" not in listed[0]
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("metropole_committee_member_list", include_past=True,
                             context={"user": "", "ignore_auth": False})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import factories, helpers
 
@@ -16,7 +17,9 @@ TABLES = {"metropole_committee_member", "metropole_review", "metropole_opinion",
 
 
 def tables() -> set[str]:
-    return set(sa.inspect(model.meta.engine).get_table_names())
+    # sqlalchemy2-stubs type inspect(engine) as an InstanceState; it is an Inspector
+    inspector = sa.inspect(model.meta.engine)
+    return set(inspector.get_table_names())  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def test_downgrade_then_upgrade_keeps_public_datasets_published():
@@ -24,7 +27,7 @@ def test_downgrade_then_upgrade_keeps_public_datasets_published():
     factories.Organization(name="ign")
     pkg = helpers.call_action("package_create", **complete_dataset(org["id"]))
     model.Session.remove()
-    assert TABLES <= tables()
+    assert tables() >= TABLES
     migration.downgrade("metropole")
     assert not TABLES & tables()
     with model.meta.engine.connect() as conn:
@@ -33,7 +36,7 @@ def test_downgrade_then_upgrade_keeps_public_datasets_published():
             "'metropole_review_event_immutable'")).scalar()
     assert functions == 0
     migration.upgrade("metropole")
-    assert TABLES <= tables()
+    assert tables() >= TABLES
     # public before the committee existed: a legacy publié review
     assert publication.is_published(helpers.call_action("package_show", id=pkg["id"]))
     rows = model.Session.execute(sa.text(

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+
 from ckan import model
 
 from ckanext.metropole.committee import tasks
@@ -97,7 +98,8 @@ def test_pages_menu_and_counter_through_http(app, people, monkeypatch):
 
     # anonymous: no menu, no counter, no query; the page asks to log in
     home = text(app.get("/dataset/"))
-    assert "metropole-tasks-link" not in home and not _menu(home)
+    assert "metropole-tasks-link" not in home
+    assert not _menu(home)
     assert "/calendrier" in home  # the opening calendar is in everyone's menu
     assert app.get("/mes-taches").status_code == 403
     assert calls == []
@@ -107,13 +109,16 @@ def test_pages_menu_and_counter_through_http(app, people, monkeypatch):
     body = text(secretary.get("/mes-taches"))
     assert calls == ["secretaire"]  # header (twice) and page: one count
     assert re.search(r'metropole-tasks-count">1<', body)
-    assert "Examens à ouvrir" in body and "Arbres" in body
+    assert "Examens à ouvrir" in body
+    assert "Arbres" in body
     assert "Avis à donner" not in body
     assert _menu(body) == ["/mes-taches", "/comite/examens", "/comite/membres",
                            f"/comite/rapport/{year}"]
 
     member = text(app.get("/mes-taches", headers=token_headers("membre")))
-    assert "Avis à donner" in member and "Bancs" in member and "Examens à ouvrir" not in member
+    assert "Avis à donner" in member
+    assert "Bancs" in member
+    assert "Examens à ouvrir" not in member
     assert "1 avis reçu." in member
     assert _menu(member) == ["/mes-taches", "/comite/examens", f"/comite/rapport/{year}"]
 
@@ -122,7 +127,8 @@ def test_pages_menu_and_counter_through_http(app, people, monkeypatch):
     assert re.search(r'metropole-tasks-count">2<', president)
 
     admin = text(app.get("/mes-taches", headers=token_headers("admin-dijon")))
-    assert "Décisions à prendre" in admin and "Cantines" in admin
+    assert "Décisions à prendre" in admin
+    assert "Cantines" in admin
     assert "Favorable avec réserves" in admin
     assert _menu(admin) == ["/mes-taches", "/comite/mes-propositions",
                             f"/comite/rapport/{year}"]
@@ -141,5 +147,6 @@ def test_pages_menu_and_counter_through_http(app, people, monkeypatch):
                      r"septembre|octobre|novembre|décembre) \d{4}", producer)
 
     visitor = text(app.get("/mes-taches", headers=token_headers("visiteur")))
-    assert "Rien à faire pour le moment." in visitor and not _menu(visitor)
+    assert "Rien à faire pour le moment." in visitor
+    assert not _menu(visitor)
     assert re.search(r'metropole-tasks-count">0<', visitor)

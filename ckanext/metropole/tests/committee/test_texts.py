@@ -4,6 +4,7 @@ justification, override) refuse control characters and stay bounded
 from __future__ import annotations
 
 import pytest
+
 from ckan.tests import factories
 
 from ckanext.metropole.tests.committee.conftest import act, draft

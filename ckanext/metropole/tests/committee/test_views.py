@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.committee.conftest import PASSWORD, act, draft
@@ -41,15 +42,18 @@ def test_queue_for_the_committee_with_filters(app, people):
     member = _token_headers("membre")
     body = _text(app.get("/comite/examens", headers=member))
     assert "File d'examen du comité de la donnée" in body
-    assert "Arbres d'alignement" in body and "Bancs publics" in body
+    assert "Arbres d'alignement" in body
+    assert "Bancs publics" in body
     filtered = _text(app.get("/comite/examens?criterion=valorisation", headers=member))
-    assert "Bancs publics" in filtered and "Arbres d'alignement" not in filtered
+    assert "Bancs publics" in filtered
+    assert "Arbres d'alignement" not in filtered
     assert "Rien à examiner." in _text(app.get("/comite/examens?late=1", headers=member))
     assert app.get("/comite/examens").status_code == 403
     assert app.get("/comite/examens", headers=_token_headers("visiteur")).status_code == 403
     mine = _text(app.get("/comite/mes-propositions",
                          headers=_token_headers("editrice-dijon")))
-    assert "Mes propositions" in mine and "Bancs publics" in mine
+    assert "Mes propositions" in mine
+    assert "Bancs publics" in mine
 
 
 def test_queue_and_review_page_show_the_quality_score_and_the_hvd_status(app, people):
@@ -164,7 +168,8 @@ def test_membership_page(app, people):
     assert "nouvelle" in names
     confirm = _text(app.post("/comite/membres", headers=secretary,
                              data={"remove": "nouvelle"}))
-    assert "Retirer" in confirm and "?" in confirm  # a confirmation first (issue 18)
+    assert "Retirer" in confirm
+    assert "?" in confirm
     app.post("/comite/membres", headers=secretary, data={"remove": "nouvelle",
                                                          "confirm": "1"})
     names = [m["user_name"] for m in helpers.call_action("metropole_committee_member_list")]
@@ -195,7 +200,8 @@ def test_annual_report_in_three_formats(app, people):
     assert f"Rapport annuel du comité de la donnée — {year}" in body
     assert "Transparence de l'action publique" in body
     data = app.get(f"/comite/rapport/{year}.json").json
-    assert data["reviewed"] == 1 and data["published_against_unfavorable"] == 1
+    assert data["reviewed"] == 1
+    assert data["published_against_unfavorable"] == 1
     assert data["by"]["avis"] == {"defavorable": 1}
     assert data["by"]["criterion"] == {"interet_general": 1, "transparence": 1}
     attendance = {m["user_name"]: m["opinions"] for m in data["composition"]}
@@ -209,7 +215,8 @@ def test_annual_report_in_three_formats(app, people):
     communes = {row["commune"]: row for row in data["communes"]["communes"]}
     assert (communes["Dijon"]["published"], communes["Dijon"]["planned"]) == (1, 1)
     assert data["communes"]["totals"]["published"] == 1
-    assert data["quality"]["count"] == 1 and sum(data["quality"]["ratings"].values()) == 1
+    assert data["quality"]["count"] == 1
+    assert sum(data["quality"]["ratings"].values()) == 1
     for title in ("Données de forte valeur", "Les communes et leurs données",
                   "Qualité des métadonnées"):
         assert f">{title}</h2>" in body, title
@@ -217,7 +224,8 @@ def test_annual_report_in_three_formats(app, people):
     assert "<th scope=\"row\">Géospatiales</th><td>1</td><td>1</td><td>1</td>" in body
     rows = list(csv.reader(io.StringIO(app.get(f"/comite/rapport/{year}.csv").body)))
     assert ["summary", "published_against_unfavorable", "1"] in rows
-    assert ["hvd", "complete", "1"] in rows and ["quality", "count", "1"] in rows
+    assert ["hvd", "complete", "1"] in rows
+    assert ["quality", "count", "1"] in rows
     assert ["commune", "Dijon (published)", "1"] in rows
     assert app.get(f"/comite/rapport/{year - 1}.json").json["reviewed"] == 0
 

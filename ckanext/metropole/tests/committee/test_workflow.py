@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime
 
-import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import helpers
 
@@ -62,7 +64,8 @@ def test_full_review_publishes_through_the_decision(people):
 
     act(people, "admin", "metropole_decision_record", id="piscines", decision="publie")
     shown_pkg = _show("piscines")
-    assert shown_pkg["private"] is False and shown_pkg["opening_status"] == "ouvert"
+    assert shown_pkg["private"] is False
+    assert shown_pkg["opening_status"] == "ouvert"
     assert publication.is_published(shown_pkg)
     assert _searched_published() == ["piscines"]  # the index follows the decision
 
@@ -92,7 +95,8 @@ def test_changing_licence_or_screening_reopens_a_review(people):
                         id=pkg["id"], license_id="odc-odbl",
                         license_justification="Partage à l'identique.")
     shown = _show(pkg["id"])
-    assert shown["private"] is True and not publication.is_published(shown)
+    assert shown["private"] is True
+    assert not publication.is_published(shown)
     file = act(people, "member", "metropole_review_show", id=pkg["id"])
     assert file["state"] == "en_examen"
     assert "licence" in file["events"][-1]["text"]
@@ -175,7 +179,7 @@ def test_stale_version_is_a_conflict(people):
     assert "Conflict" in err.value.error_dict["version"][0]
 
 
-@pytest.mark.parametrize("action, data, field, words", [
+@pytest.mark.parametrize(("action", "data", "field", "words"), [
     ("metropole_avis_render", {"avis": "favorable", "motivation": ""}, "motivation",
      "required"),
     ("metropole_avis_render", {"avis": "bof", "motivation": "x"}, "avis", ""),
@@ -212,10 +216,10 @@ def test_html_comment_is_refused_and_changes_nothing(people):
 def test_audit_rows_are_immutable(people):
     pkg = draft(people)
     act(people, "editor", "metropole_review_propose", id=pkg["id"])
-    with pytest.raises(sa.exc.DBAPIError):
+    with pytest.raises(sa_exc.DBAPIError):
         model.Session.execute(review_event.update().values(text="réécrit"))
     model.Session.rollback()
-    with pytest.raises(sa.exc.DBAPIError):
+    with pytest.raises(sa_exc.DBAPIError):
         model.Session.execute(review_event.delete())
     model.Session.rollback()
 
@@ -249,7 +253,8 @@ def test_override_at_creation_records_what_was_published(people):
     assert row["decision_by"] == model.User.get(people.ctx("sysadmin")["user"]).id
     # the committee's record of the dataset is the dataset as shown
     assert row["snapshot"] == reviews.snapshot(_show(created["id"]))
-    assert row["snapshot"]["criteria"] and row["snapshot"]["theme"]
+    assert row["snapshot"]["criteria"]
+    assert row["snapshot"]["theme"]
 
 
 def test_only_sysadmins_override_through_package_update(people):

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.communes import obligations
@@ -19,7 +20,7 @@ from ckanext.metropole.tests.validation.conftest import example, run_jobs, uploa
 AHUY, BRESSEY, BRETENIERE, CHENOVE = "21003", "21105", "21106", "21166"
 
 
-@pytest.mark.parametrize("population, agents, expected", [
+@pytest.mark.parametrize(("population", "agents", "expected"), [
     (3499, 50, "non"),
     (3500, 50, "oui"),
     (3500, 49, "non"),
@@ -88,21 +89,27 @@ def test_communes_page_and_exports(app: Any, communes: dict[str, Any]) -> None:
         "non", "oui", "non", "inconnu"]
     assert rows[CHENOVE]["population"] == "14244"  # from the territory
     assert rows["21617"]["obligation"] == "inconnu"  # Talant: no organization yet
-    assert rows[AHUY]["published"] == "0" and rows[AHUY]["valid_share"] == ""
+    assert rows[AHUY]["published"] == "0"
+    assert rows[AHUY]["valid_share"] == ""
 
     body = json.loads(app.get("/communes.json").get_data(as_text=True))
     assert body["totals"]["communes"] == 23
     assert body["totals"]["obligated"] == 2  # Dijon, Bressey-sur-Tille
-    assert body["totals"]["published"] == 2 and body["totals"]["planned"] == 1
+    assert body["totals"]["published"] == 2
+    assert body["totals"]["planned"] == 1
     assert [r["insee"] for r in body["communes"]][:2] == [AHUY, BRESSEY]  # by name
     dijon_json = next(r for r in body["communes"] if r["insee"] == DIJON)
-    assert dijon_json["priority"]["budget"] == "planifie" and dijon_json["agents_fte"] == 2500
+    assert dijon_json["priority"]["budget"] == "planifie"
+    assert dijon_json["agents_fte"] == 2500
 
     page = html.unescape(app.get("/communes").get_data(as_text=True))
     assert "<h1>Les communes et leurs données</h1>" in page
     assert "au moins 3 500 habitants et 50 agents" in page
-    assert "Obligée" in page and "Non obligée" in page and "Pilote" in page
-    assert "Obliged to open" not in page and "Not obligated" not in page
+    assert "Obligée" in page
+    assert "Non obligée" in page
+    assert "Pilote" in page
+    assert "Obliged to open" not in page
+    assert "Not obligated" not in page
     assert "Fichiers vérifiés valides selon leur schéma : 100.0 %" in page
 
 
@@ -143,7 +150,8 @@ def test_figures_action_for_the_committee(app: Any, communes: dict[str, Any]) ->
     assert last_year["totals"]["published"] == 0  # nothing published by then
     bad = app.get("/api/action/metropole_communes_figures", query_string={"year": "1999"},
                   status=409).json["error"]
-    assert "year" in bad and "1999" in bad["year"][0]
+    assert "year" in bad
+    assert "1999" in bad["year"][0]
 
 
 def test_agents_filled_by_the_commune_admin_only(app: Any, clean_validation: Any) -> None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import orm as sa_orm
+from werkzeug.serving import make_server
+
 from ckan import model
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
-from werkzeug.serving import make_server
 
 from ckanext.metropole.tests.committee.conftest import TABLES, People, act, draft
 from ckanext.metropole.tests.data import complete_dataset
@@ -56,7 +59,7 @@ def clean_datastore(clean_db: Any) -> None:
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests.helpers import clear_db
 
-    clear_db(sa.orm.scoped_session(sa.orm.sessionmaker(bind=get_write_engine())))
+    clear_db(sa_orm.scoped_session(sa_orm.sessionmaker(bind=get_write_engine())))
     model.Session.execute(sa.text(
         f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
     model.Session.commit()

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import http.server
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import markupsafe
 import pytest
-from ckan.tests import factories, helpers
 
 import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
 from ckanext.metropole.tests.data import DIJON, complete_dataset
-from ckanext.metropole.tests.datastore.conftest import (datastore_marks, load_status,
-                                                        run_jobs, upload)
+from ckanext.metropole.tests.datastore.conftest import datastore_marks, load_status, run_jobs, upload
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "site")]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from ckan.tests import helpers
 
 from ckanext.metropole.tests.committee.conftest import People
@@ -86,7 +87,8 @@ def test_published_files_for_everyone(app: Any, people: People, tables: dict[str
         shown = client.get(f"/api/3/action/resource_show?id={resource['id']}")
         assert shown.json["result"]["url"].endswith("/download/publie.csv"), client
         response = client.get(f"{base}/download/publie.csv")
-        assert response.status_code == 200 and ROW in text(response), client
+        assert response.status_code == 200, client
+        assert ROW in text(response), client
 
 
 @datastore_marks

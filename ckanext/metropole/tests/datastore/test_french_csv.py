@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import DIJON, complete_dataset

@@ -10,9 +10,10 @@ import re
 from typing import Any
 
 import pytest
-from ckan.tests import factories, helpers
 
 import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
 from ckanext.metropole.tests.committee.conftest import People
 from ckanext.metropole.tests.datastore.conftest import datastore_marks
 
@@ -90,9 +91,11 @@ def table_under_review_is_unreachable(people: People, tables: dict[str, str],
         ("datastore_search_sql", {"sql": f'SELECT * FROM "{tables["reviewed"]}"'}),
         ("datastore_search_sql", {"sql": join_sql(tables)}),
     ):
-        with pytest.raises(tk.NotAuthorized):
+        try:
             call(people, who, action, **data)
-            pytest.fail(f"{who} read the table under review with {action}")
+        except tk.NotAuthorized:
+            continue
+        pytest.fail(f"{who} read the table under review with {action}")
 
 
 @datastore_marks

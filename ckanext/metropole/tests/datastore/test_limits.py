@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
 import sqlalchemy as sa
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.datastore.limits import LOCK_KEY
@@ -109,7 +111,7 @@ def held_slots() -> int:
     with engine().connect() as conn:
         return conn.execute(sa.text(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :key "
-            "AND granted"), {"key": LOCK_KEY}).scalar()
+            "AND granted"), {"key": LOCK_KEY}).scalar() or 0
 
 
 def waiting_queries(table: str) -> int:
@@ -117,7 +119,7 @@ def waiting_queries(table: str) -> int:
     with engine().connect() as conn:
         return conn.execute(sa.text(
             "SELECT count(*) FROM pg_locks WHERE relation = CAST(:t AS regclass) "
-            "AND NOT granted"), {"t": f'"{table}"'}).scalar()
+            "AND NOT granted"), {"t": f'"{table}"'}).scalar() or 0
 
 
 def until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ckan.lib import search
 
 from ckanext.metropole.tests.dcat import seed as seeding

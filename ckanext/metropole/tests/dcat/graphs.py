@@ -31,7 +31,7 @@ def one(g: Graph, subject: Any, predicate: Any) -> Any:
 
 def dataset_ref(g: Graph, identifier: str) -> URIRef:
     for ref in g.subjects(RDF.type, DCAT.Dataset):
-        if str(ref).endswith("/" + identifier):
+        if isinstance(ref, URIRef) and str(ref).endswith("/" + identifier):
             return ref
     raise AssertionError(f"dataset {identifier} not in the feed")
 
@@ -60,7 +60,8 @@ def next_pages(g: Graph) -> tuple[str | None, str | None]:
     """hydra:next of the PartialCollectionView, hydra:nextPage of the PagedCollection."""
     view = [s for s in g.subjects(RDF.type, HYDRA.PartialCollectionView)]
     paged = [s for s in g.subjects(RDF.type, HYDRA.PagedCollection)]
-    assert len(view) == 1 and len(paged) == 1
+    assert len(view) == 1
+    assert len(paged) == 1
     nxt = g.value(view[0], HYDRA.next)
     nxt_page = g.value(paged[0], HYDRA.nextPage)
     return (str(nxt) if nxt else None, str(nxt_page) if nxt_page else None)

@@ -1,10 +1,11 @@
 """ckanext-dcat's API actions, as an anonymous harvester calls them."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
-from ckan.tests import helpers
 from rdflib.namespace import RDF
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
 
 from ckanext.metropole.dcat.terms import DCAT, DCT
 from ckanext.metropole.tests.dcat.graphs import one, parse

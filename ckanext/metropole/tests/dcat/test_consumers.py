@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 
-import ckan.plugins.toolkit as tk
 import pytest
 from rdflib.namespace import RDF
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.processors import RDFParser
 
@@ -67,12 +68,14 @@ def test_ckanext_dcat_reads_every_dataset_with_its_geometry(app, seeded, feed, p
     boxes = [places.bbox_polygon(territory.current().commune(c).bbox) for c in (DIJON, CHENOVE)]
     if feed == "dcat_ap_3":  # the box of one of the two communes (the parser keeps one)
         assert json.loads(velo["spatial_bbox"]) in boxes
-        assert "spatial" not in velo and "spatial_centroid" not in velo
+        assert "spatial" not in velo
+        assert "spatial_centroid" not in velo
     else:
         contour = json.loads(velo["spatial"])
         assert contour["type"] in ("Polygon", "MultiPolygon")
         assert contour not in boxes
-        assert "spatial_bbox" not in velo and "spatial_centroid" not in velo
+        assert "spatial_bbox" not in velo
+        assert "spatial_centroid" not in velo
 
 
 @pytest.mark.usefixtures("stock_register")
@@ -136,7 +139,8 @@ def test_udata_reads_licence_spatial_and_urls(app, seeded, datagouv_licences, fe
         assert udata_reading.dataset_licence(g, ref, datagouv_licences, lang) == licence
         assert udata_reading.refused_urls(g, ref) == []
         coverage = udata_reading.spatial(g, ref)
-        assert coverage is not None and coverage["type"] == "MultiPolygon"
+        assert coverage is not None
+        assert coverage["type"] == "MultiPolygon"
         assert len(coverage["coordinates"]) == len(list(g.objects(ref, DCT.spatial)))
         if feed == "dcat_ap_3":  # the bounding box of each place
             assert all(len(p[0]) == 5 for p in coverage["coordinates"])

@@ -23,7 +23,7 @@ def test_dcat_listed_first_still_serves_published_datasets_only(app, seeded):
     assert app.get("/catalog.ttl?page=0").status_code == 400
 
 
-@pytest.mark.parametrize("chosen, used", [
+@pytest.mark.parametrize(("chosen", "used"), [
     ("", "euro_dcat_ap_3 metropole_dcat_ap"),
     ("euro_dcat_ap_3", "euro_dcat_ap_3 metropole_dcat_ap"),
     ("euro_dcat_ap_2", "euro_dcat_ap_2 metropole_dcat_ap_2"),

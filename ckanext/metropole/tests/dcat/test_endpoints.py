@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from ckan.tests import factories
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
+
+from ckan.tests import factories
 
 from ckanext.dcat.processors import RDFParser
 
@@ -24,7 +25,7 @@ def _identifiers(g) -> set[str]:
     return {str(one(g, d, DCT.identifier)) for d in g.subjects(RDF.type, DCAT.Dataset)}
 
 
-def _walk(app, url: str, fmt: str) -> tuple[set[str], int]:
+def _walk(app, url: str | None, fmt: str) -> tuple[set[str], int]:
     """Every dataset of every page, following hydra:next (and checking nextPage)."""
     seen: set[str] = set()
     pages = 0
@@ -69,7 +70,8 @@ def test_harvested_datasets_stay_out_by_default(app, seeded):
 def test_paging_links(app):
     g = get(app, "/catalog.ttl?q=*:*")
     nxt, nxt_page = next_pages(g)
-    assert nxt is None and nxt_page is None  # one page of 100
+    assert nxt is None
+    assert nxt_page is None
 
 
 @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "2")
@@ -101,7 +103,7 @@ def test_fq_cannot_widen_the_feed(app):
             assert response.status_code == 400
 
 
-@pytest.mark.parametrize("query, words", [
+@pytest.mark.parametrize(("query", "words"), [
     ({"page": "0"}, '"page"'),
     ({"page": "-1"}, '"page"'),
     ({"page": "abc"}, '"page"'),
@@ -214,9 +216,11 @@ def test_profiles_parameter_explicit_chain(app):
 def test_profiles_parameter_kept_on_every_page(app, seeded):
     published = {p["id"] for p in seeded["published"].values()}
     seen, pages = _walk(app, "/catalog.ttl?profiles=euro_dcat_ap_2", "ttl")
-    assert seen == published and pages == 3
+    assert seen == published
+    assert pages == 3
     g = get(app, "/catalog.ttl?profiles=euro_dcat_ap_2")
     nxt, _ = next_pages(g)
+    assert nxt is not None
     assert "profiles=euro_dcat_ap_2" in nxt
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from ckan.tests import helpers
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic, to_isomorphic, graph_diff
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import XSD
+
+from ckan.tests import helpers
 
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
 

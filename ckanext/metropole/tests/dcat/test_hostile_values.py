@@ -12,17 +12,18 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from rdflib.namespace import RDF
+
 from ckan import model
 from ckan.lib import search
 from ckan.tests import helpers
-from rdflib.namespace import RDF
 
 from ckanext.dcat.processors import RDFParser
 
 from ckanext.metropole import territory, territory_load
 from ckanext.metropole.dcat.terms import DCAT, DCT
-from ckanext.metropole.tests.dcat.graphs import parse
 from ckanext.metropole.tests.data import complete_dataset
+from ckanext.metropole.tests.dcat.graphs import parse
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

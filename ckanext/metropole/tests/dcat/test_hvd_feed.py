@@ -11,10 +11,11 @@ import json
 from typing import Any
 
 import pytest
-from ckan.lib import search
-from ckan.tests import factories, helpers
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+
+from ckan.lib import search
+from ckan.tests import factories, helpers
 
 from ckanext.dcat.processors import RDFParser
 
@@ -27,7 +28,6 @@ from ckanext.metropole.tests.datastore.conftest import datastore_marks
 from ckanext.metropole.tests.dcat import seed, udata_reading
 from ckanext.metropole.tests.dcat.graphs import catalog_ref, dataset_ref, get, one
 from ckanext.metropole.tests.shared import SHARED
-
 
 
 def _configured() -> None:
@@ -167,7 +167,8 @@ def test_datastore_and_declared_apis_are_data_services(app, portal):
     assert "50 appels" in str(one(g, one(g, own, DCT.rights), RDFS.label))
     # the catalogue lists every service; a non-HVD table has its API too
     services = set(g.objects(catalog_ref(g), DCAT.service))
-    assert {service, own} <= services and len(services) == 3
+    assert {service, own} <= services
+    assert len(services) == 3
     plain = _distributions(g, dataset_ref(g, portal["other"]["id"]))
     assert "Équipements (API DataStore)" in plain
 
@@ -238,7 +239,8 @@ def test_hvd_shapes_catch_what_the_stock_profile_writes(portal):
     g = Graph().parse(data=body, format="turtle")
     violations, _, text = _report(_closure(g, next(g.subjects(RDF.type, DCAT.Dataset))),
                                   SHAPES_HVD)
-    assert violations > 0 and "hvdCategory" in text
+    assert violations > 0
+    assert "hvdCategory" in text
 
 
 def test_one_pass_and_the_ordinary_chain_write_the_same_graph(portal):
@@ -299,7 +301,8 @@ def test_udata_sees_an_hvd_and_api_resources(app, portal, feed):
     g = get(app, FEEDS[feed])
     ref = dataset_ref(g, portal["bal"]["id"])
     tags = udata_reading.theme_tags(g, ref)
-    assert "hvd" in tags and "geospatiales" in tags
+    assert "hvd" in tags
+    assert "geospatiales" in tags
     kinds = {str(g.value(d, DCT.title)): udata_reading.resource_type(g, d)
              for d in g.objects(ref, DCAT.distribution)}
     assert kinds == {"bal.csv": "main", "API BAL": "api", "bal.csv (API DataStore)": "api"}
@@ -315,4 +318,5 @@ def test_round_trip_keeps_the_categories(app, portal):
     assert bal["hvd_category"] == [ADDRESSES]
     assert bal["theme"] == ["REGI"]
     kinds = {r["name"]: r.get("access_kind") for r in bal["resources"]}
-    assert kinds["API BAL"] == "api" and kinds["bal.csv"] is None
+    assert kinds["API BAL"] == "api"
+    assert kinds["bal.csv"] is None

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories
 from rdflib.namespace import RDF
+
+from ckan.tests import factories
 
 from ckanext.metropole.dcat.terms import DCAT, DCT
 from ckanext.metropole.tests.dcat.graphs import one, parse
@@ -68,10 +69,12 @@ def test_unpublished_datasets_are_not_negotiated(app, seeded):
                 response = app.get(f"/dataset/{name}", headers=headers)
                 assert response.status_code in (403, 404), (name, headers)
                 assert not response.headers["Content-Type"].startswith(accept)
-                assert "dcat:Dataset" not in response.body and "@prefix" not in response.body
+                assert "dcat:Dataset" not in response.body
+                assert "@prefix" not in response.body
     # the admin still reads the private dataset's page in a browser
     page = app.get("/dataset/under-review", headers=dict(admin, Accept=BROWSER))
-    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.ckan_config("ckanext.metropole.feeds.content_negotiation", "false")

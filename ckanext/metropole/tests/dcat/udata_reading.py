@@ -10,6 +10,7 @@ udata is AGPL/MIT software: this is a re-statement of its rules, not a copy.
 from __future__ import annotations
 
 import json
+import pathlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -124,7 +125,7 @@ class Licences:
     data.gouv.fr's licence table (``datagouv-licences.json``)."""
 
     def __init__(self, path: Any) -> None:
-        rows = json.loads(open(path, encoding="utf-8").read())["licenses"]
+        rows = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))["licenses"]
         self.all = [Licence(r["id"], r["title"], r.get("url") or "",
                             r.get("alternate_urls") or [], r.get("alternate_titles") or [])
                     for r in rows]

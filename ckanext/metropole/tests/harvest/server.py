@@ -1,11 +1,12 @@
 """A local HTTP server on 127.0.0.1 serving fixture catalogues to the harvester."""
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 
 @dataclass
@@ -41,10 +42,8 @@ class FixtureServer:
                 reply = route() if callable(route) else route
                 if reply is None:
                     reply = Reply(b"not found", status=404, content_type="text/plain")
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self._send(reply)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def _send(self, reply: Reply) -> None:
                 if reply.delay and reply.chunks is None:
@@ -76,7 +75,7 @@ class FixtureServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def start(self) -> "FixtureServer":
+    def start(self) -> FixtureServer:
         self.thread.start()
         return self
 

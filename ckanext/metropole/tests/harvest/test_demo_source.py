@@ -14,10 +14,12 @@ def test_demo_source_is_harvested_once_and_again(server, clean_db, clean_index, 
     server.routes["/catalogue.ttl"] = Reply(CATALOGUE.read_bytes(),
                                             content_type="application/octet-stream")
     line = demo.seed(server.url("/catalogue.ttl"))
-    assert "3 kept, 1 skipped; 3 added" in line and "errors" not in line, line
+    assert "3 kept, 1 skipped; 3 added" in line, line
+    assert "errors" not in line, line
     assert set(harvested()) == {"populations-legales-2023", "filosofi-chenove",
                                 "filosofi-carroyage-21"}
     page = app.get(f"/dataset/{harvested()['populations-legales-2023']['name']}").body
-    assert "Jeu de données moissonné" in page and "INSEE" in page
+    assert "Jeu de données moissonné" in page
+    assert "INSEE" in page
     again = demo.seed(server.url("/catalogue.ttl"))
     assert "3 kept, 1 skipped; 0 added, 0 updated, 3 not modified" in again, again

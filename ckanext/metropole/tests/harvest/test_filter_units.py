@@ -24,7 +24,7 @@ def _concerns(spatial: str) -> bool:
     return territory_filter.concerns(g, ref, territory_filter.area())
 
 
-@pytest.mark.parametrize("spatial, kept", [
+@pytest.mark.parametrize(("spatial", "kept"), [
     ('dct:spatial <https://geo.api.gouv.fr/communes/21166>', True),  # Chenôve
     ('dct:spatial <https://geo.api.gouv.fr/epci/242100410>', True),  # the métropole
     ('dct:spatial <https://geo.api.gouv.fr/communes/21000>', False),  # a postcode-like code
@@ -46,7 +46,7 @@ def test_concerns(spatial, kept):
     assert _concerns(spatial) is kept
 
 
-@pytest.mark.parametrize("value, mapped", [
+@pytest.mark.parametrize(("value", "mapped"), [
     ("https://www.etalab.gouv.fr/licence-ouverte-open-licence", "etalab-2.0"),
     ("http://www.etalab.gouv.fr/licence-ouverte-open-licence/", "etalab-2.0"),
     ("Licence Ouverte / Open Licence version 2.0", "etalab-2.0"),
@@ -61,7 +61,7 @@ def test_licences(value, mapped):
     assert licences.portal_licence(value) == mapped
 
 
-@pytest.mark.parametrize("configured, content_type, start, fmt", [
+@pytest.mark.parametrize(("configured", "content_type", "start", "fmt"), [
     (None, "text/turtle; charset=utf-8", b"@prefix", "turtle"),
     (None, "application/rdf+xml", b"<rdf:RDF", "xml"),
     (None, "application/ld+json", b"{", "json-ld"),
@@ -73,7 +73,7 @@ def test_formats(configured, content_type, start, fmt):
     assert documents.rdf_format(configured, content_type, start) == fmt
 
 
-@pytest.mark.parametrize("content, fmt", [
+@pytest.mark.parametrize(("content", "fmt"), [
     (b'<?xml version="1.0"?><!doctype x [<!entity a "b">]><x/>', "xml"),
     (b'{"@context": ["https://schema.org/"], "@id": "x"}', "json-ld"),
     (b'{"@context": {"@import": "https://x.example/c"}}', "json-ld"),

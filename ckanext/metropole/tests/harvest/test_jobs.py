@@ -1,11 +1,15 @@
 """Nothing lost: re-harvests, withdrawals, pagination, the Redis queues."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+
 from ckan import model
 from ckan.tests import helpers
 
 from ckanext.harvest import queue
+
 from ckanext.metropole.tests.harvest import feeds as f
 from ckanext.metropole.tests.harvest.conftest import make_source, patch_source
 from ckanext.metropole.tests.harvest.jobs import gather_errors, harvested, run_job
@@ -46,7 +50,8 @@ def test_a_change_at_the_source_updates_the_dataset(server, producer):
     assert report["job"]["stats"]["updated"] == 1
     assert report["job"]["stats"]["not modified"] == 2
     after = harvested()["pop-dijon"]
-    assert after["id"] == before["id"] and after["title"] == "Population légale 2024"
+    assert after["id"] == before["id"]
+    assert after["title"] == "Population légale 2024"
 
 
 def test_removed_at_the_source_is_withdrawn_not_purged(server, producer):
@@ -65,7 +70,8 @@ def test_removed_at_the_source_is_withdrawn_not_purged(server, producer):
     report = run_job(source["id"])
     assert set(harvested()) == {"pop-dijon", "bruit", "chenove-ecoles"}
     assert harvested()["bruit"]["id"] == gone["id"]  # the same dataset, back
-    assert report["job"]["stats"]["updated"] == 1 and harvested(state="deleted") == {}
+    assert report["job"]["stats"]["updated"] == 1
+    assert harvested(state="deleted") == {}
 
 
 def test_an_empty_catalogue_withdraws_only_when_configured(server, producer):
@@ -77,8 +83,10 @@ def test_an_empty_catalogue_withdraws_only_when_configured(server, producer):
     assert len(harvested()) == 3
     patch_source(source["id"], config='{"allow_empty": true}')
     report = run_job(source["id"])
-    assert gather_errors(report) == [] and report["job"]["stats"]["deleted"] == 3
-    assert harvested() == {} and len(harvested(state="deleted")) == 3
+    assert gather_errors(report) == []
+    assert report["job"]["stats"]["deleted"] == 3
+    assert harvested() == {}
+    assert len(harvested(state="deleted")) == 3
 
 
 def test_pages_are_followed(server, producer):
@@ -128,7 +136,8 @@ def test_through_the_redis_queues(server, producer):
         queue.gather_callback(gather, method, header, body)
         break
     fetch = queue.get_fetch_consumer()
-    redis = fetch.redis
+    # ckanext-harvest's Redis backend: a RedisConsumer, not the pika channel it is typed as
+    redis: Any = fetch.redis  # pyright: ignore[reportAttributeAccessIssue]
     for _ in range(3):
         key = queue.get_fetch_routing_key()
         assert redis.llen(key) > 0
@@ -137,5 +146,6 @@ def test_through_the_redis_queues(server, producer):
             break
     helpers.call_action("harvest_jobs_run", source_id=source["id"])
     shown = helpers.call_action("harvest_job_show", id=job["id"])
-    assert shown["status"] == "Finished" and shown["stats"]["added"] == 3
+    assert shown["status"] == "Finished"
+    assert shown["stats"]["added"] == 3
     assert set(harvested()) == {"pop-dijon", "bruit", "chenove-ecoles"}

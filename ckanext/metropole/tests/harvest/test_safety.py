@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+
 from ckan.tests import factories
 
 from ckanext.metropole.harvest import fetch
@@ -60,7 +61,7 @@ def _unchanged(before):
     assert {k: (v["metadata_modified"], v["state"]) for k, v in after.items()} == before
 
 
-@pytest.mark.parametrize("name, reply, message", [
+@pytest.mark.parametrize(("name", "reply", "message"), [
     ("billion laughs", Reply(BILLION_LAUGHS, content_type="application/rdf+xml"), "DOCTYPE"),
     ("external entity", Reply(EXTERNAL_ENTITY, content_type="application/rdf+xml"),
      "DOCTYPE"),
@@ -85,7 +86,8 @@ def test_hostile_or_failing_pages_change_nothing(server, harvested_before, name,
     report = run_job(source["id"])
     assert time.monotonic() - started < 10
     errors = gather_errors(report)
-    assert errors and message in errors[0], errors
+    assert errors, errors
+    assert message in errors[0], errors
     _unchanged(before)
 
 
@@ -144,8 +146,11 @@ def test_errors_do_not_echo_secrets(server, harvested_before):
     patch_source(source["id"], url=url)
     report = run_job(source["id"])
     message = gather_errors(report)[0]
-    assert "404" in message and "/missing.ttl" in message
-    assert "S3CRET" not in message and "pa55word" not in message and "agent" not in message
+    assert "404" in message
+    assert "/missing.ttl" in message
+    assert "S3CRET" not in message
+    assert "pa55word" not in message
+    assert "agent" not in message
     _unchanged(before)
 
 
@@ -160,7 +165,8 @@ def test_loopback_refused_unless_allowed(server, producer, host):
     url = server.url("/catalog.ttl").replace("127.0.0.1", host)
     report = run_job(make_source(url, producer["id"])["id"])
     assert "Adresse refusée" in gather_errors(report)[0]
-    assert server.requests == [] and harvested() == {}
+    assert server.requests == []
+    assert harvested() == {}
 
 
 @pytest.mark.parametrize("target", [
@@ -175,8 +181,9 @@ def test_redirects_are_checked(server, producer, target):
     server.routes["/catalog.ttl"] = Reply(status=302, headers={"Location": target})
     report = run_job(make_source(server.url("/catalog.ttl"), producer["id"])["id"])
     errors = gather_errors(report)
-    assert errors and ("Adresse refusée" in errors[0]
-                       or "Seules les adresses http et https" in errors[0]), errors
+    assert errors, errors
+    assert ("Adresse refusée" in errors[0]
+            or "Seules les adresses http et https" in errors[0]), errors
     assert harvested() == {}
 
 
@@ -200,13 +207,14 @@ def test_loopback_switch_allows_loopback_only():
     assert fetch.address_allowed("::1", allow_loopback=True)
     assert not fetch.address_allowed("10.0.0.1", allow_loopback=True)
     assert not fetch.address_allowed("169.254.169.254", allow_loopback=True)
-    assert fetch.address_allowed("193.51.24.1") and fetch.address_allowed("2a01:e0a::1")
+    assert fetch.address_allowed("193.51.24.1")
+    assert fetch.address_allowed("2a01:e0a::1")
 
 
 # ------------------------------------------------------------- job report
 
 @pytest.mark.ckan_config("ckanext.metropole.harvest.max_document_size", "1")
-@pytest.mark.parametrize("case, french, english", [
+@pytest.mark.parametrize(("case", "french", "english"), [
     ("forbidden", "Adresse refusée 10.1.2.3 (réseau privé, de bouclage, lien local ou de "
                   "métadonnées) : http://10.1.2.3/catalog.ttl", "Refused address"),
     ("oversized", "Le document dépasse la taille maximale de 1 Mo : http://127.0.0.1:",

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from ckan.tests import helpers
 from click.testing import CliRunner
+
+from ckan.tests import helpers
 
 from ckanext.metropole.harvest import settings, sources
 from ckanext.metropole.harvest.cli import harvest_sources
@@ -45,26 +46,30 @@ def test_sync_creates_then_changes_nothing(tmp_path):
         "organization insee: created", "organization ign: created",
         "source insee-dcat: created", "source ign-dcat: created"]
     org = helpers.call_action("organization_show", id="insee")
-    assert org["kind"] == "producteur_national" and org["title"] == "INSEE"
+    assert org["kind"] == "producteur_national"
+    assert org["title"] == "INSEE"
     source = helpers.call_action("harvest_source_show", id="insee-dcat")
     assert source["source_type"] == "metropole_dcat_rdf"
-    assert source["frequency"] == "WEEKLY" and source["owner_org"] == org["id"]
+    assert source["frequency"] == "WEEKLY"
+    assert source["owner_org"] == org["id"]
     assert helpers.call_action("harvest_source_show", id="ign-dcat")["config"] == \
         '{"keep_all": true}'
 
     code, output = _sync(path)
-    assert code == 0 and output.count(": unchanged") == 4, output
+    assert code == 0, output
+    assert output.count(": unchanged") == 4, output
 
     path.write_text(SOURCES.replace("frequency: weekly", "frequency: daily"),
                     encoding="utf-8")
     code, output = _sync(path)
-    assert "source insee-dcat: updated" in output and output.count(": unchanged") == 3
+    assert "source insee-dcat: updated" in output
+    assert output.count(": unchanged") == 3
     assert helpers.call_action("harvest_source_show", id="insee-dcat")["frequency"] == "DAILY"
     assert len(helpers.call_action("harvest_source_list")) == 2
 
 
 @pytest.mark.usefixtures("clean_db")
-@pytest.mark.parametrize("change, message", [
+@pytest.mark.parametrize(("change", "message"), [
     (("https://www.data.gouv.fr/api/1/organizations/insee/catalog.ttl", "file:///etc/passwd"),
      "sources[0] (insee-dcat): url: Only http and https"),
     (("https://www.data.gouv.fr/api/1/organizations/ign/catalog.ttl", "http://169.254.169.254/"),
@@ -77,7 +82,8 @@ def test_a_bad_file_is_refused_naming_the_entry(tmp_path, change, message):
     path = tmp_path / "sources.yaml"
     path.write_text(SOURCES.replace(*change), encoding="utf-8")
     code, output = _sync(path)
-    assert code != 0 and message in output, output
+    assert code != 0, output
+    assert message in output, output
     assert helpers.call_action("harvest_source_list") == []
 
 

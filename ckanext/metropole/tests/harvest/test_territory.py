@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories, helpers
 
 import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
 
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.harvest import harvester
@@ -27,7 +27,9 @@ def test_keeps_the_datasets_about_the_territory(server, producer):
     assert set(harvested()) == {"pop-dijon", "bruit", "chenove-ecoles"}
     assert harvester.job_counts(report["job"]["id"]) == {"kept": 3, "skipped": 2}
     stats = report["job"]["stats"]
-    assert stats["added"] == 3 and stats["skipped"] == 2 and stats["errored"] == 0
+    assert stats["added"] == 3
+    assert stats["skipped"] == 2
+    assert stats["errored"] == 0
 
 
 @pytest.mark.parametrize("remote", [f.ABOUT_DIJON, f.IN_THE_BOX, f.NAMED])
@@ -59,7 +61,8 @@ def test_harvested_dataset_is_external_with_provenance(server, producer, app):
         assert not committee_state.subject(pkg)
         # published as the source published it, but never in our feeds
         assert publication.is_published(pkg)
-        assert external.is_harvested(pkg) and not publication.in_feed(pkg)
+        assert external.is_harvested(pkg)
+        assert not publication.in_feed(pkg)
     assert external.field(dijon, external.URL) == "https://www.example.org/page/pop-dijon"
     assert external.field(dijon, external.IDENTIFIER) == "pop-dijon"
     assert dijon["license_id"] == "etalab-2.0"  # Etalab's URI, mapped
@@ -69,9 +72,11 @@ def test_harvested_dataset_is_external_with_provenance(server, producer, app):
 
     page = app.get(f"/dataset/{dijon['name']}").body
     assert "https://www.example.org/page/pop-dijon" in page
-    assert "INSEE (DCAT)" in page and "Jeu de données moissonné" in page
+    assert "INSEE (DCAT)" in page
+    assert "Jeu de données moissonné" in page
     page = app.get(f"/dataset/{noise['name']}").body
-    assert f.CC_BY in page and "Licence de la source" in page
+    assert f.CC_BY in page
+    assert "Licence de la source" in page
     # our forms never offer the source's licence
     sysadmin = factories.Sysadmin()
     form = app.get("/dataset/new", headers=_as(sysadmin)).body
@@ -110,7 +115,8 @@ def test_the_flag_is_indexed_and_the_feeds_leave_them_out(server, producer, app)
     assert helpers.call_action("package_search",
                                fq=f"-{external.MARKER}:* +dataset_type:dataset")["count"] == 0
     feed = app.get("/catalog.ttl").body
-    assert "pop-dijon" not in feed and "Écoles de Chenôve" not in feed
+    assert "pop-dijon" not in feed
+    assert "Écoles de Chenôve" not in feed
 
 
 @pytest.mark.ckan_config("ckanext.metropole.feeds.include_harvested", "true")

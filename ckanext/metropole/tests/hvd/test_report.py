@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole import territory, territory_load
@@ -49,7 +50,8 @@ def test_anonymous_sees_the_published_hvds_in_french(app, portal):
     body = page.body
     assert "<h1>Données de forte valeur</h1>" in body
     assert 'data-name="arrets-dijon"' in body
-    assert "bal-chenove" not in body and 'data-name="budget"' not in body
+    assert "bal-chenove" not in body
+    assert 'data-name="budget"' not in body
     assert "1 données de forte valeur, 1 remplissant les trois conditions, 1 publiées" in body
     assert "Géospatiales › Adresses" in body
 
@@ -57,7 +59,8 @@ def test_anonymous_sees_the_published_hvds_in_french(app, portal):
 def test_an_editor_sees_what_their_draft_lacks(app, portal):
     client = session(app, portal["editor"]["name"])
     body = client.get("/hvd").get_data(as_text=True)
-    assert 'data-name="bal-chenove"' in body and "Non publié" in body
+    assert 'data-name="bal-chenove"' in body
+    assert "Non publié" in body
     assert "au moins une API est requise" in body
     assert "2 données de forte valeur, 1 remplissant les trois conditions, 1 publiées" in body
 
@@ -65,7 +68,8 @@ def test_an_editor_sees_what_their_draft_lacks(app, portal):
 def test_csv(app, portal):
     client = session(app, portal["admin"]["name"])
     response = client.get("/hvd.csv")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["dataset"] for r in rows] == ["Base Adresse Locale de Chenôve",
                                             "Arrêts de transport public"]
@@ -75,7 +79,8 @@ def test_csv(app, portal):
     assert "API" in bal["missing"]
     assert (stops["api"], stops["complete"], stops["missing"]) == ("oui", "oui", "")
     assert stops["top_categories"] == "Mobilité ; Géospatiales"  # the dataset's order
-    assert stops["commune"] == "Dijon" and bal["commune"] == "Chenôve"
+    assert stops["commune"] == "Dijon"
+    assert bal["commune"] == "Chenôve"
 
 
 def test_summary_per_category_and_commune(portal):

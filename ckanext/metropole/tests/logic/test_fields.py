@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.logic.fields import url_problem
@@ -26,7 +27,7 @@ def test_web_addresses_accepted(url):
     assert url_problem(url) is None
 
 
-@pytest.mark.parametrize("url, words", [
+@pytest.mark.parametrize(("url", "words"), [
     ("https://data.example.invalid/a b.csv", "a space"),
     ('https://data.example.invalid/a".csv', '"'),
     ("https://data.example.invalid/<x>", "<"),
@@ -41,7 +42,8 @@ def test_web_addresses_accepted(url):
 ])
 def test_web_addresses_refused(url, words):
     problem = url_problem(url)
-    assert problem and words in problem
+    assert problem
+    assert words in problem
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ class TestDatasetFields:
             "Conforme au schéma : « \" » doit être encodé en pourcentage "
             "(une espace s'écrit %20)"]
 
-    @pytest.mark.parametrize("url, words", [
+    @pytest.mark.parametrize(("url", "words"), [
         ("https://data.example.invalid/a b.csv", "une espace"),
         ("https://data.example.invalid/'><script>", "« > »"),
         ("javascript:alert(1)", "une adresse complète commençant par http:// ou https://"),
@@ -85,7 +87,8 @@ class TestDatasetFields:
         errors = _errors(*api("package_create", **complete_dataset(
             dijon["id"], resources=[{"url": url, "format": "csv", "name": "R"}])))
         (message,) = errors["resources"][0]["url"]
-        assert message.startswith("URL : ") and words in message
+        assert message.startswith("URL : ")
+        assert words in message
         assert helpers.call_action("package_search", include_private=True)["count"] == 0
 
     def test_an_iri_and_an_upload_are_fine(self, api, dijon):

@@ -1,8 +1,9 @@
 """The publication gate on every path that can make a dataset public."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
@@ -22,7 +23,7 @@ def test_complete_dataset_passes():
     assert check_publication(_shown()) == {}
 
 
-@pytest.mark.parametrize("overrides, field, words", [
+@pytest.mark.parametrize(("overrides", "field", "words"), [
     ({"license_id": "cc-by"}, "license_id", "Licence"),
     ({"license_id": "odc-odbl"}, "license_justification", "ODbL"),
     ({"criteria": []}, "criteria", "Priority criteria"),
@@ -95,7 +96,8 @@ class TestActions:
         # set it, only told to go through the committee (issue 18)
         assert set(err.value.error_dict) == {"committee_review"}
         stored = helpers.call_action("package_show", id=draft["id"])
-        assert stored["private"] is True and stored["opening_status"] == "planifie"
+        assert stored["private"] is True
+        assert stored["opening_status"] == "planifie"
 
     def test_patch_that_only_flips_private(self, org):
         draft = helpers.call_action("package_create", **complete_dataset(
@@ -128,7 +130,7 @@ class TestActions:
             helpers.call_action("bulk_update_public", datasets=[good["id"], bad["id"]],
                                 org_id=org["id"])
         assert list(err.value.error_dict) == [bad["name"]]
-        assert err.value.error_dict[bad["name"]][0].startswith("screening_secret:")
+        assert str(err.value.error_dict[bad["name"]][0]).startswith("screening_secret:")
         for pkg in (good, bad):
             assert helpers.call_action("package_show", id=pkg["id"])["private"] is True
         found = helpers.call_action("package_search", q="*:*")
@@ -172,7 +174,8 @@ class TestActions:
         ring = json.loads(pkg["spatial"])["coordinates"][0]
         west, south = ring[0]
         east, north = ring[2]
-        assert west < 5.03748 < east and south < 47.32286 < north
+        assert west < 5.03748 < east
+        assert south < 47.32286 < north
         whole = helpers.call_action("package_create", **complete_dataset(org["id"]))
         assert json.loads(whole["spatial"])["coordinates"][0][0] == [4.89637, 47.21949]
 
@@ -207,4 +210,5 @@ def test_screening_note_only_for_editors(org):
                                                           "ignore_auth": False}, id=pkg["id"])
     assert editor["screening_note"] == "Vu avec le DPO"
     found = helpers.call_action("package_search", q="*:*")["results"]
-    assert found and "screening_note" not in found[0]
+    assert found
+    assert "screening_note" not in found[0]

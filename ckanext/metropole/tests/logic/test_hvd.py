@@ -3,6 +3,7 @@ publication rules (each refusal, through the API with a token)."""
 from __future__ import annotations
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole import vocab
@@ -25,15 +26,18 @@ def test_vocabulary_has_the_96_categories_under_the_6_of_the_regulation():
     entries = vocab.hvd_categories()
     assert len(entries) == 96
     tops = {code for code in entries if not entries[code]["parent"]}
-    assert len(tops) == 6 and GEOSPATIAL in tops
+    assert len(tops) == 6
+    assert GEOSPATIAL in tops
     assert vocab.hvd_top(ADDRESSES) == GEOSPATIAL
     # third level (Mobility › Inland waterways › …)
     deep = [c for c, e in entries.items() if e["parent"] and entries[e["parent"]]["parent"]]
-    assert deep and all(vocab.hvd_top(c) == "c_b79e35eb" for c in deep)
-    assert entries[ADDRESSES]["fr"] == "Adresses" and entries[ADDRESSES]["en"] == "Addresses"
+    assert deep
+    assert all(vocab.hvd_top(c) == "c_b79e35eb" for c in deep)
+    assert entries[ADDRESSES]["fr"] == "Adresses"
+    assert entries[ADDRESSES]["en"] == "Addresses"
 
 
-@pytest.mark.parametrize("resources, missing", [
+@pytest.mark.parametrize(("resources", "missing"), [
     ([CSV, API_RESOURCE], []),
     ([API_RESOURCE], ["bulk_download"]),
     ([CSV], ["api"]),
@@ -94,7 +98,7 @@ def test_an_hvd_meeting_the_conditions_is_published_with_its_legislation(app, di
     assert not patched.get("applicable_legislation")
 
 
-@pytest.mark.parametrize("overrides, field, words", [
+@pytest.mark.parametrize(("overrides", "field", "words"), [
     ({"license_id": "odc-odbl", "license_justification": "Partage."}, "license_id",
      "ODbL"),
     ({"resources": [API_RESOURCE]}, "hvd_category", "téléchargement"),
@@ -112,7 +116,8 @@ def test_each_refusal_is_a_translated_409_naming_the_field(app, dijon, overrides
     errors = response.json["error"]
     assert field in errors, errors
     text = " ".join(errors[field])
-    assert "forte valeur" in text and words in text, text
+    assert "forte valeur" in text, text
+    assert words in text, text
 
 
 def test_an_unknown_category_is_refused_by_name(app, dijon):

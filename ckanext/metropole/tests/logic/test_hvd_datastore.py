@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 

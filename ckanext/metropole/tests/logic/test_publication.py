@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ckan import model
 from ckan.tests import factories, helpers
 
@@ -12,7 +13,7 @@ from ckanext.metropole.tests.data import DIJON, complete_dataset
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
 
-@pytest.mark.parametrize("overrides, expected", [
+@pytest.mark.parametrize(("overrides", "expected"), [
     ({}, True),
     ({"private": True}, False),
     ({"state": "deleted"}, False),

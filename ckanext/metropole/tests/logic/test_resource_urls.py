@@ -5,8 +5,9 @@ data.gouv.fr's settings (resolution off), as run for the research of issue 20.
 """
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
+
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.logic import gate, resource_urls
@@ -49,10 +50,11 @@ ACCEPTED = [
 ]
 
 
-@pytest.mark.parametrize("url, words", REFUSED)
+@pytest.mark.parametrize(("url", "words"), REFUSED)
 def test_refused_like_data_gouv_fr(url, words):
     reason = resource_urls.problem(url)
-    assert reason is not None and words in reason, (url, reason)
+    assert reason is not None, (url, reason)
+    assert words in reason, (url, reason)
 
 
 @pytest.mark.parametrize("url", ACCEPTED)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import helpers
 

@@ -1,8 +1,9 @@
 """Validators one by one: valid and invalid input, errors naming the field."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
+
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import DIJON, complete_dataset
@@ -25,7 +26,7 @@ def _draft(org, **overrides):
     return complete_dataset(org["id"], private=True, **overrides)
 
 
-@pytest.mark.parametrize("field, value, words", [
+@pytest.mark.parametrize(("field", "value", "words"), [
     ("license_id", "cc-by", "Licence: cc-by is not allowed"),
     ("conforms_to", "pas-un-schema", "Conforms to"),
     ("frequency", "SOMETIMES", "SOMETIMES is not one of the proposed values"),
@@ -50,7 +51,7 @@ def test_choice_errors_name_the_field(org):
     assert message.startswith(("Fréquence de mise à jour", "Update frequency"))
 
 
-@pytest.mark.parametrize("overrides, field, words", [
+@pytest.mark.parametrize(("overrides", "field", "words"), [
     ({"temporal_start": "2024-01-01", "temporal_end": "2023-12-31"}, "temporal_end",
      "end date must not be before"),
     ({"opening_status": "planifie"}, "planned_opening_date", "Planned opening date"),
@@ -97,7 +98,8 @@ def test_neither_title_nor_address_names_the_title(org):
     data.pop("name")
     data.pop("title", None)
     errors = _errors("package_create", **data)
-    assert "title" in errors and "name" not in errors, errors
+    assert "title" in errors, errors
+    assert "name" not in errors, errors
 
 
 def test_an_address_alone_still_makes_a_dataset(org):
@@ -111,7 +113,7 @@ def test_scdl_schema_id_is_accepted(org):
     assert pkg["conforms_to"] == "etalab/schema-bal"
 
 
-@pytest.mark.parametrize("fmt, words", [("DOCX2", "Format: DOCX2"), ("tableur", "Format")])
+@pytest.mark.parametrize(("fmt", "words"), [("DOCX2", "Format: DOCX2"), ("tableur", "Format")])
 def test_resource_format_outside_the_eu_list(org, fmt, words):
     errors = _errors("package_create", **_draft(
         org, resources=[{"url": "https://x.invalid/a", "format": fmt}]))
@@ -126,7 +128,7 @@ def test_resource_size_must_be_a_number(org):
 
 # ------------------------------------------------------------ organization
 
-@pytest.mark.parametrize("data, field, words", [
+@pytest.mark.parametrize(("data", "field", "words"), [
     ({"siren": "21210231"}, "siren", "SIREN: must be exactly 9 digits"),
     ({"siren": "212102314"}, "siren", "Luhn"),
     ({"kind": "commune", "insee_code": "75056"}, "insee_code", "75056 is not a commune"),

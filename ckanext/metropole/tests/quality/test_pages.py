@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.data import DIJON, complete_dataset
@@ -42,7 +43,8 @@ def test_dataset_page_shows_the_score_and_what_to_add_to_its_editors(app, dijon)
     pkg = helpers.call_action("package_create", **complete_dataset(org["id"]))
     anonymous = _text(app.get(f"/dataset/{pkg['name']}"))
     assert "Qualité des métadonnées" in anonymous
-    assert "330 points sur 405" in anonymous and "metropole-quality-good\">Bon<" in anonymous
+    assert "330 points sur 405" in anonymous
+    assert "metropole-quality-good\">Bon<" in anonymous
     assert "Repérabilité : 50 / 100" in anonymous
     assert "Pour gagner des points" not in anonymous  # advice is for the editors
 
@@ -52,7 +54,8 @@ def test_dataset_page_shows_the_score_and_what_to_add_to_its_editors(app, dijon)
     assert "Indiquez la couverture temporelle" in page
     assert "Donnez l'adresse électronique d'un point de contact" in page
     assert "Ressource « Équipements » : indiquez la taille de son fichier en octets" in page
-    assert "Metadata quality" not in page and "To gain points" not in page
+    assert "Metadata quality" not in page
+    assert "To gain points" not in page
 
 
 def test_a_complete_dataset_is_excellent_on_its_page(app, dijon):
@@ -60,7 +63,8 @@ def test_a_complete_dataset_is_excellent_on_its_page(app, dijon):
     pkg = _size_and_dates(helpers.call_action("package_create",
                                               **complete_dataset(org["id"], **COMPLETE)))
     page = _text(app.get(f"/dataset/{pkg['name']}", headers=editor))
-    assert "405 points sur 405" in page and "Excellent" in page
+    assert "405 points sur 405" in page
+    assert "Excellent" in page
     assert "Pour gagner des points" not in page
     # the link is counted, not tested: said to the editor
     assert "La réponse des liens externes n'est pas vérifiée" in page

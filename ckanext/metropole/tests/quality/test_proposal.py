@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+
 from ckan.exceptions import CkanConfigurationException
 from ckan.tests import factories, helpers
 

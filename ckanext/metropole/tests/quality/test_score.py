@@ -4,8 +4,9 @@ from __future__ import annotations
 import copy
 import os
 
-import ckan.plugins.toolkit as tk
 import pytest
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import quality
 from ckanext.metropole.quality import indicators
@@ -52,7 +53,7 @@ def test_complete_dataset_scores_405_excellent():
                                                          "download_url_status"}
 
 
-@pytest.mark.parametrize("points, rating", [
+@pytest.mark.parametrize(("points", "rating"), [
     (405, "excellent"), (351, "excellent"), (350, "good"), (221, "good"),
     (220, "sufficient"), (120, "sufficient"), (119, "bad"), (0, "bad")])
 def test_ratings(points, rating):
@@ -125,7 +126,8 @@ def test_every_resource_must_meet_a_distribution_indicator():
     score = quality.score(pkg)
     assert {r.indicator.id for r in score.missing} == {"non_proprietary", "machine_readable"}
     advice = [a for r in score.missing for a in r.advice]
-    assert all("Tronçons (PDF)" in a for a in advice) and len(advice) == 2
+    assert all("Tronçons (PDF)" in a for a in advice)
+    assert len(advice) == 2
 
 
 def test_no_resource_loses_the_distribution_indicators():
@@ -182,7 +184,8 @@ def test_uploads_are_checked_in_the_storage(tmp_path, monkeypatch):
     os.makedirs(folder)
     (folder / rid[6:]).write_text("a;b\n1;2\n", encoding="utf-8")
     stored = quality.score(_full(resources=[res]))
-    assert stored.points == 405 and stored.unchecked == []
+    assert stored.points == 405
+    assert stored.unchecked == []
 
 
 def test_summary_for_a_report():

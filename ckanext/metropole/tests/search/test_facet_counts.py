@@ -15,7 +15,8 @@ def test_the_listing_of_a_site_with_ckanext_harvest_is_pre_aggregated():
     scope = _scope("+capacity:public -dataset_type:harvest +state:active",
                    'site_id:"metropole"', 'permission_labels:"public"')
     assert scope is not None
-    assert scope.values["capacity"] == {"public"} and scope.values["dataset_type"] is None
+    assert scope.values["capacity"] == {"public"}
+    assert scope.values["dataset_type"] is None
     assert scope.excluded == {"dataset_type": {"harvest"}}
     assert scope.labels == {"public"}
     assert _scope("-dataset_type:(harvest OR fiche)").excluded == {

@@ -1,9 +1,11 @@
 """The Lucene subset parser: what CKAN sends parses, hostile input is refused."""
+# The tests read the parsed nodes by their shape (a wrong node fails the test):
+# pyright: reportAttributeAccessIssue=false
 import pytest
 
 from ckanext.metropole.search import lucene
-from ckanext.metropole.search.lucene import SearchSyntaxError
 from ckanext.metropole.search.compiler import minimum_should_match, parse_date
+from ckanext.metropole.search.lucene import SearchSyntaxError
 
 
 def test_ckan_filters_parse():
@@ -43,7 +45,7 @@ def test_escapes_and_boosts():
     assert lucene.parse("tags:foo^2").value.text == "foo"
 
 
-@pytest.mark.parametrize("bad, message", [
+@pytest.mark.parametrize(('bad', 'message'), [
     ('"unclosed', "quotes"),
     ("(a OR b", "parentheses"),
     ("a AND", "nothing on its right"),
@@ -66,7 +68,7 @@ def test_too_many_clauses_and_nesting_are_refused():
         lucene.parse("(" * 40 + "a" + ")" * 40)
 
 
-@pytest.mark.parametrize("spec, clauses, expected", [
+@pytest.mark.parametrize(('spec', 'clauses', 'expected'), [
     ("2<-1 5<80%", 1, 1), ("2<-1 5<80%", 2, 2), ("2<-1 5<80%", 3, 2),
     ("2<-1 5<80%", 5, 4), ("2<-1 5<80%", 10, 8), ("100%", 3, 3), ("1", 4, 1),
     ("-1", 4, 3), ("-25%", 4, 3),

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
 
 def tables() -> set[str]:
-    return set(sa.inspect(model.meta.engine).get_table_names())
+    # sqlalchemy2-stubs type inspect(engine) as an InstanceState; it is an Inspector
+    inspector = sa.inspect(model.meta.engine)
+    return set(inspector.get_table_names())  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def test_downgrade_then_upgrade():

@@ -1,10 +1,13 @@
 """package_search on PostgreSQL, as CKAN's actions, UI and extensions use it."""
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import search
+from ckan.lib.search import common as search_common
 from ckan.tests import factories, helpers
 
 # The backend alone, with CKAN's default schema: these tests are about search,
@@ -132,7 +135,7 @@ class TestFacets:
         assert limited["facets"]["tags"] == {"éducation": 2}
 
     def test_facet_sort_and_mincount(self, catalogue):
-        conn = search.common.make_connection()
+        conn = search_common.make_connection()
         for q in ("*:*", "title:(budget OR écoles OR vélos OR parks)"):
             result = conn.search(q=q, fq=['+site_id:"metropole-test"'], rows=0, facet="true",
                                  **{"facet.field": ["tags"], "facet.sort": "index",
@@ -295,20 +298,24 @@ class TestUserInterface:
         assert "Budget primitif" in page
         assert "Stationnements vélos" not in page
         page = app.get("/dataset/", query_string={"tags": "éducation"}).body
-        assert "Stationnements vélos" in page and "Budget primitif" not in page
+        assert "Stationnements vélos" in page
+        assert "Budget primitif" not in page
 
     def test_paging_and_sorting_in_the_page(self, app, catalogue, ckan_config, monkeypatch):
         monkeypatch.setitem(ckan_config, "ckan.datasets_per_page", 2)
         first = app.get("/dataset/", query_string={"sort": "title_string asc"}).body
         second = app.get("/dataset/", query_string={"sort": "title_string asc",
                                                     "page": 2}).body
-        assert "Budget primitif" in first and "Écoles maternelles" in first
-        assert "Parks and gardens" in second and "Stationnements vélos" in second
+        assert "Budget primitif" in first
+        assert "Écoles maternelles" in first
+        assert "Parks and gardens" in second
+        assert "Stationnements vélos" in second
         assert "Budget primitif" not in second
 
     def test_organization_page_and_home(self, app, catalogue):
         page = app.get("/organization/chenove").body
-        assert "Stationnements vélos" in page and "Écoles maternelles" not in page
+        assert "Stationnements vélos" in page
+        assert "Écoles maternelles" not in page
         assert app.get("/").status_code == 200
         listing = app.get("/organization/").body
         assert "Chenôve" in listing
@@ -348,7 +355,8 @@ class TestPreAggregatedCounts:
         helpers.call_action("package_delete", id="parcs")
         helpers.call_action("package_patch", id="velos", private=True)
         sysadmin = factories.Sysadmin()
-        for user, private in ((member, True), ("", False), (sysadmin, True)):
+        readers: list[tuple[Any, bool]] = [(member, True), ("", False), (sysadmin, True)]
+        for user, private in readers:
             name = user["name"] if user else ""
             listing, live = self._both({"user": name, "ignore_auth": False},
                                        include_private=private)
@@ -380,11 +388,14 @@ class TestPreAggregatedCounts:
     def test_clear_and_truncate_reset_the_counts(self, catalogue):
         search.clear("ecoles")
         result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
-        assert result["count"] == 3 and result["facets"]["tags"]["éducation"] == 1
+        assert result["count"] == 3
+        assert result["facets"]["tags"]["éducation"] == 1
         model.Session.execute(sa.text("TRUNCATE metropole_search_document"))
         model.Session.commit()
         result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
-        assert result["count"] == 0 and result["facets"]["tags"] == {}
+        assert result["count"] == 0
+        assert result["facets"]["tags"] == {}
         search.rebuild()
         result = helpers.call_action("package_search", **{"facet.field": '["tags"]'})
-        assert result["count"] == 4 and result["facets"]["tags"]["éducation"] == 2
+        assert result["count"] == 4
+        assert result["facets"]["tags"]["éducation"] == 2

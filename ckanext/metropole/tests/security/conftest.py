@@ -14,11 +14,14 @@ import re
 import smtplib
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-import sqlalchemy as sa
+from sqlalchemy import orm as sa_orm
+from werkzeug.serving import make_server
+
 from ckan import model
 from ckan import plugins as ckan_plugins
 from ckan.common import config
@@ -26,10 +29,9 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.lib import search
 from ckan.tests import factories
 from ckan.tests import helpers as test_helpers
-from werkzeug.serving import make_server
 
 from ckanext.metropole.tests.security import world as world_mod
-from ckanext.metropole.tests.security.client import Principal, Portal
+from ckanext.metropole.tests.security.client import Portal, Principal
 from ckanext.metropole.tests.security.matrix import Matrix
 
 # the demo portal's plugins (config/demo.ini), with ckanext-dcat's JSON interface
@@ -63,7 +65,7 @@ def _empty_datastore() -> None:
     from ckanext.datastore.backend.postgres import get_write_engine
     from ckanext.datastore.tests.helpers import clear_db
 
-    clear_db(sa.orm.scoped_session(sa.orm.sessionmaker(bind=get_write_engine())))
+    clear_db(sa_orm.scoped_session(sa_orm.sessionmaker(bind=get_write_engine())))
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +79,7 @@ def matrix_portal(reset_db: Any, tmp_path_factory: Any) -> Iterator[Portal]:
     config.update(_settings(str(base / "storage"), str(base / "xloader-jobs.db")))
     mails = test_helpers.FakeSMTP()
     real_smtp = smtplib.SMTP
-    smtplib.SMTP = mails  # type: ignore[misc]  # the committee's e-mails, caught
+    smtplib.SMTP = mails  # the committee's e-mails, caught
     server = None
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
@@ -119,7 +121,7 @@ def matrix_portal(reset_db: Any, tmp_path_factory: Any) -> Iterator[Portal]:
     finally:
         if server is not None:
             server.shutdown()
-        smtplib.SMTP = real_smtp  # type: ignore[misc]
+        smtplib.SMTP = real_smtp
         config.clear()
         config.update(snapshot)
         # CKAN 2.11 keeps its system plugins loaded; 2.12 has only unload_all
@@ -148,12 +150,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def matrix_config(matrix_portal: Portal) -> Iterator[None]:
+def matrix_config(matrix_portal: Portal) -> None:
     """The matrix's configuration for each test (CKAN's pytest plugin puts its
     own snapshot back before every test)."""
     config.clear()
     config.update(copy.deepcopy(matrix_portal.settings))
-    yield
 
 
 def _upload(app: Any, package_id: str, data: bytes, filename: str, through_xloader: bool,

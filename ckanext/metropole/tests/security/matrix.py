@@ -8,7 +8,8 @@ import re
 import time
 import zlib
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ckanext.metropole.tests.security import probes, rules
 from ckanext.metropole.tests.security.client import Portal, Principal, Reply
@@ -133,9 +134,7 @@ class Matrix:
             carried = self.world.datasets[probe.about].sentinels
             if all(rules.entitled(role, probe.about, f) for f in carried):
                 return False
-        if probe.oracle is not None and rules.entitled(role, *probe.oracle):
-            return False
-        return True
+        return not (probe.oracle is not None and rules.entitled(role, *probe.oracle))
 
     def replies(self, principal: Principal) -> Iterable[tuple[probes.Probe, Reply]]:
         for probe in self.reads:

@@ -25,7 +25,8 @@ import functools
 import inspect
 import json
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ckanext.metropole.tests.security import rules
 from ckanext.metropole.tests.security.world import FIELD_CODES, STATE_CODES, USERS, World
@@ -388,7 +389,8 @@ PAGE_VARIANTS: dict[str, tuple[dict[str, str], ...]] = {
 ACTORS = ("editor", "admin", "member", "president", "secretary", "sysadmin")
 
 
-def _page_values(world: World, rule: str, args: set[str]
+# one branch per family of routes of the sweep: a table, read top to bottom
+def _page_values(world: World, rule: str, args: set[str]  # noqa: C901
                  ) -> Iterator[tuple[dict[str, str], str | None, str | None]]:
     datasets = list(world.datasets.values())
     head = rule.strip("/").split("/")[0]

@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 
 from ckanext.metropole.tests.security import known, probes, rules
-from ckanext.metropole.tests.security.matrix import (GROUPS, SESSION_API, Matrix, leaks_of,
-                                                      representative)
+from ckanext.metropole.tests.security.matrix import GROUPS, SESSION_API, Matrix, leaks_of, representative
 from ckanext.metropole.tests.security.world import USERS
 
 README = Path(__file__).resolve().parents[4] / "README.md"
@@ -39,15 +38,16 @@ def test_the_three_identities_are_three_paths(matrix: Matrix) -> None:
     each logged-in client is really that user: their dashboard names them."""
     portal = matrix.portal
     anonymous = portal.get(portal.principals["anonymous"], "/dashboard/datasets")
-    assert "/user/login" in anonymous.body and "Se connecter" in anonymous.body
+    assert "/user/login" in anonymous.body
+    assert "Se connecter" in anonymous.body
     for role, name in USERS.items():
         fullname = matrix.world.users[role].get("fullname") or name
         for kind in ("token", "session"):
             principal = portal.principals[f"{role}/{kind}"]
             page = portal.get(principal, "/dashboard/datasets")
             assert page.status == 200, (principal.key, page.status)
-            assert f'href="/user/{name}"' in page.body and html.escape(fullname) in page.body, \
-                principal.key
+            assert f'href="/user/{name}"' in page.body, principal.key
+            assert html.escape(fullname) in page.body, principal.key
     session = portal.principals["member/session"]
     assert session.client.get_cookie("ckan") is not None or \
         any(True for _ in session.client._cookies), "no session cookie"
@@ -177,7 +177,8 @@ def test_session_and_token_see_the_same_api(matrix: Matrix) -> None:
             if (a.status, seen_a) != (b.status, seen_b):
                 differ.append(f"{role} {probe.label} {probe.url}: token {a.status} "
                               f"{sorted(seen_a ^ seen_b)} session {b.status}")
-    assert compared > 30 and not differ, (compared, differ)
+    assert compared > 30, (compared, differ)
+    assert not differ, (compared, differ)
 
 
 # ----------------------------------------------------------------- writes

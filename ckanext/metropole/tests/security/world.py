@@ -19,6 +19,7 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import factories, helpers
 
@@ -47,7 +48,8 @@ FIELD_CODES = {"title": "titl", "name": "name", "notes": "note", "tag": "tagg",
                "opinion": "opin", "avis_motivation": "avsm",
                "decision_justification": "decj", "column": "colm", "cell": "cell",
                "table": "tabl"}
-assert set(STATE_CODES) == set(rules.STATES) and set(FIELD_CODES) == set(rules.FIELDS)
+assert set(STATE_CODES) == set(rules.STATES)
+assert set(FIELD_CODES) == set(rules.FIELDS)
 
 
 @dataclasses.dataclass
@@ -106,14 +108,14 @@ def seed(upload: Any) -> World:
     from ckanext.metropole.tests.datastore.conftest import load_status
 
     run = secrets.token_hex(3)
-    users = {"sysadmin": factories.Sysadmin(name="sysadmin", password=PASSWORD,
+    users: dict[str, dict[str, Any]] = {"sysadmin": factories.Sysadmin(name="sysadmin", password=PASSWORD,
                                             email="sysadmin@example.org")}
     for role, name in USERS.items():
         if role != "sysadmin":
             users[role] = factories.User(name=name, password=PASSWORD,
                                          email=f"{name}@example.org",
                                          fullname=f"{name} (matrice)")
-    orgs = {
+    orgs: dict[str, dict[str, Any]] = {
         "dijon": factories.Organization(
             name="dijon", insee_code=DIJON, kind="commune",
             users=[{"name": USERS["editor"], "capacity": "editor"},
@@ -242,7 +244,8 @@ def newest_activities(package_id: str) -> list[str]:
 
     rows = model.Session.execute(
         sa.select(Activity.id, Activity.activity_type).where(Activity.object_id == package_id)
-        .order_by(Activity.timestamp.desc())).all()
+        # ckanext-activity annotates the column with its Python type
+        .order_by(Activity.timestamp.desc())).all()  # pyright: ignore[reportAttributeAccessIssue]
     seen: dict[str, str] = {}
     for activity_id, kind in rows:
         seen.setdefault(kind, activity_id)

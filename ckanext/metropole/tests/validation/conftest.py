@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import helpers

@@ -72,19 +72,26 @@ JSON_SCHEMAS = {"etalab/schema-amenagements-cyclables": "etalab__schema-amenagem
 UNCHECKABLE = {"etalab/schema-bal"}
 
 
+def _schema(schema_id: str) -> schema_registry.Schema:
+    schema = schema_registry.get(schema_id)
+    assert schema is not None, schema_id
+    return schema
+
+
 def test_every_shipped_schema_has_its_test() -> None:
     shipped = set(schema_registry.entries())
     assert shipped == set(TABLES) | set(JSON_SCHEMAS) | UNCHECKABLE
     for schema_id in shipped:
-        schema = schema_registry.get(schema_id)
-        assert schema is not None and schema.version == schema_registry.entries()[
+        schema = _schema(schema_id)
+        assert schema is not None
+        assert schema.version == schema_registry.entries()[
             schema_id].latest
         assert schema.checked == (schema_id not in UNCHECKABLE), schema_id
 
 
 @pytest.mark.parametrize("schema_id", sorted(TABLES))
 def test_valid_example_passes(schema_id: str) -> None:
-    schema = schema_registry.get(schema_id)
+    schema = _schema(schema_id)
     report = engine.check(os.path.join(EXAMPLES, TABLES[schema_id][0]), schema)
     assert report["errors"] == []
     assert report["valid"] is True
@@ -106,7 +113,7 @@ def _broken(example: str, cells: list[tuple[str, str, str]], tmp_path: Any) -> s
 @pytest.mark.parametrize("schema_id", sorted(TABLES))
 def test_broken_copy_fails_with_the_expected_errors(schema_id: str, tmp_path: Any) -> None:
     example, cells = TABLES[schema_id]
-    report = engine.check(_broken(example, cells, tmp_path), schema_registry.get(schema_id))
+    report = engine.check(_broken(example, cells, tmp_path), _schema(schema_id))
     assert report["valid"] is False
     found = {(e["kind"], e["row"], e["field"], e["value"]) for e in report["errors"]}
     expected = {(kind, 2, column, value) for column, value, kind in cells}
@@ -115,7 +122,7 @@ def test_broken_copy_fails_with_the_expected_errors(schema_id: str, tmp_path: An
 
 
 def test_data_package_picks_the_table_of_the_file() -> None:
-    schema = schema_registry.get("etalab/schema-irve")
+    schema = _schema("etalab/schema-irve")
     static = engine.check(os.path.join(EXAMPLES, "etalab__schema-irve-statique.csv"), schema)
     dynamic = engine.check(os.path.join(EXAMPLES, "etalab__schema-irve-dynamique.csv"),
                            schema)
@@ -130,7 +137,7 @@ def test_missing_column_is_named(tmp_path: Any) -> None:
     path = tmp_path / "sans-annee.csv"
     path.write_text("\n".join(",".join(r[:index] + r[index + 1:]) for r in rows) + "\n",
                     encoding="utf-8")
-    report = engine.check(str(path), schema_registry.get("scdl/prenoms"))
+    report = engine.check(str(path), _schema("scdl/prenoms"))
     assert report["valid"] is False
     assert ("missing-label", "ANNEE") in {(e["kind"], e["field"]) for e in report["errors"]}
 
@@ -138,13 +145,13 @@ def test_missing_column_is_named(tmp_path: Any) -> None:
 # ---------------------------------------------------------------- JSON Schema
 
 def test_json_example_passes() -> None:
-    schema = schema_registry.get("etalab/schema-amenagements-cyclables")
+    schema = _schema("etalab/schema-amenagements-cyclables")
     report = engine.check(os.path.join(EXAMPLES, JSON_SCHEMAS[schema.id]), schema)
     assert (report["valid"], report["errors"], report["rows"]) == (True, [], 1)
 
 
 def test_json_broken_copy_fails_with_the_expected_errors(tmp_path: Any) -> None:
-    schema = schema_registry.get("etalab/schema-amenagements-cyclables")
+    schema = _schema("etalab/schema-amenagements-cyclables")
     with open(os.path.join(EXAMPLES, JSON_SCHEMAS[schema.id]), encoding="utf-8") as f:
         document = json.load(f)
     feature = document["features"][0]
@@ -165,7 +172,7 @@ def test_json_broken_copy_fails_with_the_expected_errors(tmp_path: Any) -> None:
 
 # ---------------------------------------------------------------- no report
 
-@pytest.mark.parametrize("content, code", [
+@pytest.mark.parametrize(("content", "code"), [
     (b"", "unreadable"),
     (bytes(range(256)) * 40, "unreadable"),
 ])
@@ -173,7 +180,7 @@ def test_unreadable_file_is_not_a_report(content: bytes, code: str, tmp_path: An
     path = tmp_path / "fichier.csv"
     path.write_bytes(content)
     with pytest.raises(engine.CheckFailed) as failed:
-        engine.check(str(path), schema_registry.get("scdl/subventions"))
+        engine.check(str(path), _schema("scdl/subventions"))
     assert failed.value.code == code
 
 
@@ -181,7 +188,7 @@ def test_not_json_is_unreadable(tmp_path: Any) -> None:
     path = tmp_path / "fichier.json"
     path.write_text("COLL_NOM;COLL_SIRET\nDijon;1\n", encoding="utf-8")
     with pytest.raises(engine.CheckFailed) as failed:
-        engine.check(str(path), schema_registry.get("etalab/schema-amenagements-cyclables"))
+        engine.check(str(path), _schema("etalab/schema-amenagements-cyclables"))
     assert failed.value.code == "unreadable"
 
 
@@ -201,12 +208,12 @@ def test_bal_cannot_be_checked(tmp_path: Any) -> None:
     data = tmp_path / "bal.csv"
     data.write_text("cle_interop\n21231_0001_00001\n", encoding="utf-8")
     with pytest.raises(engine.CheckFailed) as failed:
-        engine.check(str(data), schema_registry.get("etalab/schema-bal"))
+        engine.check(str(data), _schema("etalab/schema-bal"))
     assert failed.value.code == "schema"
 
 
 def test_isolated_check_returns_the_report_and_stops_at_the_deadline(tmp_path: Any) -> None:
-    schema = schema_registry.get("scdl/prenoms")
+    schema = _schema("scdl/prenoms")
     report = engine.check_isolated(os.path.join(EXAMPLES, "scdl__prenoms.csv"), schema,
                                    timeout=120)
     assert report["valid"] is True

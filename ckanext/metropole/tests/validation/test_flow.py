@@ -9,12 +9,13 @@ import html
 import json
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
+from rdflib import Graph, URIRef
+
+import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
-from rdflib import Graph, URIRef
 
 from ckanext.metropole.dcat import serialize
 from ckanext.metropole.dcat.terms import DCAT, DCT
@@ -46,7 +47,7 @@ def _state(package_id: str, resource_id: str) -> str | None:
 
 
 def _row(resource_id: str) -> Any:
-    return conformity.rows_for([model.Resource.get(resource_id).package_id]).get(resource_id)
+    return conformity.rows_for([model.Resource.get(resource_id).package_id or ""]).get(resource_id)
 
 
 def test_valid_file_checked_in_the_background(app: Any, org: dict[str, Any]) -> None:
@@ -79,8 +80,10 @@ def test_broken_file_report_grouped_with_row_column_value(app: Any,
     assert "Ce fichier ne suit pas le schéma Équipements (0.1.5) : 2 erreurs." in page
     assert "Valeur hors de la liste autorisée" in page
     assert "Valeur d'un type incorrect" in page
-    assert "<code>48,808989</code>" in page and "EQUIP_LAT" in page
-    assert "Does not" not in page and "Value of the wrong type" not in page
+    assert "<code>48,808989</code>" in page
+    assert "EQUIP_LAT" in page
+    assert "Does not" not in page
+    assert "Value of the wrong type" not in page
     assert "Non conforme au schéma Équipements (0.1.5)" in app.get(
         f"/dataset/{pkg['name']}").get_data(as_text=True)
 
@@ -115,7 +118,9 @@ def test_facet_values_and_filter(app: Any, org: dict[str, Any]) -> None:
         "package_search", fq=f"{conformity.INDEX_FIELD}:*")["results"]}
     page = app.get("/dataset/", query_string={
         conformity.INDEX_FIELD: "non_conforme"}).get_data(as_text=True)
-    assert "Non conforme" in page and bad["name"] in page and good["name"] not in page
+    assert "Non conforme" in page
+    assert bad["name"] in page
+    assert good["name"] not in page
 
 
 def test_feed_states_conforms_to_only_for_the_valid_file(app: Any,
@@ -209,7 +214,8 @@ def test_unreadable_file_keeps_the_previous_report(app: Any, org: dict[str, Any]
            resource_id=res["id"])
     run_jobs(app)
     row = _row(res["id"])
-    assert row.status == conformity.VALID and row.attempt_error["code"] == "unreadable"
+    assert row.status == conformity.VALID
+    assert row.attempt_error["code"] == "unreadable"
     assert _state(pkg["id"], res["id"]) == conformity.FAILED
     page = html.unescape(app.get(f"/dataset/{pkg['name']}/resource/{res['id']}")
                          .get_data(as_text=True))
@@ -263,7 +269,8 @@ def test_only_editors_may_check_again(app: Any, org: dict[str, Any]) -> None:
              status=302)
     assert _row(res["id"]).queued_key
     run_jobs(app)
-    assert _row(res["id"]).queued_key is None and _state(pkg["id"], res["id"]) == "valid"
+    assert _row(res["id"]).queued_key is None
+    assert _state(pkg["id"], res["id"]) == "valid"
 
 
 def test_report_of_a_private_dataset_is_not_shown_to_anonymous(app: Any,

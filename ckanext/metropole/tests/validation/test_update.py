@@ -5,9 +5,11 @@ import http.server
 import json
 import os
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+
 from ckan.cli.cli import ckan as ckan_cli
 
 from ckanext.metropole import schema_registry
@@ -80,7 +82,8 @@ def test_update_adds_the_new_version_and_keeps_the_old(cli: Any, site: dict[str,
     entry = schema_registry.entries()["scdl/prenoms"]
     assert (entry.latest, entry.versions) == ("1.2.0", ("1.1.6", "1.2.0"))
     latest = schema_registry.get("scdl/prenoms")
-    assert latest.version == "1.2.0" and latest.checked
+    assert latest.version == "1.2.0"
+    assert latest.checked
     assert latest.path.startswith(str(tmp_path / "schemas"))
     assert schema_registry.get("scdl/prenoms", "1.1.6").path == PRENOMS
     subventions = schema_registry.entries()["scdl/subventions"]
