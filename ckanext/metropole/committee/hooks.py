@@ -19,7 +19,7 @@ from ckan.types import Action, Context, DataDict
 from ckanext.metropole.committee import members, reviews, signals
 from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic import fields, params
-from ckanext.metropole.logic.context import own
+from ckanext.metropole.logic.context import own, with_keys
 from ckanext.metropole.logic.users import acting_user
 
 __all__ = ["package_create", "package_owner_org_update", "package_update"]
@@ -132,7 +132,7 @@ def _tell_the_form(context: Context, pkg: Any, propose: bool,
         return
     try:
         tk.get_action("metropole_review_propose")(
-            {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+            with_keys(user=context.get("user", ""), auth_user_obj=context.get("auth_user_obj")),
             {"id": package_id})
     except tk.NotAuthorized:
         tk.h.flash_error(tk._("Saved, but you may not propose this dataset to the "
@@ -189,4 +189,4 @@ def after_dataset_saved(context: Context, data: DataDict, created: bool = False)
     if before is not None:
         reopened = reviews.reopen_if_changed(package_id, before, acting_user(context))
         if reopened:
-            context["metropole_reopened"] = dict(reopened, package_id=package_id)
+            own(context)["metropole_reopened"] = dict(reopened, package_id=package_id)

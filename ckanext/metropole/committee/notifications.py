@@ -101,7 +101,7 @@ def _members() -> list[model.User]:
 
 
 def _secretaries() -> list[model.User]:
-    return [model.User.get(name) for name in settings.secretaries()]
+    return [user for user in map(model.User.get, settings.secretaries()) if user is not None]
 
 
 def _admins(pkg: model.Package) -> list[model.User]:
@@ -145,7 +145,7 @@ def _note(review_id: int) -> str:
 
 def _organization(pkg: model.Package) -> str:
     group = model.Group.get(pkg.owner_org) if pkg.owner_org else None
-    return group.title if group else ""
+    return (group.title or "") if group else ""
 
 
 def _public_url(package_name: str) -> str:
@@ -201,6 +201,8 @@ def on_proposed(package_id: str, review_id: int, user_id: str, **_: Any) -> None
 def on_opened(package_id: str, review_id: int, user_id: str, **_: Any) -> None:
     """Review opened: the members give their opinions before the deadline."""
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged meanwhile
+        return
     row = _review(review_id)
     _send_each((
         _members(),
@@ -260,8 +262,11 @@ def on_reopened(package_id: str, review_id: int, user_id: str | None,
     """An edit changed what the committee examined: the dataset went private
     and a new review is open. The producers, the admins and the secretary."""
     pkg = model.Package.get(package_id)
+    if pkg is None:  # purged meanwhile
+        return
     row = _review(review_id)
-    producers = _producer(row) + ([model.User.get(previous_by)] if previous_by else [])
+    previous = model.User.get(previous_by) if previous_by else None
+    producers = _producer(row) + ([previous] if previous is not None else [])
     _send_each((
         producers + _admins(pkg) + _secretaries(),
         tk._("Unpublished until the committee reviews it again: {title}").format(

@@ -15,7 +15,7 @@ from ckanext.metropole.committee.model import OPEN_STATES, STATES, opinion, revi
 def base(*columns: Any) -> Any:
     """``columns`` of the reviews of active datasets, *legacy* rows left out
     (the rows of datasets public before the committee are no one's work)."""
-    package = model.Package.__table__
+    package = model.package_table
     return (sa.select(*columns)
             .select_from(review.join(package, package.c.id == review.c.package_id))
             .where(package.c.state == "active",

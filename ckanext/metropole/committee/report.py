@@ -17,10 +17,12 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.metropole import compat, vocab
 from ckanext.metropole.committee import members as committee_members
 from ckanext.metropole.committee import settings
+from ckanext.metropole.logic.context import with_keys
 
 
 def seats() -> dict[str, int]:
@@ -179,14 +181,14 @@ def _planned(year: int) -> dict[str, int]:
     return {"planned": int(planned), "planned_and_opened": int(done)}
 
 
-def figures(context: dict[str, Any], year: int) -> dict[str, Any]:
+def figures(context: Context, year: int) -> dict[str, Any]:
     """The other parts' figures, as the reader of ``context`` may see them:
     HVDs per category and commune (how many meet the three conditions, how
     many are published), the communes' totals and rows as of the end of the
     year, the quality scores of the published datasets (today's)."""
     def ask(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
-        sub = {k: context[k] for k in ("user", "auth_user_obj", "ignore_auth") if k in context}
-        return tk.get_action(action)(sub, data_dict)
+        sub = {k: v for k, v in context.items() if k in ("user", "auth_user_obj", "ignore_auth")}
+        return tk.get_action(action)(with_keys(**sub), data_dict)
 
     return {"hvd": ask("metropole_hvd_report", {})["summary"],
             "communes": ask("metropole_communes_figures", {"year": year}),

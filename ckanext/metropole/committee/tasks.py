@@ -46,7 +46,7 @@ def _membership(me: Any, today: Any, president: bool = False) -> Any:
 
 
 def _organizations(me: Any, capacities: tuple[str, ...]) -> Any:
-    member = model.Member.__table__
+    member = model.member_table
     return sa.select(member.c.group_id).where(
         member.c.table_name == "user", member.c.table_id == me,
         member.c.state == "active", member.c.capacity.in_(capacities))
@@ -55,7 +55,7 @@ def _organizations(me: Any, capacities: tuple[str, ...]) -> Any:
 def clauses(me: Any, secretary: bool, today: Any = None) -> dict[str, list[Any]]:
     """The conditions of each list (on ``review`` and ``package``) for the user
     of id ``me`` (a value or a bind parameter), ``secretary`` or not."""
-    package = model.Package.__table__
+    package = model.package_table
     latest = review.alias("latest")
     late = sa.and_(review.c.state.in_(("propose", "en_examen")),
                    review.c.deadline < sa.func.now())

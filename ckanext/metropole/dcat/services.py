@@ -22,6 +22,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
 
 import ckan.plugins.toolkit as tk
 
@@ -51,7 +52,7 @@ def _document(g: Graph, url: str) -> URIRef:
     return node
 
 
-def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef) -> list[URIRef]:
+def dataset(g: Graph, pkg: dict[str, Any], ref: Node) -> list[URIRef]:
     """The HVD properties of the dataset (what the stock profile wrote of
     them is dropped by the caller); its categories' nodes (none: not an HVD)."""
     categories = [n for n in (terms.add_hvd_category(g, c) for c in hvd.categories(pkg)) if n]
@@ -60,12 +61,14 @@ def dataset(g: Graph, pkg: dict[str, Any], ref: URIRef) -> list[URIRef]:
     for node in categories:
         g.add((ref, DCATAP.hvdCategory, node))
     for top in hvd.top_categories(pkg):
-        g.add((ref, DCAT.theme, terms.add_hvd_category(g, top)))
+        theme = terms.add_hvd_category(g, top)
+        if theme is not None:
+            g.add((ref, DCAT.theme, theme))
     g.add((ref, DCATAP.applicableLegislation, terms.add_legislation(g)))
     return categories
 
 
-def contact(g: Graph, pkg: dict[str, Any], ref: URIRef) -> Any:
+def contact(g: Graph, pkg: dict[str, Any], ref: Node) -> Any:
     """The dataset's contact point (a ``vcard:Kind``), the services' too; when
     the dataset has none, the dataset's page as the way to reach its producer."""
     for node in g.objects(ref, DCAT.contactPoint):
@@ -82,7 +85,7 @@ def contact(g: Graph, pkg: dict[str, Any], ref: URIRef) -> Any:
     return node
 
 
-def _service(g: Graph, node: URIRef, ref: URIRef, title: str, licence: Any,
+def _service(g: Graph, node: URIRef, ref: Node, title: str, licence: Any,
              contact_point: Any, categories: list[URIRef]) -> URIRef:
     g.add((node, RDF.type, DCAT.DataService))
     g.add((node, DCT.title, Literal(title)))
@@ -97,8 +100,8 @@ def _service(g: Graph, node: URIRef, ref: URIRef, title: str, licence: Any,
     return node
 
 
-def distribution(g: Graph, pkg: dict[str, Any], res: dict[str, Any], ref: URIRef,
-                 node: URIRef, licence_id: str, categories: list[URIRef],
+def distribution(g: Graph, pkg: dict[str, Any], res: dict[str, Any], ref: Node,
+                 node: Node, licence_id: str, categories: list[URIRef],
                  contact_point: Any) -> URIRef | None:
     """The HVD legislation and the API of one resource's distribution
     ``node``; the DataStore API's own distribution if the table is loaded
@@ -142,8 +145,10 @@ def distribution(g: Graph, pkg: dict[str, Any], res: dict[str, Any], ref: URIRef
             g, "{}/api/3/action/datastore_search?resource_id={}".format(site, res["id"]))))
         g.add((api, DCAT.accessService, service))
         fmt, media = terms.add_file_type(g, "JSON")
-        g.add((api, DCT["format"], fmt))
-        g.add((api, DCAT.mediaType, media))
+        if fmt is not None:
+            g.add((api, DCT["format"], fmt))
+        if media is not None:
+            g.add((api, DCAT.mediaType, media))
         if licence is not None:
             g.add((api, DCT.license, licence))
         rights = terms.add_rights(g, licence_id)

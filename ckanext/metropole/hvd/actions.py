@@ -10,6 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.metropole.hvd import report
+from ckanext.metropole.logic.context import with_keys
 
 __all__ = ["metropole_hvd_report"]
 
@@ -23,8 +24,8 @@ def metropole_hvd_report(context: Context, data_dict: DataDict) -> dict[str, Any
         published, the conditions it meets and the messages of those it misses
     """
     tk.check_access("metropole_hvd_report", context, data_dict)
-    items = report.rows({"user": context.get("user"),
-                         "auth_user_obj": context.get("auth_user_obj")})
+    items = report.rows(with_keys(user=context.get("user", ""),
+                                  auth_user_obj=context.get("auth_user_obj")))
     return {"summary": report.summary(items), "datasets": items}
 
 

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 
 from ckanext.metropole import facets, territory, vocab
 from ckanext.metropole.logic import hvd, publication
+from ckanext.metropole.logic.context import with_keys
 from ckanext.metropole.logic.values import as_text
 
 MAX_ROWS = 1000
@@ -45,9 +47,9 @@ def row(pkg: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def rows(context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def rows(context: Context | None = None) -> list[dict[str, Any]]:
     """The HVDs the reader of ``context`` may see, by commune then title."""
-    result = tk.get_action("package_search")(dict(context or {}), {
+    result = tk.get_action("package_search")(with_keys(context), {
         "fq": f"{facets.HVD_FIELD}:*", "rows": MAX_ROWS, "include_private": True,
         "sort": "title_string asc"})
     items = [row(pkg) for pkg in result["results"] if hvd.is_hvd(pkg)]

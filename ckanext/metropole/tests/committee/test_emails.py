@@ -36,7 +36,7 @@ def _mails(mail_server):
 
 
 def _email(name: str) -> str:
-    return model.User.get(name).email
+    return model.User.get(name).email or ""
 
 
 def _to(mails, *names: str) -> None:

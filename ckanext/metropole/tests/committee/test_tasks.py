@@ -35,8 +35,15 @@ def _world(people):
     return pkgs
 
 
+def _user(name: str) -> model.User:
+    found = model.User.get(name)
+    assert found is not None, name
+    return found
+
+
 def _names(user: str, figures=None) -> dict[str, list[str]]:
     obj = model.User.get(user)
+    assert obj is not None
     figures = figures or tasks.counts(obj)
     return {task: [r["package_name"] for r in items]
             for task, items in tasks.lists(obj, figures).items()}
@@ -55,10 +62,10 @@ def test_each_role_finds_what_it_has_to_do(people, monkeypatch):
     assert producer == {"returned": ["renvoi"], "mine": ["propose", "examen", "avis"]}
     assert _names("visiteur") == {}
 
-    figures = tasks.counts(model.User.get("editrice-dijon"))
+    figures = tasks.counts(_user("editrice-dijon"))
     assert (figures["returned"], figures["mine"], figures["total"]) == (1, 3, 1)
-    assert tasks.counts(model.User.get("presidente"))["total"] == 2
-    assert tasks.counts(model.User.get("visiteur"))["total"] == 0
+    assert tasks.counts(_user("presidente"))["total"] == 2
+    assert tasks.counts(_user("visiteur"))["total"] == 0
 
     # past the deadline, the admin may decide without the avis; proposed
     # again, the returned dataset leaves the producer's returned list
@@ -73,7 +80,7 @@ def test_each_role_finds_what_it_has_to_do(people, monkeypatch):
 
 
     # each list is counted up to LIMIT + 1 (shown "50+"): the query stops there
-    editor = model.User.get("editrice-dijon")
+    editor = _user("editrice-dijon")
     monkeypatch.setattr(tasks, "LIMIT", 1)
     tasks._counts_statement.cache_clear()
     try:

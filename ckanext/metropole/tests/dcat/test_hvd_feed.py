@@ -195,9 +195,10 @@ def _report(data: Graph, shapes: Any) -> tuple[int, int, str]:
     from pyshacl import validate
 
     _, results, text = validate(data, shacl_graph=str(shapes))
+    assert isinstance(results, Graph)
     sh = "http://www.w3.org/ns/shacl#"
     severities = [str(o) for o in results.objects(None, URIRef(sh + "resultSeverity"))]
-    return severities.count(sh + "Violation"), severities.count(sh + "Warning"), text
+    return severities.count(sh + "Violation"), severities.count(sh + "Warning"), str(text)
 
 
 def _needs(path: Any) -> None:

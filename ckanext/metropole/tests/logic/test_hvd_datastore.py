@@ -27,7 +27,7 @@ def test_the_table_once_loaded_counts_as_the_api():
     with pytest.raises(tk.ValidationError) as refused:
         helpers.call_action("package_patch", context=dict(ctx), id=pkg["id"],
                             private=False, committee_override=OVERRIDE)
-    assert "API" in " ".join(refused.value.error_dict["hvd_category"])
+    assert "API" in str(refused.value.error_dict["hvd_category"])
     helpers.call_action("datastore_create", resource_id=pkg["resources"][0]["id"],
                         force=True, fields=[{"id": "n", "type": "int"}], records=[{"n": 1}])
     public = helpers.call_action("package_patch", context=dict(ctx), id=pkg["id"],

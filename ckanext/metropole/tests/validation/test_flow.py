@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from rdflib import Graph, URIRef
+from sqlalchemy import event
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -148,11 +148,11 @@ def test_feed_states_conforms_to_only_for_the_valid_file(app: Any,
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         statements.append(statement)
 
-    sa.event.listen(model.meta.engine, "before_cursor_execute", seen)
+    event.listen(model.meta.engine, "before_cursor_execute", seen)
     try:
         page = serialize.catalog(shown, "ttl")
     finally:
-        sa.event.remove(model.meta.engine, "before_cursor_execute", seen)
+        event.remove(model.meta.engine, "before_cursor_execute", seen)
     assert sum("metropole_schema_validation" in s for s in statements) == 1
     g = Graph().parse(data=page, format="turtle")
     assert [str(u) for u, d in ((o, s) for s, o in g.subject_objects(DCAT.accessURL))
