@@ -6,7 +6,14 @@ Checked once, before any view runs, instead of in every view and action:
   an API call): PostgreSQL cannot store or compare it, so psycopg refused it
   deep inside a search or a query, a 500;
 - a JSON body nested deeper than Python's parser can go (``[[[[…`` 100,000
-  deep): the parser's RecursionError was a 500.
+  deep): the parser's RecursionError was a 500;
+- the NUL character in the path itself (``/dataset/a%00b``), named by the
+  path argument that holds it: every page that looks its argument up failed
+  in psycopg, a 500;
+- the ``limit`` of CKAN's autocompletion endpoints (``/api/util/*/autocomplete``)
+  that is no whole number from 1 to 1,000: CKAN's view calls ``int()`` on it
+  and hands it to SQL's LIMIT (a ValueError, "bigint out of range" or
+  "LIMIT must not be negative": a 500).
 
 Both answer a translated 4xx naming the parameter: on the Action API a 409
 shaped like CKAN's validation errors (``{"error": {"q": […]}}``), elsewhere a
@@ -48,6 +55,30 @@ def _check_pairs(pairs: Iterable[tuple[str, str]]) -> None:
             raise _nul(key.replace("\x00", "\\0")[:40])
         if "\x00" in value:
             raise _nul(key[:40])
+
+
+AUTOCOMPLETE_LIMIT = (1, 1000)
+
+
+def _check_path() -> None:
+    if "\x00" in request.path:
+        names = [name for name, value in (request.view_args or {}).items()
+                 if "\x00" in str(value)]
+        raise _nul(names[0] if names else "path")
+
+
+def _check_autocomplete_limit() -> None:
+    if not (request.path.startswith("/api/util/") and request.path.endswith("/autocomplete")):
+        return
+    value = request.values.get("limit")
+    if value is None:
+        return
+    low, high = AUTOCOMPLETE_LIMIT
+    text = value.strip()
+    if not (text.isdigit() and len(text) <= 6 and low <= int(text) <= high):
+        raise BadInput("limit", tk._(
+            'Parameter "{name}": a whole number from {low} to {high} is expected, '
+            'not "{value}"').format(name="limit", low=low, high=high, value=value[:40]))
 
 
 def _check_json(data: Any) -> None:
@@ -94,6 +125,7 @@ def _api_json() -> Optional[Any]:
 
 def check() -> None:
     """Raise BadInput for the current request's unacceptable input."""
+    _check_path()
     _check_pairs(request.args.items(multi=True))
     if request.method in ("POST", "PUT", "PATCH"):
         if request.path.startswith(API_PREFIX):
@@ -102,6 +134,7 @@ def check() -> None:
                 _check_json(data)
                 return
         _check_pairs(request.form.items(multi=True))
+    _check_autocomplete_limit()
 
 
 @blueprint.before_app_request

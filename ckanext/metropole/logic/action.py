@@ -153,4 +153,7 @@ def actions() -> dict[str, Any]:
             found.update(chained)
     if "activity" in loaded:
         found.update(activities.actions())
+    if "harvest" in loaded:
+        from ckanext.metropole.harvest import helpers_as_actions
+        found.update(helpers_as_actions.actions())
     return found

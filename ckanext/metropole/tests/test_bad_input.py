@@ -167,3 +167,40 @@ def test_committee_booleans_still_read_true_and_false(app: Any, sysadmin_headers
     response = app.post("/api/3/action/metropole_committee_member_list",
                         headers=sysadmin_headers, json={"include_past": value})
     assert response.status_code == 200, response.body[:300]
+
+
+# Found by the bad-input sweep over the whole url_map (tests/test_input_sweep.py).
+
+@pytest.mark.parametrize("path", ["/dataset/a%00b", "/dataset/a%00b/comite",
+                                  "/dataset/x/resource/a%00b/download"])
+def test_nul_in_the_path_names_the_argument(app: Any, path: str) -> None:
+    page = app.get(path)
+    assert page.status_code == 400, page.body[:300]
+    name = "id" if path.count("/") == 2 or "comite" in path else "resource_id"
+    assert f"Paramètre &#34;{name}&#34; : {NUL.replace(chr(39), '&#39;')}" in page.body
+
+
+@pytest.mark.parametrize("kind", ["user", "group", "organization"])
+def test_autocomplete_limit_is_a_whole_number(app: Any, kind: str) -> None:
+    url = f"/api/util/{kind}/autocomplete"
+    for limit in ("abc", "-5", "9" * 40, "0"):
+        error = api_error(app.get(url, query_string={"q": "di", "limit": limit}))
+        assert error["limit"] == [f'Paramètre "limit" : un nombre entier de 1 à 1000 est '
+                                  f'attendu, et non « {limit} »'], error
+    assert app.get(url, query_string={"q": "di", "limit": "5"}).status_code == 200
+
+
+def _harvest_marks(func: Any) -> Any:
+    from ckanext.metropole.tests.test_input_sweep import sweep_marks
+    return sweep_marks(func)
+
+
+@_harvest_marks
+@pytest.mark.parametrize("name", ["send_mail", "get_mail_extra_vars", "send_error_email"])
+def test_harvest_mail_helpers_are_no_actions(app: Any, sysadmin_headers: Any,
+                                             name: str) -> None:
+    for headers in ({}, sysadmin_headers):
+        response = app.post(f"/api/3/action/{name}", headers=headers,
+                            json={"recipients": [{"name": "x", "email": "x@example.org"}]})
+        assert response.status_code == 404, response.body[:300]
+        assert response.json["success"] is False
