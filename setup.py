@@ -29,7 +29,6 @@ setup(
             "data/**/*",
             "i18n/**/*",
             "migration/**/*",
-            "search/*.sql",
             "datastore/config_declaration.yaml",
             "datastore/templates/**/*",
             "harvest/config_declaration.yaml",

@@ -146,7 +146,7 @@ def main() -> int:
         import sqlalchemy as sa
         from ckan import model
 
-        from ckanext.metropole import report
+        from ckanext.metropole.committee import report
 
         start = time.perf_counter()
         fill(args.datasets)

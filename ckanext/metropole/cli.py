@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.metropole import committee_cli
+from ckanext.metropole.committee import cli as committee_cli
 from ckanext.metropole.harvest import cli as harvest_cli
 
 __all__ = ["metropole"]
@@ -39,7 +39,7 @@ def demo_seed(token_file: str, harvest_url: str) -> None:
     touched = sum(c.action != "unchanged" for c in changes)
     click.echo(f"Territory: {len(changes)} organizations, {touched} created or updated")
     click.echo(f"Communes: agents and partnership of {demo_data.ensure_communes()} filled in")
-    from ckanext.metropole import demo_committee
+    from ckanext.metropole.committee import demo as demo_committee
 
     added = demo_committee.ensure_committee(admin["name"])
     click.echo(f"Committee: {len(demo_committee.MEMBERS)} members, {added} added "

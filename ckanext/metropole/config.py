@@ -108,6 +108,11 @@ def feeds_include_harvested() -> bool:
     return tk.asbool(tk.config.get("ckanext.metropole.feeds.include_harvested"))
 
 
+def page_cache_ttl() -> int:
+    """Seconds a page computed from the search index stays in Redis (0: no cache)."""
+    return max(0, tk.asint(tk.config.get("ckanext.metropole.page_cache_ttl") or 0))
+
+
 def feeds_content_negotiation() -> bool:
     return tk.asbool(tk.config.get("ckanext.metropole.feeds.content_negotiation", True))
 
@@ -174,30 +179,3 @@ def limits_url_length() -> int:
 def limits_tags() -> int:
     """Most keywords on one dataset."""
     return tk.asint(tk.config.get("ckanext.metropole.limits.tags"))
-
-
-# ---------------------------------------------------------------- committee
-
-def committee_seats() -> dict[str, int]:
-    """Seats of each college of the committee."""
-    from ckanext.metropole.model import COLLEGES
-
-    return {college: tk.asint(tk.config.get(f"ckanext.metropole.committee.seats.{college}"))
-            for college in COLLEGES}
-
-
-def committee_secretaries() -> list[str]:
-    """User names acting as the committee's secretary."""
-    return tk.aslist(tk.config.get("ckanext.metropole.committee.secretaries") or "")
-
-
-def committee_deadline_days() -> int:
-    return tk.asint(tk.config.get("ckanext.metropole.committee.deadline_days"))
-
-
-def committee_comment_max_length() -> int:
-    return tk.asint(tk.config.get("ckanext.metropole.committee.comment_max_length"))
-
-
-def committee_auto_open() -> bool:
-    return tk.asbool(tk.config.get("ckanext.metropole.committee.auto_open"))

@@ -118,7 +118,8 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "tags": ["équipements"],
         "fields": dict(_OPEN, theme=["GOVE"], criteria=["interet_general"],
                        conforms_to="scdl/equipements", spatial_coverage="communes",
-                       spatial_communes=["21231"]),
+                       spatial_communes=["21231"],
+                       temporal_start="2026-01-01", temporal_end="2026-06-30"),
         "resource": ("equipements-dijon.csv", "CSV", "Équipements publics"),
         "upload": "equipements-dijon.csv",
     },
@@ -133,7 +134,8 @@ SAMPLE_DATASETS: list[dict[str, Any]] = [
         "tags": ["délibérations"],
         "fields": dict(_OPEN, theme=["GOVE"], criteria=["transparence"],
                        conforms_to="scdl/deliberations", spatial_coverage="communes",
-                       spatial_communes=["21166"]),
+                       spatial_communes=["21166"],
+                       temporal_start="2026-01-01", temporal_end="2026-06-30"),
         "resource": ("deliberations-chenove.csv", "CSV", "Délibérations 2026"),
         "upload": "deliberations-chenove.csv",
     },
@@ -275,7 +277,7 @@ def ensure_datasets() -> list[str]:
         if sample.get("upload"):
             _upload(created_pkg["id"], sample["upload"], dict(resource, url=filename))
         if public:
-            from ckanext.metropole import demo_committee
+            from ckanext.metropole.committee import demo as demo_committee
 
             demo_committee.review_and_publish(sample["name"], ADMIN_NAME)
         created.append(sample["name"])

@@ -9,6 +9,8 @@ import json
 import unicodedata
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory, vocab
 from ckanext.metropole.logic.values import as_list, as_text
@@ -105,8 +107,12 @@ def metropole_licence(license_id: str) -> dict[str, str] | None:
     entry = vocab.licences().get(as_text(license_id))
     if entry is None:
         return None
+    # ``lang``: the title's own language when it differs from the page's
+    # (the ODbL has no French name: RGAA 8.7 asks for lang="en" on it)
+    english_only = as_text(license_id) in vocab.ENGLISH_ONLY_LICENCES
     return {"title": entry[vocab.lang()], "url": entry["url"],
-            "legacy": license_id == vocab.LICENCE_LEGACY}
+            "legacy": license_id == vocab.LICENCE_LEGACY,
+            "lang": "en" if english_only and vocab.lang() != "en" else ""}
 
 
 def metropole_conforms_to(value: str) -> dict[str, str] | None:
@@ -192,13 +198,13 @@ def metropole_calendar_url() -> str:
 
 def metropole_committee_label(kind: str, value: Any) -> str:
     """Label of a committee code: state, avis, event, college, role, criterion..."""
-    from ckanext.metropole import committee_labels
+    from ckanext.metropole.committee import labels as committee_labels
 
     return committee_labels.label(kind, value)
 
 
 def metropole_committee_criteria() -> list[dict[str, str]]:
-    from ckanext.metropole import committee_labels
+    from ckanext.metropole.committee import labels as committee_labels
 
     return committee_labels.criteria_choices()
 
@@ -268,6 +274,8 @@ def metropole_partnership_label(code: str) -> str:
                 if choice["value"] == code:
                     return tk.h.scheming_language_text(choice["label"])
     return code
+
+
 # ---------------------------------------------------------------- metadata quality
 
 def metropole_quality(pkg: dict[str, Any]) -> Any:
@@ -330,8 +338,33 @@ def metropole_about() -> dict[str, Any]:
     """What the /about page states: the territory, the committee's colleges."""
     import datetime
 
+    from ckanext.metropole.committee import settings as committee_settings
+
     terr = territory.current()
-    seats = metropole_config.committee_seats()
+    seats = committee_settings.seats()
     return {"title": metropole_config.portal_title(), "metropole": terr.metropole.name,
             "communes": len(terr.communes), "seats": seats, "members": sum(seats.values()),
             "year": datetime.date.today().year}
+
+
+def metropole_organization_info(org_id: str) -> dict[str, Any]:
+    """The organization a dataset page shows in its side column, once per request.
+
+    CKAN's ``h.get_organization`` runs a full ``organization_show``: a live
+    count of the organization's datasets and of its followers, which that
+    side column does not show (``show_nums=false``), and CKAN's page.html
+    renders the side column twice (once to know whether it is empty). Nothing
+    is kept past the request.
+    """
+    from flask import g
+
+    kept = g.setdefault("metropole_organization_info", {})
+    if org_id not in kept:
+        try:
+            kept[org_id] = tk.get_action("organization_show")({}, {
+                "id": org_id, "include_datasets": False, "include_dataset_count": False,
+                "include_followers": False, "include_users": False, "include_tags": False,
+                "include_groups": False})
+        except (tk.ObjectNotFound, tk.ValidationError, tk.NotAuthorized):
+            kept[org_id] = {}
+    return kept[org_id]

@@ -8,8 +8,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import territory
 
-COMPLIANCE = ("none", "partial", "full")
-
 
 def look() -> dict[str, Any]:
     title = metropole_config.portal_title()

@@ -8,22 +8,62 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import committee_views, csrf, facets, inputs, notifications, pages, views
+from ckanext.metropole import csrf, facets, inputs, pages, views
 from ckanext.metropole.catalogue import views as catalogue_views
+from ckanext.metropole.committee import actions as committee_actions
+from ckanext.metropole.committee import auth as committee_auth
+from ckanext.metropole.committee import hooks as committee_hooks
+from ckanext.metropole.committee import notifications
+from ckanext.metropole.committee import views as committee_views
+from ckanext.metropole.communes import actions as communes_actions
 from ckanext.metropole.communes import views as communes_views
+from ckanext.metropole.dcat import api as dcat_api
 from ckanext.metropole.dcat import views as dcat_views
-from ckanext.metropole.logic import (action, activities, auth, committee_actions, conformity,
-                                     data_access, publication, visibility)
+from ckanext.metropole.harvest import helpers_as_actions
+from ckanext.metropole.logic import (action, activities, conformity, data_access, publication, users,
+                                     visibility)
+from ckanext.metropole.quality import actions as quality_actions
 from ckanext.metropole.validation import jobs as validation_jobs
 from ckanext.metropole.validation import views as validation_views
+
+
+def actions() -> dict[str, Any]:
+    """Every part's actions; ckanext-dcat's API and ckanext-activity's actions
+    chained only when those plugins run."""
+    found = dict(action.actions())
+    found.update(committee_actions.actions())
+    found.update({"metropole_quality_show": quality_actions.metropole_quality_show,
+                  "metropole_quality_summary": quality_actions.metropole_quality_summary})
+    found.update((name, getattr(communes_actions, name)) for name in communes_actions.__all__)
+    loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
+    for plugin, chained in dcat_api.ACTIONS.items():
+        if plugin in loaded:
+            found.update(chained)
+    if "activity" in loaded:
+        found.update(activities.actions())
+    if "harvest" in loaded:
+        found.update(helpers_as_actions.actions())
+    return found
+
+
+def auth_functions() -> dict[str, Any]:
+    """Every part's auth functions; ckanext-activity's when it runs."""
+    found = dict(committee_auth.auth_functions())
+    found.update(users.auth_functions())
+    found.update(communes_actions.auth_functions())
+    found.update({"metropole_quality_show": quality_actions.auth_quality_show,
+                  "metropole_quality_summary": quality_actions.auth_quality_summary})
+    if activities.enabled():
+        found.update(activities.auth_functions())
+    return found
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.cli
 @tk.blanket.validators
-@tk.blanket.actions(action.actions)
-@tk.blanket.auth_functions(auth.auth_functions)
+@tk.blanket.actions(actions)
+@tk.blanket.auth_functions(auth_functions)
 class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -85,12 +125,12 @@ class MetropolePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
-        committee_actions.after_dataset_saved(context, pkg_dict, created=True)
+        committee_hooks.after_dataset_saved(context, pkg_dict, created=True)
         validation_jobs.after_dataset_saved(pkg_dict)
 
     def after_dataset_update(self, context: dict[str, Any],
                              pkg_dict: dict[str, Any]) -> None:
-        committee_actions.after_dataset_saved(context, pkg_dict)
+        committee_hooks.after_dataset_saved(context, pkg_dict)
         validation_jobs.after_dataset_saved(pkg_dict)
 
     def after_dataset_delete(self, context: dict[str, Any],

@@ -19,6 +19,8 @@ LICENCE_ETALAB = "etalab-2.0"
 LICENCE_ODBL = "odc-odbl"
 LICENCE_LEGACY = "fr-lo"  # Licence Ouverte 1.0: kept only for datasets already using it
 ALLOWED_LICENCES = (LICENCE_ETALAB, LICENCE_ODBL)
+# Licences whose only official name is English (Open Data Commons publishes no French one).
+ENGLISH_ONLY_LICENCES = (LICENCE_ODBL,)
 # data.gouv.fr calls Licence Ouverte 2.0 "lov2"; the portal uses its SPDX id.
 _LICENCE_IDS = {"lov2": LICENCE_ETALAB, "fr-lo": LICENCE_LEGACY, "odc-odbl": LICENCE_ODBL}
 # English titles the feeds write. udata maps a licence by its rdfs:label in
@@ -30,6 +32,17 @@ _ENGLISH_TITLES = {LICENCE_ETALAB: "Open Licence version 2.0",
 # The EU licence vocabulary (data.europa.eu's MQA gives its "known licence"
 # points only to these URIs); Licence Ouverte 1.0 has no entry there.
 EU_LICENCE = "http://publications.europa.eu/resource/authority/licence/"
+
+# Opening statuses of a dataset (``opening_status``, schemas/dataset.yaml):
+# only an *ouvert* dataset may be published; a *planifié* one is announced
+# in the inventory and the opening calendar.
+OPENING_INVENTORIED = "inventorie"
+OPENING_PLANNED = "planifie"
+OPENING_UNDER_REVIEW = "en_examen"
+OPENING_OPEN = "ouvert"
+OPENING_NOT_OPENABLE = "non_ouvrable"
+OPENING_STATUSES = (OPENING_INVENTORIED, OPENING_PLANNED, OPENING_UNDER_REVIEW,
+                    OPENING_OPEN, OPENING_NOT_OPENABLE)
 
 
 def _rows(name: str) -> list[dict[str, str]]:

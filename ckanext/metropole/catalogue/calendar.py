@@ -14,12 +14,12 @@ from typing import Any, Iterable
 
 from ckanext.dcat.utils import catalog_uri
 
-from ckanext.metropole import spreadsheet
+from ckanext.metropole import spreadsheet, vocab
 from ckanext.metropole.catalogue import inventory
 from ckanext.metropole.logic.values import as_text
 
 RECENT = 20
-PLANNED, OPENED = "planifie", "ouvert"
+PLANNED, OPENED = vocab.OPENING_PLANNED, vocab.OPENING_OPEN
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The datasets the public may know of: published ones and announced openings.
 
-Published datasets are those of the feeds (``dcat.feeds``). Datasets with
+Published datasets are those of the feeds (``logic.publication.feed_filters``). Datasets with
 the opening status *planifié* are announced even while private (the
 inventory is public by deliberation): only their title, description,
 producer and planned date leave this module's callers.
@@ -13,11 +13,10 @@ from typing import Any, Iterator
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole import territory
-from ckanext.metropole.dcat import feeds
+from ckanext.metropole import territory, vocab
+from ckanext.metropole.logic import external, publication
 from ckanext.metropole.logic.values import as_text
 
-PLANNED_STATUS = "planifie"
 PAGE = 500
 
 
@@ -41,15 +40,15 @@ def published(sort: str = "metadata_created desc",
               limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Published datasets of the portal (harvested ones left out, as in the feeds)."""
     context = {"ignore_auth": True, "user": "", "auth_user_obj": None}
-    return _search(context, feeds.feed_filters(), sort, limit=limit)
+    return _search(context, publication.feed_filters(), sort, limit=limit)
 
 
 def planned() -> Iterator[dict[str, Any]]:
     """Datasets announced for opening (status *planifié*), public or not."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"ignore_auth": True, "user": site_user["name"]}
-    filters = [f"+opening_status:{PLANNED_STATUS}", "-dataset_type:harvest"]
-    filters += [f"-{field}:*" for field in feeds.HARVEST_MARKERS]
+    filters = [f"+opening_status:{vocab.OPENING_PLANNED}", "-dataset_type:harvest",
+               *external.not_harvested_fq()]
     return _search(context, filters, "name asc", include_private=True)
 
 

@@ -98,7 +98,7 @@ def _formats(resources: list[dict[str, Any]]) -> str:
 
 def row(pkg: dict[str, Any], producers: dict[str, inventory.Producer]) -> dict[str, Any]:
     current = territory.current()
-    planned = as_text(pkg.get("opening_status")) == inventory.PLANNED_STATUS
+    planned = as_text(pkg.get("opening_status")) == vocab.OPENING_PLANNED
     collectivity = producers[current.metropole.code]
     producer = inventory.producer_of(pkg, producers)
     themes = [vocab.themes()[c]["fr"] for c in as_list(pkg.get("theme")) if c in vocab.themes()]

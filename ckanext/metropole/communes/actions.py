@@ -41,3 +41,14 @@ def metropole_communes_figures(context: Context, data_dict: DataDict) -> dict[st
     """
     tk.check_access("metropole_communes_figures", context, data_dict)
     return figures.figures(_year(data_dict.get("year")))
+
+
+@tk.auth_allow_anonymous_access
+def auth_communes_figures(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Public: what the communes publish is public (as ``/communes``)."""
+    return {"success": True}
+
+
+def auth_functions() -> dict[str, Any]:
+    """The communes' auth functions (``plugin.py`` registers them)."""
+    return {"metropole_communes_figures": auth_communes_figures}

@@ -21,14 +21,12 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole import territory
+from ckanext.metropole import compat, territory, vocab
 from ckanext.metropole.communes import obligations
-from ckanext.metropole.dcat import feeds
-from ckanext.metropole.logic import conformity, organizations
+from ckanext.metropole.logic import conformity, external, publication
 from ckanext.metropole.logic.values import as_text
 
 PAGE = 1000
-PLANNED_STATUS = "planifie"
 ORG_FIELDS = ("kind", "insee_code", "population", "population_year", "agents_fte",
               "partnership_status", "partnership_cohort", "data_contact_name",
               "data_contact_email")
@@ -118,7 +116,7 @@ def _commune_fq(codes: Iterable[str] | None) -> list[str]:
 def _organizations() -> dict[str, dict[str, str]]:
     """Active commune organizations by INSEE code, with their fields."""
     group = model.group_table
-    columns = [organizations.extra_column(k).label(k) for k in ORG_FIELDS]
+    columns = [compat.group_extra(k).label(k) for k in ORG_FIELDS]
     query = sa.select(group.c.name, group.c.title, *columns).where(
         group.c.is_organization.is_(True), group.c.state == "active")
     out = {}
@@ -163,7 +161,7 @@ def _better(old: str, new: str) -> str:
 def _count(rows: dict[str, dict[str, Any]], year: int | None) -> None:
     codes = list(rows)
     end = f"{year}-12-31" if year else ""
-    published = [p for p in _search(feeds.feed_filters() + _commune_fq(codes))
+    published = [p for p in _search(publication.feed_filters() + _commune_fq(codes))
                  if not end or _day(p.get("metadata_created")) <= end]
     states_rows = conformity.rows_for(p["id"] for p in published)
     for pkg in published:
@@ -188,8 +186,8 @@ def _count(rows: dict[str, dict[str, Any]], year: int | None) -> None:
             score = _quality_score(pkg)
             if score is not None:
                 row["_quality"].append(float(score))
-    planned_fq = [f"+opening_status:{PLANNED_STATUS}", "-dataset_type:harvest"] \
-        + [f"-{m}:*" for m in feeds.HARVEST_MARKERS] + _commune_fq(codes)
+    planned_fq = [f"+opening_status:{vocab.OPENING_PLANNED}", "-dataset_type:harvest"] \
+        + external.not_harvested_fq() + _commune_fq(codes)
     for pkg in _search(planned_fq, include_private=True):
         row = rows.get(as_text(pkg.get("producing_commune")))
         if row is None:

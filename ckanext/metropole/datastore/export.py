@@ -23,6 +23,8 @@ from typing import Any, Iterator
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, stream_with_context
 
+from ckanext.metropole.logic.values import error_text
+
 FORMAT = "csv-fr"
 PAGE = 10_000
 NUMERIC = {"numeric", "int", "int2", "int4", "int8", "float4", "float8", "money"}
@@ -128,7 +130,7 @@ def french_csv() -> Any:
     except tk.NotAuthorized as error:
         tk.abort(403, str(error) or tk._("You may not read the data of this resource."))
     except tk.ValidationError as error:
-        tk.abort(400, "; ".join(f"{k}: {v}" for k, v in (error.error_dict or {}).items()))
+        tk.abort(400, error_text(error))
     body = stream_with_context(_bom_then(_rows(resource_id, query, offset, limit)))
     return Response(body, mimetype="text/csv", headers={
         "Content-Type": "text/csv; charset=utf-8",

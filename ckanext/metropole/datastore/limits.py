@@ -33,6 +33,7 @@ from ckan import authz, model
 from ckan.lib.formatters import localised_number
 from flask import Blueprint, Response, g, has_request_context
 
+from ckanext.metropole import compat
 from ckanext.metropole.datastore import settings
 
 Action = Callable[[dict[str, Any], dict[str, Any]], Any]
@@ -106,8 +107,9 @@ def sql_tables(sql: str) -> list[str] | None:
             with conn.begin():
                 conn.execute(sa.text("SELECT set_config('statement_timeout', :ms, true)"),
                              {"ms": str(postgres._TIMEOUT)})
-                if hasattr(postgres, "sanitize_sql"):  # CKAN 2.12: PostgreSQL's parser
-                    _, tables, _ = postgres.sanitize_sql(conn, sql)
+                sanitize = compat.sanitize_sql()
+                if sanitize is not None:  # CKAN 2.12: PostgreSQL's parser
+                    _, tables, _ = sanitize(conn, sql)
                     return [name for _, name in tables]
                 # CKAN 2.11: the plan of the query, wrapped as search_sql wraps it
                 from ckanext.datastore.helpers import get_table_and_function_names_from_sql
@@ -176,6 +178,9 @@ def bounded(next_action: Action, context: dict[str, Any], data_dict: dict[str, A
 @tk.side_effect_free  # chained actions keep only their own attributes: GET stays allowed
 def datastore_search_sql(next_action: Action, context: dict[str, Any],
                          data_dict: dict[str, Any]) -> Any:
+    if not isinstance(data_dict.get("sql"), str) or not data_dict["sql"].strip():
+        # CKAN 2.12 reads data_dict["sql"] without checking it (a KeyError, a 500)
+        raise tk.ValidationError({"sql": [tk._("Missing value")]})
     if not visitor_sql(context, str(data_dict.get("sql") or "")):
         return next_action(context, data_dict)
     with sql_slot():

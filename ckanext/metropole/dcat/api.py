@@ -4,7 +4,7 @@
 (``/dcat.json``) search CKAN with the caller's ``fq``; ``dcat_dataset_show``
 renders any dataset the caller may read. Chained here (when the ``dcat`` and
 ``dcat_json_interface`` plugins run),
-they keep to the datasets of the feeds (``feeds.in_feed``): a harvester that
+they keep to the datasets of the feeds (``logic.publication.in_feed``): a harvester that
 reads the API instead of ``/catalog.ttl`` finds no draft, no dataset under
 review and no dataset harvested from a national platform. The RDF documents
 are rendered as the feeds render theirs (``serialize``, ckanext-dcat's own
@@ -20,13 +20,13 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat import logic as dcat_logic
 
 from ckanext.metropole.dcat import feeds, serialize
-from ckanext.metropole.logic import params
+from ckanext.metropole.logic import params, publication
 
 log = logging.getLogger(__name__)
 
 
 def _restricted(data_dict: dict[str, Any]) -> dict[str, Any]:
-    query = " ".join(feeds.feed_filters())
+    query = " ".join(publication.feed_filters())
     try:
         asked = feeds.query_param("fq", data_dict.get("fq"))
     except feeds.FeedError as error:
@@ -77,7 +77,7 @@ def dcat_dataset_show(original_action: Any, context: dict[str, Any],
     tk.check_access("dcat_dataset_show", context, data_dict)
     params.require_text(data_dict, "id")
     pkg = tk.get_action("package_show")(dict(context), {"id": data_dict.get("id")})
-    if not feeds.in_feed(pkg):
+    if not publication.in_feed(pkg):
         raise tk.ObjectNotFound(tk._("Dataset not found"))
     try:
         return serialize.dataset(pkg, data_dict.get("format") or "xml",

@@ -1,6 +1,6 @@
 """What the DCAT feeds contain, and how a feed page is requested.
 
-Only *published* datasets (``logic.publication``) go into any feed; the
+Only *published* datasets (``logic.publication.in_feed``) go into any feed; the
 datasets harvested from national platforms stay out unless
 ``ckanext.metropole.feeds.include_harvested`` is on, so that data.gouv.fr
 never harvests back what it published. Parameters are checked before any
@@ -22,9 +22,6 @@ from dateutil.parser import isoparse
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole.logic import publication
 
-# Fields ckanext-harvest (harvest_source_id) and our harvest import
-# (metropole_harvest_source) put on harvested datasets.
-HARVEST_MARKERS = ("harvest_source_id", "metropole_harvest_source")
 MAX_PAGE = 100_000
 MAX_QUERY_LENGTH = 1000
 FORWARDED_PARAMS = ("modified_since", "q", "fq", "profiles")
@@ -37,28 +34,6 @@ class FeedError(ValueError):
 
 def per_page() -> int:
     return metropole_config.feed_page_size()
-
-
-def is_harvested(pkg: dict[str, Any]) -> bool:
-    if any(pkg.get(key) for key in HARVEST_MARKERS):
-        return True
-    return any(e.get("key") in HARVEST_MARKERS and e.get("value")
-               for e in pkg.get("extras") or [])
-
-
-def in_feed(pkg: dict[str, Any]) -> bool:
-    """True when ``pkg`` (a package_show dict) belongs in the feeds."""
-    if not publication.is_published(pkg):
-        return False
-    return metropole_config.feeds_include_harvested() or not is_harvested(pkg)
-
-
-def feed_filters() -> list[str]:
-    """Search filters (``fq_list``) equivalent to :func:`in_feed`."""
-    filters = [publication.published_fq(), "-dataset_type:harvest"]
-    if not metropole_config.feeds_include_harvested():
-        filters += [f"-{field}:*" for field in HARVEST_MARKERS]
-    return filters
 
 
 # ---------------------------------------------------------------- parameters
@@ -144,7 +119,7 @@ def search(params: dict[str, Any], owner_org: Optional[str] = None,
            rows: Optional[int] = None) -> dict[str, Any]:
     """One page of the feed: ``package_search`` as an anonymous reader."""
     rows = per_page() if rows is None else rows
-    fq_list = feed_filters()
+    fq_list = publication.feed_filters()
     if owner_org:
         fq_list.append(f'+owner_org:"{owner_org}"')
     if params.get("modified_since"):

@@ -12,7 +12,7 @@ import contextvars
 import datetime
 from typing import Any, Iterator, Optional
 
-from ckanext.metropole.logic import committee_state
+from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic.values import as_text
 
 # Reviews of the datasets of the document being written (see prefetched).

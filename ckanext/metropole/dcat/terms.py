@@ -26,7 +26,6 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 EU = "http://publications.europa.eu/resource/authority/"
 THEME_SCHEME = URIRef(EU + "data-theme")
-FREQUENCY_SCHEME = URIRef(EU + "frequency")
 LANGUAGE_FRA = URIRef(EU + "language/FRA")
 ACCESS_PUBLIC = URIRef(EU + "access-right/PUBLIC")
 LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")

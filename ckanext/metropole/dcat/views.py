@@ -25,7 +25,8 @@ from ckanext.dcat.utils import catalog_uri, check_access_header
 
 from ckanext.metropole import config as metropole_config
 from ckanext.metropole import vocab
-from ckanext.metropole.dcat import feeds, places, serialize
+from ckanext.metropole.dcat import cached_feed, feeds, places, serialize
+from ckanext.metropole.logic import publication
 from ckanext.metropole.logic.values import as_text
 
 metropole_dcat = Blueprint("metropole_dcat", __name__)
@@ -46,6 +47,7 @@ def _check_format(fmt: Optional[str]) -> str:
     return fmt  # type: ignore[return-value]
 
 
+@cached_feed.cached  # kept until the index changes
 def _catalog_response(fmt: str, owner_org: Optional[str],
                       catalog_dict: dict[str, Any], catalog_ref: str) -> Response:
     try:
@@ -106,7 +108,7 @@ def dataset(_id: str, _format: Optional[str] = None, **kwargs: Any) -> Any:
         pkg = tk.get_action("package_show")({"user": "", "auth_user_obj": None}, {"id": _id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         pkg = None
-    if pkg is None or not feeds.in_feed(pkg):
+    if pkg is None or not publication.in_feed(pkg):
         tk.abort(404, tk._("Dataset not found"))
     try:
         body = serialize.dataset(pkg, fmt, profiles=profiles)

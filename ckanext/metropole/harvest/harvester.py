@@ -33,7 +33,6 @@ from ckanext.metropole.harvest.messages import N_, site_text
 from ckanext.metropole.logic import external
 
 SKIPPED = "skipped"  # report_status of the job's records of skipped datasets
-OPEN_STATUS = "ouvert"
 
 
 @dataclasses.dataclass
@@ -139,7 +138,7 @@ def provenance(g: Any, ref: Any, pkg: dict[str, Any], source_name: str) -> dict[
     else:
         pkg["license_id"] = source_licence
         set_extra(pkg, external.LICENCE, source_licence)
-    pkg["opening_status"] = OPEN_STATUS
+    pkg["opening_status"] = vocab.OPENING_OPEN
     pkg.pop("producing_commune", None)
     return pkg
 
@@ -242,9 +241,3 @@ def job_counts(job_id: str) -> dict[str, int] | None:
     for skipped, count in rows:
         counts["skipped" if skipped else "kept"] += count
     return counts
-
-
-def licence_label(pkg: dict[str, Any]) -> str:
-    """The licence of a harvested dataset as the source names it."""
-    return external.field(pkg, external.LICENCE) or vocab.label(
-        vocab.licences(), pkg.get("license_id") or "")

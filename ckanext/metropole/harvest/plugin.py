@@ -24,6 +24,7 @@ from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.harvest.model import HarvestGatherError
 
+from ckanext.metropole import compat
 from ckanext.metropole.dcat import read
 from ckanext.metropole.harvest import documents, fetch, harvester, labels, settings
 from ckanext.metropole.harvest.messages import N_, site_text
@@ -116,7 +117,7 @@ class MetropoleDCATRDFHarvester(DCATRDFHarvester):
         """Datasets with this guid, active first, then withdrawn ones: a dataset
         the source lists again comes back instead of being created twice
         (ckanext-dcat looks for active ones only on CKAN 2.11, for any on 2.12)."""
-        if tk.check_ckan_version(max_version="2.11.99"):
+        if not compat.extras_in_column():
             query = (model.Session.query(model.Package.id, model.Package.state)
                      .join(model.PackageExtra)
                      .filter(model.PackageExtra.key == "guid",

@@ -1,4 +1,4 @@
-"""Actions of the ``metropole`` plugin (tk.blanket.actions).
+"""Actions of the publication policy (``plugin.py`` registers them).
 
 ``bulk_update_public`` writes ``private = false`` straight to the database,
 without validation: it is chained here so the publication gate runs on every
@@ -16,55 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckan import model
 
-from ckanext.metropole.logic import activities, gate, tags
-from ckanext.metropole.logic.committee_actions import (
-    metropole_avis_render,
-    metropole_committee_member_add,
-    metropole_committee_member_list,
-    metropole_committee_member_remove,
-    metropole_decision_record,
-    metropole_opinion_record,
-    metropole_report,
-    metropole_review_list,
-    metropole_review_open,
-    metropole_review_override,
-    metropole_review_propose,
-    metropole_review_show,
-    package_create,
-    package_owner_org_update,
-    package_update,
-)
-from ckanext.metropole.quality.actions import (
-    metropole_quality_show,
-    metropole_quality_summary,
-)
+from ckanext.metropole.logic import gate, tags
 
 __all__ = [
     "bulk_update_private",
     "bulk_update_public",
     "package_search",
-    "metropole_avis_render",
-    "metropole_committee_member_add",
-    "metropole_committee_member_list",
-    "metropole_committee_member_remove",
-    "metropole_decision_record",
-    "metropole_opinion_record",
-    "metropole_quality_show",
-    "metropole_quality_summary",
-    "metropole_report",
-    "metropole_review_list",
-    "metropole_review_open",
-    "metropole_review_override",
-    "metropole_review_propose",
-    "metropole_review_show",
-    "package_create",
-    "package_owner_org_update",
-    "package_update",
 ]
 
 
@@ -139,21 +100,7 @@ def bulk_update_private(original_action: Any, context: dict[str, Any],
 
 
 def actions() -> dict[str, Any]:
-    """The plugin's actions; ckanext-dcat's API actions chained when it runs."""
-    found = {name: globals()[name] for name in __all__}
+    """The publication policy's actions (``plugin.py`` adds the other parts')."""
+    found: dict[str, Any] = {name: globals()[name] for name in __all__}
     found.update(tags.actions())
-    from ckanext.metropole.communes import actions as communes_actions
-    from ckanext.metropole.dcat import api
-
-    found.update((name, getattr(communes_actions, name)) for name in communes_actions.__all__)
-
-    loaded = {plugin.name for plugin in p.PluginImplementations(p.IActions)}
-    for plugin, chained in api.ACTIONS.items():
-        if plugin in loaded:
-            found.update(chained)
-    if "activity" in loaded:
-        found.update(activities.actions())
-    if "harvest" in loaded:
-        from ckanext.metropole.harvest import helpers_as_actions
-        found.update(helpers_as_actions.actions())
     return found

@@ -7,7 +7,7 @@ other type reaches everyone, anonymous included, through user pages,
 dashboards and organization streams. So:
 
 - the committee's events are of type ``metropole review package``
-  (:data:`~ckanext.metropole.model.REVIEW_ACTIVITY`) and carry the labels
+  (:data:`~ckanext.metropole.committee.model.REVIEW_ACTIVITY`) and carry the labels
   of their dataset — the labels CKAN's search index gives it *now*: each
   index pass of a dataset gives them again (:func:`follow_dataset`), so a
   dataset published or made private again takes its committee trail along,
@@ -16,7 +16,10 @@ dashboards and organization streams. So:
 - the dataset dicts CKAN stores in its ``new/changed package`` activities
   (readable by whoever reads the dataset, ``package_activity_list`` and
   ``activity_diff`` included) lose the editor-only fields first
-  (:func:`activity_create`).
+  (:func:`activity_create`);
+- the views of a resource (``new/changed/deleted resource view``, which
+  carry the dataset's and resource's ids) of a dataset that is not public do
+  not enter the stream (found by tests/security's matrix).
 """
 from __future__ import annotations
 
@@ -27,8 +30,8 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.metropole.committee.model import REVIEW_ACTIVITY
 from ckanext.metropole.logic import visibility
-from ckanext.metropole.model import REVIEW_ACTIVITY
 
 Action = Callable[[dict[str, Any], dict[str, Any]], Any]
 TEXT_LIMIT = 500
@@ -87,11 +90,22 @@ def follow_dataset(pkg_dict: dict[str, Any]) -> None:
                                      "type": REVIEW_ACTIVITY})
 
 
+# CKAN's activities of a dataset's resource views: not ending in ``package``,
+# they would reach everyone, whoever may read the dataset
+VIEW_ACTIVITIES = ("new resource view", "changed resource view", "deleted resource view")
+
+
 @tk.chained_action
 def activity_create(original: Action, context: dict[str, Any],
                     data_dict: dict[str, Any]) -> Any:
     """The dataset dict of a ``new/changed/deleted package`` activity,
-    without the editor-only fields."""
+    without the editor-only fields; no resource-view activity for a dataset
+    not public (its dataset's and resource's ids would reach everyone)."""
+    if data_dict.get("activity_type") in VIEW_ACTIVITIES:
+        pkg = model.Package.get(str(data_dict.get("object_id") or ""))
+        if pkg is None or pkg.private or pkg.state != "active":
+            tk.check_access("activity_create", context, data_dict)
+            return None
     data = data_dict.get("data")
     if isinstance(data, dict) and isinstance(data.get("package"), dict):
         data_dict = dict(data_dict, data=dict(

@@ -247,7 +247,7 @@ def stored_resource(res: Any) -> dict[str, Any]:
             "schema_version": res.extras.get("schema_version")}
 
 
-def _with_stored_resources(pkg: dict[str, Any]) -> dict[str, Any]:
+def with_stored_resources(pkg: dict[str, Any]) -> dict[str, Any]:
     """``pkg`` with the dataset's stored resources it does not list.
 
     The dataset validator sees only the resources a save changes (CKAN 2.12
@@ -268,7 +268,7 @@ def publication_errors(pkg: dict[str, Any]) -> dict[str, list[str]]:
     A check still running does not hold the publication back."""
     if gate_mode() != "block":
         return {}
-    pkg = _with_stored_resources(pkg)
+    pkg = with_stored_resources(pkg)
     states = resource_states(pkg)
     invalid = [r for r in pkg.get("resources") or []
                if states.get(as_text(r.get("id"))) == INVALID]

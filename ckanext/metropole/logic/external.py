@@ -19,7 +19,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
-from ckanext.metropole.logic import committee_state
+from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.logic.values import as_text
 
 MARKER = "metropole_harvest_source"
@@ -29,6 +29,10 @@ DATE = "metropole_harvest_date"
 LICENCE = "metropole_harvest_licence"
 HASH = "metropole_harvest_hash"
 PROVENANCE = (MARKER, URL, IDENTIFIER, DATE, LICENCE, HASH)
+# What a harvester writes on the datasets it brings: our marker, and the id
+# ckanext-harvest adds (from its harvest objects) for any of its harvesters.
+CKAN_HARVEST_SOURCE = "harvest_source_id"
+MARKERS = (MARKER, CKAN_HARVEST_SOURCE)
 
 
 def field(pkg: dict[str, Any], key: str) -> str:
@@ -42,17 +46,33 @@ def field(pkg: dict[str, Any], key: str) -> str:
 
 
 def is_harvested(pkg: dict[str, Any]) -> bool:
-    return bool(field(pkg, MARKER))
+    """Brought by a harvester (ours or another of ckanext-harvest's): somebody
+    else's data, which the feeds, the inventory and the committee leave out.
+
+    A marker at the top of ``pkg`` or in its extras counts; an empty one does not.
+    """
+    return any(field(pkg, key) for key in MARKERS)
+
+
+def not_harvested_fq() -> list[str]:
+    """Search filters (``fq_list``) leaving out what :func:`is_harvested` answers True for."""
+    return [f"-{key}:*" for key in MARKERS]
 
 
 def is_external(pkg: dict[str, Any]) -> bool:
-    """Harvested, and owned by somebody else than the métropole or a commune."""
-    return is_harvested(pkg) and not committee_state.subject(pkg)
+    """Harvested by the portal, and owned by somebody else than the métropole
+    or a commune: the gate does not apply.
+
+    Only the portal's own marker counts here, the one nobody but a sysadmin
+    may set (:func:`marker_error`): ckanext-harvest's id can be typed in by
+    any editor as an extra, and would otherwise open a way around the gate.
+    """
+    return bool(field(pkg, MARKER)) and not committee_state.subject(pkg)
 
 
 def provenance(pkg: dict[str, Any]) -> dict[str, str]:
-    """The provenance fields of a harvested dataset (empty dict otherwise)."""
-    if not is_harvested(pkg):
+    """The provenance fields of a dataset the portal harvested (empty dict otherwise)."""
+    if not field(pkg, MARKER):
         return {}
     out = {key: field(pkg, key) for key in PROVENANCE}
     source = model.Package.get(out[MARKER])

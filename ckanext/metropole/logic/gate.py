@@ -15,11 +15,12 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.metropole import quality, territory, vocab
-from ckanext.metropole.logic import committee_state, external, resource_urls
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.logic import external, resource_urls
 from ckanext.metropole.logic.values import as_list, as_text
 from ckanext.metropole.logic.conformity import publication_errors as schema_errors
+from ckanext.metropole.logic.conformity import with_stored_resources
 
-OPEN_STATUS = "ouvert"
 # the key of the errors about resource addresses (not a field of the form)
 RESOURCE_URL = "resource_url"
 SCREENING_FIELDS = ("screening_personal_data", "screening_secret", "screening_third_party")
@@ -136,10 +137,12 @@ def check_publication(pkg: dict[str, Any], committee: bool = True,
         errors["producing_commune"] = [tk._(
             "Producing commune: a commune of the territory or the métropole is "
             "required before the dataset is published")]
-    if as_text(pkg.get("opening_status")) != OPEN_STATUS:
+    if as_text(pkg.get("opening_status")) != vocab.OPENING_OPEN:
         errors["opening_status"] = [tk._(
             'Opening status: only datasets whose status is "open" can be public')]
-    refused = resource_urls.errors(pkg.get("resources") or [])
+    # every file of the dataset, those the save does not list included (CKAN
+    # 2.12 validates only the resources a save changes)
+    refused = resource_urls.errors(with_stored_resources(pkg).get("resources") or [])
     if refused:
         errors[RESOURCE_URL] = refused
     if committee:

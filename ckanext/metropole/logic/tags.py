@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole.logic import publication, visibility
+from ckanext.metropole.logic import params, publication, visibility
 from ckanext.metropole.logic.users import acting_user
 
 Action = Callable[[dict[str, Any], dict[str, Any]], Any]
@@ -99,6 +99,7 @@ def tag_search(original: Action, context: dict[str, Any], data_dict: dict[str, A
 @tk.chained_action
 @tk.side_effect_free
 def tag_show(original: Action, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    params.require_text(data_dict, "id", "vocabulary_id")  # CKAN's lookup fails on others
     result = original(context, data_dict)
     vocabulary_id = result.get("vocabulary_id")
     if result.get("name") not in visible_names(context, [result.get("name")], vocabulary_id):

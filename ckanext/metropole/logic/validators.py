@@ -15,7 +15,8 @@ from ckan import authz
 from ckan.lib.navl.dictization_functions import missing
 
 from ckanext.metropole import territory, vocab
-from ckanext.metropole.logic import committee_state, external, fields, gate, organizations
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.logic import external, fields, gate, organizations
 from ckanext.metropole.logic.fields import metropole_single_line, metropole_text, metropole_url
 from ckanext.metropole.logic.values import as_list, as_text, flat_dataset, set_extra
 
@@ -294,7 +295,7 @@ def metropole_dataset(key: tuple, data: dict, errors: dict, context: dict) -> No
         add("temporal_end", tk._("Temporal coverage: the end date must not be "
                                  "before the start date"))
     status = as_text(pkg.get("opening_status"))
-    if status == "planifie" and not _date(pkg.get("planned_opening_date")):
+    if status == vocab.OPENING_PLANNED and not _date(pkg.get("planned_opening_date")):
         add("planned_opening_date", tk._("Planned opening date: required when the "
                                          "opening status is \"planned\""))
     if status == "non_ouvrable" and not as_text(pkg.get("closed_reason")):

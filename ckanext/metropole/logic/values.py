@@ -2,7 +2,8 @@
 
 Scheming stores multi-valued fields as JSON text, users send lists or comma
 separated text, and after validation custom fields sit in ``extras``: these
-helpers give one view of all of them.
+helpers give one view of all of them. :func:`error_text` writes a
+``ValidationError``'s messages as one line (flash messages, pages, commands).
 """
 from __future__ import annotations
 
@@ -63,3 +64,14 @@ def set_extra(data: dict[tuple, Any], key: str, value: str) -> None:
     n = max(indexes, default=-1) + 1
     data[("extras", n, "key")] = key
     data[("extras", n, "value")] = value
+
+
+def error_text(error: Exception, fields: bool = True) -> str:
+    """The messages of a ``ValidationError`` on one line: ``field: message;
+    message — field: message``; without ``fields`` the messages alone (they
+    name what they are about). Any other error: its text."""
+    parts = []
+    for name, messages in (getattr(error, "error_dict", None) or {}).items():
+        text = "; ".join(str(m) for m in (messages if isinstance(messages, list) else [messages]))
+        parts.append(f"{name}: {text}" if fields else text)
+    return " — ".join(parts) or str(error)

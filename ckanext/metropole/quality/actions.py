@@ -12,6 +12,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.metropole.logic import params, publication
 from ckanext.metropole.quality.score import score, summary
 
 Result = dict[str, Any]
@@ -20,6 +21,7 @@ PAGE = 1000
 
 @tk.side_effect_free
 def metropole_quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
+    params.require_text(data_dict, "id")
     dataset_id = tk.get_or_bust(data_dict, "id")
     tk.check_access("metropole_quality_show", context, {"id": dataset_id})
     pkg = tk.get_action("package_show")(
@@ -40,9 +42,7 @@ def metropole_quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -
 
 def published(organization_id: str | None = None) -> list[dict[str, Any]]:
     """The datasets of the feeds (all, or one organization's), as search gives them."""
-    from ckanext.metropole.dcat import feeds
-
-    fq = feeds.feed_filters()
+    fq = publication.feed_filters()
     if organization_id:
         fq.append(f'+owner_org:"{organization_id}"')
     context = {"ignore_auth": True, "user": "", "auth_user_obj": None}

@@ -1,6 +1,6 @@
 """A parser for the subset of the Lucene/Solr query syntax that CKAN sends.
 
-It turns ``q`` and ``fq`` strings into a small tree of nodes; ``sql.py``
+It turns ``q`` and ``fq`` strings into a small tree of nodes; ``compiler.py``
 compiles the tree into SQLAlchemy expressions with bound parameters, so user
 input never becomes SQL text. Anything outside the subset raises
 :class:`SearchSyntaxError` with a message saying what

@@ -37,7 +37,7 @@ document = sa.Table(
 
 # Documents per visibility scope and term: facet counts and totals of broad
 # queries (match-all plus visibility filters) read here instead of counting
-# every row. Kept in step with ``document`` by connection.add/delete.
+# every row. Kept in step with ``document`` by connection.add/delete (rows from indexing.py).
 facet_count = sa.Table(
     "metropole_search_facet_count",
     meta.metadata,

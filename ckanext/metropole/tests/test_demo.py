@@ -5,7 +5,8 @@ import pytest
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import helpers
 
-from ckanext.metropole import demo, demo_committee, quality, territory
+from ckanext.metropole import demo, quality, territory
+from ckanext.metropole.committee import demo as demo_committee
 from ckanext.metropole.communes import figures
 from ckanext.metropole.logic import conformity, publication, resource_urls
 from ckanext.metropole.logic.gate import check_publication

@@ -23,7 +23,7 @@ def datasets():
         org["id"], theme=["TRAN"], producing_commune=CHENOVE,
         license_id="odc-odbl", license_justification="Partage à l'identique.",
         criteria=["transparence", "disponibilite"],
-        resources=[{"url": "https://x.invalid/a.json", "format": "json"}]))
+        resources=[{"url": "https://data.example.org/a.json", "format": "json"}]))
     helpers.call_action("package_create", **complete_dataset(
         org["id"], private=True, opening_status="en_examen", theme=["ENVI"]))
     return org

@@ -6,9 +6,10 @@ gunicorn servers are started with ``deploy/gunicorn.conf.py`` (one worker
 each) on the test database, and the requests alternate between them: what
 one server writes (a dataset, a proposal, a committee membership and its
 end, an opinion, the avis and the publication decision, a licence change),
-the other serves at the next request — on its pages, in its search and in
-its DCAT feed, to anonymous visitors (no header) and to users with an API
-token. A browser session opened on one server (its cookie, its CSRF tokens)
+the other serves at the next request — on its pages, in its search, in
+its DCAT feed and in the home's figures (the last two kept in Redis until
+the index changes), to anonymous visitors (no header) and to users with an
+API token. A browser session opened on one server (its cookie, its CSRF tokens)
 is honoured by the other, as behind a load balancer, and its logout too.
 """
 from __future__ import annotations
@@ -136,15 +137,26 @@ def _published_names(server: Server) -> list[str]:
     return [d["name"] for d in found["results"]]
 
 
+OPENED = re.compile(r'metropole-figure-opened">\s*<span class="figure">(\d+)</span>')
+
+
 def _visible(server: Server, name: str, dataset_id: str) -> dict[str, bool]:
-    """What an anonymous visitor gets from ``server``: page, search, API, feed."""
+    """What an anonymous visitor gets from ``server``: page, search, API, feed, home.
+
+    The feed page and the home's figures are kept in Redis until the index
+    changes (``page_cache``): both servers ask for them before and after each
+    write, so what one kept must not outlive a write made on the other.
+    """
     feed = server.get("/catalog.ttl")
     assert feed.status_code == 200, feed.text[:500]
+    opened = OPENED.search(server.get("/").text)
+    assert opened, "no figures on the home page"
     return {
         "page": server.get(f"/dataset/{name}").status_code == 200,
         "search page": f'href="/dataset/{name}"' in server.get("/dataset?q=piscines").text,
         "package_search": name in _published_names(server),
         "feed": f"/dataset/{dataset_id}>" in feed.text,
+        "home figures": opened.group(1) == "1",
     }
 
 
@@ -158,7 +170,8 @@ def test_writes_on_one_server_are_seen_on_the_other(servers: tuple[Server, Serve
     token = {name: _token(name) for name in (
         "sysadmin", "editrice-dijon", "admin-dijon", "secretaire", "presidente",
         "nouveau-membre")}
-    nobody = {name: False for name in ("page", "search page", "package_search", "feed")}
+    nobody = {name: False for name in ("page", "search page", "package_search", "feed",
+                                       "home figures")}
 
     # a draft written on A: B's editor sees it, B's anonymous visitor does not
     pkg = a.ok("package_create", token["editrice-dijon"], **complete_dataset(

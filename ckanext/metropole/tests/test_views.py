@@ -126,3 +126,23 @@ def test_bulk_make_public_refused_in_the_ui(app, admin_headers, dijon):
     assert "pas-pret: screening_secret: Secret des affaires ou industriel" in body
     for name in ("pret", "pas-pret"):
         assert helpers.call_action("package_show", id=name)["private"] is True
+
+
+def test_dataset_page_does_not_count_its_organizations_datasets(app, dijon, monkeypatch):
+    """The side column shows the organization without its numbers: no search counts
+    its datasets (CKAN's h.get_organization did, twice per page)."""
+    from ckan.lib.search import query
+
+    pkg = helpers.call_action("package_create", **complete_dataset(dijon["id"]))
+    searched: list[str] = []
+    real = query.PackageSearchQuery.run
+
+    def run(self, query_dict, *args, **kwargs):
+        searched.append(str(query_dict.get("fq", "")))
+        return real(self, query_dict, *args, **kwargs)
+
+    monkeypatch.setattr(query.PackageSearchQuery, "run", run)
+    body = app.get(f"/dataset/{pkg['name']}").body
+    assert 'id="organization-info"' in body
+    assert html.escape(dijon["title"]) in body
+    assert not [fq for fq in searched if dijon["id"] in fq]

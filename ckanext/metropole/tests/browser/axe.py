@@ -80,3 +80,59 @@ class Results:
             lines.append(f"| {name} | {c['critical']} | {c['serious']} | {c['moderate']} "
                          f"| {c['minor']} | {rules} |")
         (self.folder / "axe.md").write_text("\n".join(lines) + "\n")
+
+
+def radio_groups(page: Any) -> list[str]:
+    """Visible radio buttons that are not in a fieldset with its legend, have
+    no label, or whose label ends with a colon (CKAN writes one after every
+    label: "Favorable :" reads as a question). RGAA 11.5 and 11.6."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('input[type=radio]')]
+              .filter(r => r.getClientRects().length && getComputedStyle(r).visibility !== 'hidden')
+              .flatMap(r => {
+                const where = (r.form && r.form.getAttribute('action') || '') + ' ' + r.name
+                              + '=' + r.value;
+                const set = r.closest('fieldset');
+                const legend = set && set.querySelector(':scope > legend');
+                const label = r.labels[0];
+                const after = label ? getComputedStyle(label, '::after').content : '';
+                const text = label ? label.innerText.trim() : '';
+                return [
+                  ...(legend && legend.innerText.trim() ? [] : [where + ': no fieldset/legend']),
+                  ...(label && text ? [] : [where + ': no label']),
+                  ...(/:/.test(after) || text.endsWith(':') ? [where + ': colon after "' + text + '"'] : []),
+                ];
+              })""")
+
+
+def same_names(page: Any) -> list[str]:
+    """Links and buttons shown with the same accessible name (axe's own
+    computation) for different targets on one page (RGAA 6.1, WCAG 2.4.4)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(
+        """() => {
+          axe.setup(document);  // the tree axe's name computation reads
+          const seen = new Map();
+          const els = document.querySelectorAll(
+              'a[href], button, input[type=submit], input[type=button], [role=button]');
+          for (const e of els) {
+            // shown, or in a menu its button opens (the resource list's "Explorer")
+            if (!e.getClientRects().length && !e.closest('.dropdown-menu')) continue;
+            if (e.closest('[aria-hidden=true]')) continue;
+            // a closed menu's items have no computed name yet: their text is it
+            const name = (e.getClientRects().length ? axe.commons.text.accessibleText(e)
+                          : e.textContent).trim().replace(/\\s+/g, ' ');
+            const target = e.href ? e.href.replace(/#.*$/, '')
+                : (e.form ? e.form.action + ' ' + [...new FormData(e.form)]
+                      .filter(([k]) => !['_csrf_token', 'q'].includes(k))
+                      .map(([k, v]) => k + '=' + v).join('&')
+                      + (e.name ? '&' + e.name + '=' + e.value : '')
+                  : e.outerHTML.slice(0, 120));
+            if (!seen.has(name)) seen.set(name, new Set());
+            seen.get(name).add(target);
+          }
+          axe.teardown();
+          return [...seen].filter(([, targets]) => targets.size > 1)
+                          .map(([name, targets]) => `"${name}": ${[...targets].join(' | ')}`);
+        }""")

@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 
+from ckanext.metropole.tests.browser import axe
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("catalogue")]
 
 PUBLIC_PAGES = {
@@ -72,3 +74,39 @@ def test_committee_pages(page, login, axe_results):
         assert response.ok, f"{path}: HTTP {response.status}"
         page.shots(name)
         axe_results.assert_clean(page, name)
+
+
+# Where a link or button repeats its name for another target on purpose:
+# the main navigation ("Jeux de données": every dataset) and a page's own tabs
+# ("Jeux de données": this organization's), in two named navigation landmarks.
+NAVIGATION = ("Jeux de données", "Organisations", "Groupes", "À propos")
+
+
+def test_names_say_which_item(page, portal, catalogue, login):
+    """No link or button of these pages has the name of another leading
+    elsewhere ("CSV" on every result card, "Explorer"/"Télécharger" of every
+    resource, "Retirer" of every committee member, the masthead's and the
+    page's "Rechercher"); every radio group has its fieldset and legend and
+    no colon after each option."""
+    portal.user("membre-noms", "Mot-de-passe-noms-1", "Membre Noms")
+    portal.action("metropole_committee_member_add", user="membre-noms",
+                  college="recherche", role="member")
+    resources = portal.action("package_show", id="ecoles-chenove")["resources"]
+    if len(resources) < 2:  # two resources: two "Explorer" menus
+        portal.action("resource_create", package_id="ecoles-chenove", name="Plan des écoles",
+                      url="https://data.example.org/plan-ecoles.pdf", format="PDF")
+    paths = ["/", "/dataset/", "/dataset/ecoles-chenove", "/organization/",
+             "/organization/chenove", "/group/", "/calendrier"]
+    found: list[str] = []
+    for path in paths:
+        page.goto(path)
+        found += [f"{path}: {d}" for d in axe.same_names(page)
+                  if d.split('"')[1] not in NAVIGATION]
+    login(page, "admin")
+    for path in ("/dataset/ecoles-chenove", "/dataset/", "/comite/membres", "/user/admin",
+                 "/dashboard/datasets"):
+        page.goto(path)
+        found += [f"{path} (admin): {d}" for d in axe.same_names(page)
+                  if d.split('"')[1] not in NAVIGATION]
+        found += [f"{path} (admin): {d}" for d in axe.radio_groups(page)]
+    assert not found, "\n".join(found)

@@ -123,3 +123,31 @@ def test_small_screen_reading_order(page, catalogue):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, \
         _wider_than_the_screen(page)
     page.shots("calendar at 375 px")
+
+
+def test_small_screen_home_and_search(page):
+    """Home and the search page at 375 px: nothing wider than the screen; the
+    home page reads title, search, figures, entry points; the search page its
+    search box and results before the facets (behind their button)."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/")
+    order = [_top(page, s) for s in (".metropole-hero h1", ".metropole-home-search",
+                                     ".metropole-figures", "#metropole-by-commune",
+                                     "#metropole-by-theme")]
+    assert order == sorted(order), order
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, \
+        _wider_than_the_screen(page)
+    page.shots("home at 375 px")
+    page.goto("/dataset/?q=ecoles")
+    order = [_top(page, s) for s in ("form.search-form", ".search-form h1, .search-form h2",
+                                     ".dataset-list .dataset-item")]
+    assert order == sorted(order), order
+    # the facets wait behind their button; opened, they come after the results' count
+    facets = page.locator("aside.secondary, .filters").first
+    assert not facets.locator(".nav-facet").first.is_visible()
+    page.locator(".show-filters").click()
+    assert facets.locator(".nav-facet").first.is_visible()
+    page.locator(".hide-filters").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, \
+        _wider_than_the_screen(page)
+    page.shots("dataset search at 375 px")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from ckanext.metropole.tests.browser import catalogue as data
+from ckanext.metropole.tests.browser import axe, catalogue as data
 from ckanext.metropole.tests.browser.portal import SECRETARY
 
 pytestmark = pytest.mark.browser
@@ -159,6 +159,7 @@ def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_res
     page.wait_for_load_state()
     assert page.url.endswith(f"/dataset/{name}/comite")
     axe_results.assert_clean(page, "review page, member")
+    assert not axe.radio_groups(page)
     page.check("form[action$='/comite/avis-individuel'] input[value=reserves]")
     page.fill("#field-opinion-comment", "Préciser le millésime des effectifs.")
     _submit(page, "form[action$='/comite/avis-individuel'] button[type=submit]")
@@ -185,6 +186,7 @@ def test_journey_3_commune_admin_publishes(page, portal, people, login, axe_resu
     login(page, "admin-chenove")
     page.goto(f"/dataset/{name}/comite")
     axe_results.assert_clean(page, "review page, decision")
+    assert not axe.radio_groups(page)
     page.check("form[action$='/comite/decision'] input[value=publie]")
     _submit(page, "form[action$='/comite/decision'] button[type=submit]")
     assert "Enregistré" in _flash(page)

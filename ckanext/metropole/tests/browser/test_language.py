@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ckanext.metropole.tests.browser import language
+from ckanext.metropole.tests.browser.catalogue import CHENOVE, complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("catalogue")]
 
@@ -25,7 +26,8 @@ def _content(portal) -> list[str]:
     found = portal.action("package_search", q="*:*", rows=1000, include_private=True,
                           include_drafts=True)
     for entry in found["results"]:
-        out += [entry.get("title", ""), entry.get("notes", ""), entry.get("name", "")]
+        out += [entry.get("title", ""), entry.get("notes", ""), entry.get("name", ""),
+                entry.get("license_justification", "")]
         out += [r.get("name", "") for r in entry.get("resources", [])]
         out += [t["name"] for t in entry.get("tags", [])]
     return [c for c in out if c]
@@ -46,16 +48,55 @@ def _walk(page, paths: list[str], lang: str, content: list[str]) -> list[str]:
     return found
 
 
+ODBL = "Open Data Commons Open Database License (ODbL)"
+
+
+@pytest.fixture(scope="module")
+def odbl(portal, catalogue):
+    """A published dataset under the ODbL, whose only name is English."""
+    name = "cantines-chenove-odbl"
+    found = portal.action("package_search", fq=f"name:{name}", include_private=True)
+    if not found["count"]:
+        portal.action("package_create", **complete(
+            "chenove", CHENOVE, name=name, title="Cantines de Chenôve",
+            notes="Menus des cantines scolaires de Chenôve.", license_id="odc-odbl",
+            license_justification="Les menus réutilisés doivent rester partagés à l'identique."))
+    return name
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_public_pages_in_one_language(page, portal, catalogue, lang):
+def test_public_pages_in_one_language(page, portal, catalogue, odbl, lang):
     found = _walk(page, PUBLIC + [
-        f"/dataset/ecoles-chenove/resource/{catalogue['chenove']['resources'][0]['id']}"],
+        f"/dataset/ecoles-chenove/resource/{catalogue['chenove']['resources'][0]['id']}",
+        f"/dataset/{odbl}", "/dataset/?license_id=odc-odbl"],
         lang, _content(portal))
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
-def test_signed_in_pages_in_one_language(page, portal, login, lang):
-    login(page, "admin")
-    found = _walk(page, SIGNED_IN, lang, _content(portal))
-    assert not found, "\n".join(found)
+def test_odbl_name_marked_english(page, odbl):
+    """Wherever a French page names the ODbL (dataset page and its sidebar,
+    the licence facet, a result card), the name carries lang="en" (RGAA 8.7)."""
+    def naming() -> dict[str, list[str]]:
+        return page.evaluate(
+            """(name) => {
+                const els = [...document.querySelectorAll('body *')]
+                  .filter(e => [...e.childNodes].some(n => n.nodeType === 3
+                                                    && n.textContent.includes(name)));
+                const marked = e => (e.closest('[lang]').getAttribute('lang') || '').slice(0, 2);
+                return {en: els.filter(e => marked(e) === 'en').map(e => e.outerHTML.slice(0, 160)),
+                        other: els.filter(e => marked(e) !== 'en').map(e => e.outerHTML.slice(0, 160))};
+            }""", "Open Database License")
+
+    # the dataset page: its licence field and CKAN's licence box; the search:
+    # the licence facet and the result card
+    for path, places in ((f"/dataset/{odbl}", 2), ("/dataset/?q=cantines", 2)):
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "fr"
+        found = naming()
+        assert not found["other"], (path, found["other"])
+        assert len(found["en"]) >= places, (path, found)
+    page.shots("ODbL named in English")
+    # on an English page the name needs no mark
+    page.goto(f"/en/dataset/{odbl}")
+    assert page.locator("body", has_text="Open Database License").count()
+    assert page.locator("body [lang]", has_text="Open Database License").count() == 0

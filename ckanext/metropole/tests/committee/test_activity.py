@@ -15,7 +15,7 @@ from ckan import model
 from ckan.tests import helpers
 
 from ckanext.metropole import migration
-from ckanext.metropole.model import REVIEW_ACTIVITY
+from ckanext.metropole.committee.model import REVIEW_ACTIVITY
 from ckanext.metropole.tests.committee.conftest import act, draft
 from ckanext.metropole.tests.identities import clients, text
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole.model import opinion, review
+from ckanext.metropole.committee.model import opinion, review
 from ckanext.metropole.tests.committee.conftest import act, draft
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -9,7 +9,7 @@ from ckan import model
 from ckan.lib import mailer, search
 from ckan.tests import factories
 
-from ckanext.metropole import notifications
+from ckanext.metropole.committee import notifications
 from ckanext.metropole.tests.committee.conftest import act, draft
 from ckanext.metropole.tests.committee.test_emails import _mails, _Recorder
 

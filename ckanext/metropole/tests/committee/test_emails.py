@@ -9,8 +9,8 @@ from email.header import decode_header, make_header
 import pytest
 from ckan import model
 
-from ckanext.metropole import notifications
-from ckanext.metropole.model import review
+from ckanext.metropole.committee import notifications
+from ckanext.metropole.committee.model import review
 from ckanext.metropole.tests.committee.conftest import act, draft
 
 # kept before CKAN's ``mail_server`` fixture replaces it

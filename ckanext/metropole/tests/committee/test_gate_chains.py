@@ -19,8 +19,8 @@ from ckan import model
 from ckan.tests import factories, helpers
 from werkzeug.datastructures import MultiDict
 
+from ckanext.metropole.committee.model import review
 from ckanext.metropole.logic import publication
-from ckanext.metropole.model import review
 from ckanext.metropole.tests.committee.conftest import act, draft
 from ckanext.metropole.tests.data import CHENOVE, DIJON, complete_dataset
 

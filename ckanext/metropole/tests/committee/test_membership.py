@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.metropole.model import committee_member
+from ckanext.metropole.committee.model import committee_member
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -28,6 +28,17 @@ def test_a_proposal_comment_with_nul(call, people):
     response = call("editrice-dijon", "metropole_review_propose", id=pkg["id"],
                     comment="Prêt\x00")
     assert response.status_code == 409, response.body
+    # NUL is refused before any action runs (inputs.py), naming the parameter
+    assert response.json["error"]["comment"] == [
+        "Paramètre \"comment\" : le caractère NUL n'est pas autorisé."]
+    assert act(people, "editor", "metropole_review_show", id=pkg["id"])["state"] is None
+
+
+def test_a_proposal_comment_with_a_control_character(call, people):
+    pkg = draft(people)
+    response = call("editrice-dijon", "metropole_review_propose", id=pkg["id"],
+                    comment="Prêt\x07")
+    assert response.status_code == 409, response.body
     assert response.json["error"]["comment"] == [
         "Commentaire : les caractères de contrôle ne sont pas admis"]
     assert act(people, "editor", "metropole_review_show", id=pkg["id"])["state"] is None

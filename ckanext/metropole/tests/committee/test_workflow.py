@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.tests import helpers
 
+from ckanext.metropole.committee import reviews
+from ckanext.metropole.committee.model import review, review_event
 from ckanext.metropole.logic import publication
-from ckanext.metropole.model import review, review_event
-from ckanext.metropole.logic import committee_reviews as reviews
 from ckanext.metropole.tests.committee.conftest import act, draft
 from ckanext.metropole.tests.data import complete_dataset
 

@@ -100,6 +100,9 @@ def big_file_url() -> Iterator[str]:
 @pytest.mark.ckan_config("ckan.locale_default", "en")
 def test_file_over_the_size_limit_is_refused(app: Any, dataset: dict[str, Any],
                                              big_file_url: str) -> None:
+    # the file is served on 127.0.0.1, an address a public dataset may not
+    # link to (data.gouv.fr would refuse it: logic/resource_urls.py)
+    helpers.call_action("package_patch", id=dataset["id"], private=True)
     res = helpers.call_action("resource_create", package_id=dataset["id"],
                               url=big_file_url, format="CSV", name="Relevés")
     run_jobs()

@@ -102,19 +102,19 @@ def test_views_and_dump_of_a_table_under_review(app: Any, people: People,
     member = {"Authorization": helpers.call_action(
         "api_token_create", context={"user": "membre", "ignore_auth": True},
         user="membre", name="t")["token"]}
-    for headers in (anonymous(app), member):
+    for client, headers in (anonymous(app), (app, member)):
         for resource_id, allowed in ((tables["published"], True),
                                      (tables["reviewed"], False)):
-            dump = app.get(f"/datastore/dump/{resource_id}", headers=headers)
+            dump = client.get(f"/datastore/dump/{resource_id}", headers=headers)
             assert (dump.status_code == 200) is allowed, dump.status_code
             if allowed:
                 assert "Dijon" in dump.get_data(as_text=True)
-            api = app.post("/api/3/action/datastore_search", headers=headers,
-                           json={"resource_id": resource_id})
+            api = client.post("/api/3/action/datastore_search", headers=headers,
+                              json={"resource_id": resource_id})
             assert (api.status_code == 200) is allowed, api.status_code
             view = helpers.call_action("resource_view_list", id=resource_id)
             assert [v["view_type"] for v in view] == ["datatables_view"]
-            assert datatables_rows(app, view[0]["id"], headers) == (2 if allowed else None)
+            assert datatables_rows(client, view[0]["id"], headers) == (2 if allowed else None)
 
 
 # what a refusal must not show: the table, its dataset, its data, a traceback
@@ -132,16 +132,16 @@ def test_table_view_endpoints_refuse_cleanly(app: Any, people: People,
     expected = {None: 404, "user": 404, "other_editor": 404, "member": 403,
                 "secretary": 403}
     for who, status in expected.items():
-        headers = token(people, who, app)
-        page = app.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
+        client, headers = reader(app, people, who)
+        page = client.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
         assert page.status_code == status, (who, page.status_code)
         body = page.get_data(as_text=True)
         # in the site's language (French), saying why without naming anything
         assert json.loads(body)["error"] == MESSAGES[status], body
         assert not any(secret in body for secret in SECRETS), body
         assert tables["reviewed"] not in body
-        download = app.post(f"/datatables/filtered-download/{view_id}", headers=headers,
-                            data={"params": json.dumps(DOWNLOAD_PARAMS), "format": "csv"})
+        download = client.post(f"/datatables/filtered-download/{view_id}", headers=headers,
+                               data={"params": json.dumps(DOWNLOAD_PARAMS), "format": "csv"})
         assert download.status_code == status, (who, download.status_code)
         assert not any(secret in download.get_data(as_text=True) for secret in SECRETS)
     # a missing view is the same 404
@@ -156,12 +156,13 @@ def test_table_view_of_a_published_table_serves_rows_to_everyone(
         app: Any, people: People, tables: dict[str, str]) -> None:
     view_id = helpers.call_action("resource_view_list", id=tables["published"])[0]["id"]
     for who in READERS:
-        page = app.post(f"/datatables/ajax/{view_id}", headers=token(people, who, app), data=AJAX_FORM)
+        client, headers = reader(app, people, who)
+        page = client.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
         assert page.status_code == 200, (who, page.status_code)
         served = json.loads(page.get_data(as_text=True))
         assert served["recordsTotal"] == 2
         assert sorted(row["Commune"] for row in served["data"]) == ["Chenôve", "Dijon"]
-        download = app.post(f"/datatables/filtered-download/{view_id}", headers=token(people, who, app),
+        download = client.post(f"/datatables/filtered-download/{view_id}", headers=headers,
                             data={"params": json.dumps(DOWNLOAD_PARAMS), "format": "csv"},
                             follow_redirects=False)
         assert download.status_code == 302, (who, download.status_code)
@@ -176,29 +177,35 @@ DOWNLOAD_PARAMS = {"search": {"value": ""}, "order": [{"column": 0, "dir": "asc"
                    "visible": [True, True, True], "columns": []}
 
 
-def token(people: People, who: str | None, app: Any = None) -> dict[str, str]:
-    """Headers of a request made by ``who`` (None: anonymous). With ``app``,
-    an anonymous visitor sends the CSRF token of the page, as the table view's
-    script does (``X-CSRF-Token``): CKAN 2.12 checks it on the view's POSTs."""
+def token(people: People, who: str | None) -> dict[str, str]:
+    """Headers of a request made by ``who`` (None: anonymous)."""
     if who is None:
-        return anonymous(app) if app is not None else {}
+        return {}
     user = getattr(people, who)["name"]
     return {"Authorization": helpers.call_action(
         "api_token_create", context={"user": user, "ignore_auth": True},
         user=user, name="t")["token"]}
 
 
-def anonymous(app: Any) -> dict[str, str]:
-    """An anonymous browser's headers: the CSRF token its page carries."""
-    page = app.get("/dataset/").get_data(as_text=True)
+def anonymous(app: Any) -> tuple[Any, dict[str, str]]:
+    """An anonymous browser: a client that keeps its session cookie, and the
+    CSRF token its page carries, which the table view's script sends
+    (``X-CSRF-Token``): the portal checks it on every anonymous form."""
+    client = app.test_client()
+    page = client.get("/dataset/").get_data(as_text=True)
     found = re.search(r'<meta name="_csrf_token" content="([^"]+)"', page)
     assert found, "no CSRF token on the page"
-    return {"X-CSRF-Token": found.group(1)}
+    return client, {"X-CSRF-Token": found.group(1)}
 
 
-def datatables_rows(app: Any, view_id: str, headers: dict[str, str]) -> int | None:
+def reader(app: Any, people: People, who: str | None) -> tuple[Any, dict[str, str]]:
+    """The client and headers ``who`` reads with (None: an anonymous browser)."""
+    return anonymous(app) if who is None else (app, token(people, who))
+
+
+def datatables_rows(client: Any, view_id: str, headers: dict[str, str]) -> int | None:
     """Rows the table view's data endpoint serves (None: refused, cleanly)."""
-    page = app.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
+    page = client.post(f"/datatables/ajax/{view_id}", headers=headers, data=AJAX_FORM)
     if page.status_code != 200:
         assert page.status_code in (403, 404), page.status_code
         return None

@@ -36,7 +36,7 @@ def create(user: dict[str, Any], **data: Any) -> dict[str, Any]:
 def _record_override(package_id: str, user_id: str) -> None:
     """The committee's *publié* row of a sysadmin override, when the override
     path of package_create did not record it (committee workflow not wired)."""
-    reviews = importlib.import_module("ckanext.metropole.logic.committee_reviews")
+    reviews = importlib.import_module("ckanext.metropole.committee.reviews")
     reviews.record_override(package_id, user_id, OVERRIDE)
     model.repo.commit()
     search.rebuild(package_id)

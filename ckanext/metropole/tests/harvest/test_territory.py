@@ -6,9 +6,9 @@ from ckan.tests import factories, helpers
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.metropole.dcat import feeds
+from ckanext.metropole.committee import state as committee_state
 from ckanext.metropole.harvest import harvester
-from ckanext.metropole.logic import committee_state, external, publication
+from ckanext.metropole.logic import external, publication
 from ckanext.metropole.tests.harvest import feeds as f
 from ckanext.metropole.tests.harvest.conftest import make_source
 from ckanext.metropole.tests.harvest.jobs import gather_errors, harvested, run_job
@@ -59,7 +59,7 @@ def test_harvested_dataset_is_external_with_provenance(server, producer, app):
         assert not committee_state.subject(pkg)
         # published as the source published it, but never in our feeds
         assert publication.is_published(pkg)
-        assert feeds.is_harvested(pkg) and not feeds.in_feed(pkg)
+        assert external.is_harvested(pkg) and not publication.in_feed(pkg)
     assert external.field(dijon, external.URL) == "https://www.example.org/page/pop-dijon"
     assert external.field(dijon, external.IDENTIFIER) == "pop-dijon"
     assert dijon["license_id"] == "etalab-2.0"  # Etalab's URI, mapped

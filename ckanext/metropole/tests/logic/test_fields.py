@@ -96,15 +96,21 @@ class TestDatasetFields:
         assert body["result"]["resources"][0]["url"] == "https://exemple.fr/données.csv"
 
     @pytest.mark.parametrize("title", ["Bus\r\nBCC: x@example.org", "Bus\rtram",
-                                       "Bus\x00", "Bus\ttram", "Bus\u2028tram"])
+                                       "Bus\x07", "Bus\ttram", "Bus\u2028tram"])
     def test_control_characters_in_a_title(self, api, dijon, title):
         errors = _errors(*api("package_create", **complete_dataset(dijon["id"], title=title)))
         assert errors["title"] == ["Titre : les sauts de ligne, tabulations et autres "
                                    "caractères de contrôle ne sont pas admis"]
 
+    def test_nul_in_a_title(self, api, dijon):
+        """NUL is refused before any action runs (inputs.py), naming the field."""
+        errors = _errors(*api("package_create", **complete_dataset(dijon["id"], title="Bus\x00")))
+        assert errors["title"] == ["Paramètre \"title\" : le caractère NUL n'est pas autorisé."]
+        assert helpers.call_action("package_search", include_private=True)["count"] == 0
+
     def test_control_characters_in_texts(self, api, dijon):
         errors = _errors(*api("package_create", **complete_dataset(
-            dijon["id"], notes="Ligne 1\nLigne 2\x00", contact_name="Service\nvoirie",
+            dijon["id"], notes="Ligne 1\nLigne 2\x07", contact_name="Service\nvoirie",
             resources=[{"url": "https://data.example.invalid/a.csv", "format": "csv",
                         "name": "Tronçons\r", "description": "ok\n\tindenté"}])))
         assert errors["notes"] == ["Description : les caractères de contrôle ne sont "

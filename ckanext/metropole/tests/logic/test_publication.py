@@ -5,8 +5,8 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
+from ckanext.metropole.committee.model import review
 from ckanext.metropole.logic import publication
-from ckanext.metropole.model import review
 from ckanext.metropole.tests.data import DIJON, complete_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins")

@@ -1,4 +1,4 @@
-"""The tags of unpublished datasets are not public (README, "Confidentiality").
+"""The tags of unpublished datasets are not public (README, "Security and confidentiality").
 
 CKAN's tag actions read the tag tables whatever the datasets carrying the
 tags: proven here through the HTTP stack, with every identity.

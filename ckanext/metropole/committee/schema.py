@@ -5,8 +5,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.metropole.committee.model import AVIS, DECISIONS, STATES
 from ckanext.metropole.logic import params
-from ckanext.metropole.model import AVIS, DECISIONS, STATES
 
 
 def _v(name: str) -> Any:

@@ -6,8 +6,8 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole.logic import committee_reviews as reviews
-from ckanext.metropole.model import OPEN_STATES, STATES, opinion, review
+from ckanext.metropole.committee import reviews
+from ckanext.metropole.committee.model import OPEN_STATES, STATES, opinion, review
 
 
 def search(state: str = "open", commune: str | None = None, criterion: str | None = None,

@@ -14,9 +14,9 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
+from ckanext.metropole.committee.model import review
 from ckanext.metropole.logic import organizations
 from ckanext.metropole.logic.values import as_list, as_text
-from ckanext.metropole.model import review
 
 SUBJECT_KINDS = ("metropole", "commune")
 CLEARED = "publie"

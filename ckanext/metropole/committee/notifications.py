@@ -18,8 +18,10 @@ from ckan import model
 from ckan.lib import mailer
 
 from ckanext.metropole import config as metropole_config
-from ckanext.metropole import signals
-from ckanext.metropole.logic import committee_members, committee_reviews
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import reviews as committee_reviews
+from ckanext.metropole.committee import settings
+from ckanext.metropole.committee import signals
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ def _signature() -> str:
 
 def committee_readers() -> list[model.User]:
     users = [model.User.get(m["user_id"]) for m in committee_members.members()]
-    users += [model.User.get(name) for name in metropole_config.committee_secretaries()]
+    users += [model.User.get(name) for name in settings.secretaries()]
     unique = {u.id: u for u in users if u is not None}
     return list(unique.values())
 
@@ -86,7 +88,7 @@ def committee_readers() -> list[model.User]:
 def _review(review_id: int) -> dict[str, Any]:
     import sqlalchemy as sa
 
-    from ckanext.metropole.model import review
+    from ckanext.metropole.committee.model import review
 
     return dict(model.Session.execute(
         sa.select(review).where(review.c.id == review_id)).mappings().one())
@@ -144,7 +146,7 @@ def on_decision(package_id: str, review_id: int, user_id: str, **_: Any) -> None
 
 def digest() -> int:
     """Weekly digest of pending reviews to each member; returns emails sent."""
-    from ckanext.metropole.logic import committee_queue
+    from ckanext.metropole.committee import queue as committee_queue
 
     pending = committee_queue.search(state="open", limit=1000)["results"]
     if not pending:

@@ -11,9 +11,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.committee.model import review
 from ckanext.metropole.demo import FILES
-from ckanext.metropole.logic import committee_members, committee_state
-from ckanext.metropole.model import review
 
 PASSWORD = "comite-demo"  # printed by `make demo`; demo only
 MANDATE_START = datetime.date(2025, 1, 1)
@@ -101,10 +102,6 @@ def ensure_committee(admin: str) -> int:
                                   added_by=admin)
             added += 1
     return added
-
-
-def secretary_config() -> str:
-    return SECRETARY[0]
 
 
 def _act(action: str, user: str, **data: Any) -> Any:

@@ -18,18 +18,19 @@ import sqlalchemy as sa
 from ckan import model
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from ckanext.metropole import config as metropole_config
-from ckanext.metropole import signals
+from ckanext.metropole import vocab
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import settings
+from ckanext.metropole.committee import signals
+from ckanext.metropole.committee import state as committee_state
+from ckanext.metropole.committee.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 from ckanext.metropole.logic import (
     activities,
-    committee_members,
-    committee_state,
     external,
     fields,
     gate,
 )
 from ckanext.metropole.logic.values import as_list, as_text
-from ckanext.metropole.model import AVIS, DECISIONS, OPEN_STATES, opinion, review, review_event
 
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 # The context flag of the package updates the committee makes itself.
@@ -65,7 +66,7 @@ def check_text(field: str, label: str, value: Any, required: bool) -> str:
     control = fields.control_problem(label, text)
     if control:
         raise tk.ValidationError({field: [control]})
-    limit = metropole_config.committee_comment_max_length()
+    limit = settings.comment_max_length()
     if len(text) > limit:
         raise tk.ValidationError({field: [tk._(
             "{label}: too long ({length} characters, at most {limit})").format(
@@ -123,7 +124,7 @@ def events(package_id: str, include_private: bool) -> list[dict[str, Any]]:
 
 
 def opinions(review_id: int) -> list[dict[str, Any]]:
-    from ckanext.metropole.model import committee_member
+    from ckanext.metropole.committee.model import committee_member
 
     rows = model.Session.execute(
         sa.select(opinion, model.User.name.label("user_name"),
@@ -217,11 +218,11 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
     if not pkg.get("private") and committee_state.cleared(stored.id):
         raise tk.ValidationError({"state": [tk._(
             "Review: this dataset is already published")]})
-    candidate = dict(pkg, private=False, opening_status=gate.OPEN_STATUS)
+    candidate = dict(pkg, private=False, opening_status=vocab.OPENING_OPEN)
     problems = gate.check_proposal(candidate)
     if problems:
         raise tk.ValidationError(problems)
-    days = metropole_config.committee_deadline_days()
+    days = settings.deadline_days()
 
     def work() -> dict[str, Any]:
         at = now()
@@ -234,7 +235,7 @@ def propose(package_id: str, user: model.User, comment: str = "") -> dict[str, A
         _event(row, user.id, "proposed", None, "propose", comment)
         if pkg.get("private") and pkg.get("opening_status") != "en_examen":
             _patch_package(user.name, stored.id, opening_status="en_examen")
-        if metropole_config.committee_auto_open():
+        if settings.auto_open():
             _open(row, None)
         return row
 
@@ -404,7 +405,7 @@ def record_decision(package_id: str, user: model.User, decision: str,
                     "so that it is proposed again").format(
                         fields=committee_state.field_labels(changed))]})
             _patch_package(user.name, stored.id, private=False,
-                           opening_status=gate.OPEN_STATUS)
+                           opening_status=vocab.OPENING_OPEN)
         elif previous != "en_examen":
             _patch_package(user.name, stored.id, opening_status=previous)
         return dict(row, decision=decision, decision_kind=kind)
@@ -425,7 +426,7 @@ def override(package_id: str, user: model.User, justification: str) -> dict[str,
         # The publié row first: the gate then lets the dataset go public.
         row = record_override(stored.id, user.id, justification)
         _patch_package(user.name, stored.id, private=False,
-                       opening_status=gate.OPEN_STATUS)
+                       opening_status=vocab.OPENING_OPEN)
         return row
 
     row = _transaction(work)
@@ -497,8 +498,8 @@ def reopen_if_changed(package_id: str, before: dict[str, Any],
     values = dict(package_id=stored.id, state="en_examen", proposed_by=user.id if user else None,
                   proposed_at=at, opened_at=at,
                   deadline=at + datetime.timedelta(
-                      days=metropole_config.committee_deadline_days()),
-                  snapshot=dict(snapshot(pkg), opening_status=gate.OPEN_STATUS))
+                      days=settings.deadline_days()),
+                  snapshot=dict(snapshot(pkg), opening_status=vocab.OPENING_OPEN))
     row_id = model.Session.execute(
         review.insert().values(**values).returning(review.c.id)).scalar_one()
     row = dict(values, id=row_id)

@@ -6,7 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.metropole import facets
-from ckanext.metropole.logic import committee_members, committee_reviews
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import reviews as committee_reviews
 
 
 def event_label(kind: str) -> str:

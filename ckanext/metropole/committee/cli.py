@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from ckanext.metropole.logic.values import error_text
+
 
 def _date(value: str | None) -> datetime.date | None:
     if not value:
@@ -17,12 +19,6 @@ def _date(value: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)")
-
-
-def _errors(error: Exception) -> str:
-    details = getattr(error, "error_dict", None) or {}
-    return "; ".join(f"{k}: {' '.join(map(str, v if isinstance(v, list) else [v]))}"
-                     for k, v in details.items()) or str(error)
 
 
 @click.group()
@@ -44,13 +40,13 @@ def add(user: str, college: str, role: str, mandate_start: str | None,
     """Seat USER on the committee."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     try:
         member = committee_members.add(user, college, role, _date(mandate_start),
                                        _date(mandate_end))
     except tk.ValidationError as e:
-        raise click.ClickException(_errors(e))
+        raise click.ClickException(error_text(e))
     click.echo(f"{member['user_name']}: {member['college']}, {member['role']}, "
                f"from {member['mandate_start']}")
 
@@ -61,12 +57,12 @@ def remove(user: str) -> None:
     """End USER's membership (kept in the committee's history)."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     try:
         committee_members.remove(user)
     except tk.ValidationError as e:
-        raise click.ClickException(_errors(e))
+        raise click.ClickException(error_text(e))
     click.echo(f"{user} removed from the committee")
 
 
@@ -74,7 +70,7 @@ def remove(user: str) -> None:
 @click.option("--all", "include_past", is_flag=True, help="Past members too.")
 def list_(include_past: bool) -> None:
     """Members: user, college, role, mandate."""
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     for m in committee_members.members(include_past=include_past):
         end = m["removed_at"][:10] if m["removed_at"] else (m["mandate_end"] or "")
@@ -92,7 +88,7 @@ def import_(file: io.TextIOBase) -> None:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.metropole.logic import committee_members
+    from ckanext.metropole.committee import members as committee_members
 
     reader = csv.DictReader(file)
     missing = {"user", "college"} - set(reader.fieldnames or [])
@@ -108,7 +104,7 @@ def import_(file: io.TextIOBase) -> None:
         except (tk.ValidationError, click.BadParameter) as e:
             model.Session.rollback()
             raise click.ClickException(
-                f"{file.name}, line {line}: {_errors(e)} — nothing was imported")
+                f"{file.name}, line {line}: {error_text(e)} — nothing was imported")
         count += 1
     model.Session.commit()
     click.echo(f"{count} members imported")
@@ -117,7 +113,7 @@ def import_(file: io.TextIOBase) -> None:
 @committee.command("digest")
 def digest() -> None:
     """Email the weekly digest of pending reviews to the committee."""
-    from ckanext.metropole import notifications
+    from ckanext.metropole.committee import notifications
 
     click.echo(f"{notifications.digest()} digest emails sent")
 
@@ -130,7 +126,7 @@ def report(year: int, fmt: str) -> None:
     """The committee's annual evaluation report, on standard output."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.metropole import report as report_mod
+    from ckanext.metropole.committee import report as report_mod
     from ckanext.metropole import spreadsheet
 
     data = json.loads(json.dumps(report_mod.build(year), default=str))

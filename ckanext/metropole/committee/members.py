@@ -15,9 +15,9 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole import config as metropole_config
+from ckanext.metropole.committee import settings
+from ckanext.metropole.committee.model import COLLEGES, ROLES, committee_member
 from ckanext.metropole.logic.users import user_object
-from ckanext.metropole.model import COLLEGES, ROLES, committee_member
 
 PRESIDENT_FORBIDDEN_COLLEGE = "collectivites"
 
@@ -70,7 +70,7 @@ def is_president(user: Any) -> bool:
 def is_secretary(user: Any) -> bool:
     obj = user_object(user)
     return bool(obj and obj.state == "active"
-                and obj.name in metropole_config.committee_secretaries())
+                and obj.name in settings.secretaries())
 
 
 def is_sysadmin(user: Any) -> bool:
@@ -153,7 +153,7 @@ def add(user: Any, college: str, role: str = "member",
         if current_member(obj) is not None:
             raise tk.ValidationError({"user": [tk._(
                 "User: {user} already sits on the committee").format(user=obj.name)]})
-        seats = metropole_config.committee_seats()[college]
+        seats = settings.seats()[college]
         if seats_taken(college) >= seats:
             raise tk.ValidationError({"college": [tk._(
                 "College: all {seats} seats of the college \"{college}\" are taken"

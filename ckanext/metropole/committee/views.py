@@ -13,11 +13,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, request
 
-from ckanext.metropole import report as report_mod
 from ckanext.metropole import spreadsheet
-from ckanext.metropole.logic import committee_members
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import report as report_mod
+from ckanext.metropole.committee.model import AVIS, COLLEGES, DECISIONS, STATES
 from ckanext.metropole.logic.users import acting_user
-from ckanext.metropole.model import AVIS, COLLEGES, DECISIONS, STATES
+from ckanext.metropole.logic.values import error_text
 
 committee = Blueprint("metropole_committee", __name__)
 
@@ -44,13 +45,6 @@ def _can(action: str, data: dict[str, Any]) -> bool:
         return False
 
 
-def _errors_text(error: tk.ValidationError) -> str:
-    parts = []
-    for messages in (error.error_dict or {}).values():
-        parts.extend(str(m) for m in (messages if isinstance(messages, list) else [messages]))
-    return " — ".join(parts)
-
-
 def queue() -> str:
     filters = {k: request.args.get(k) for k in ("state", "commune", "criterion")
                if request.args.get(k)}
@@ -61,7 +55,7 @@ def queue() -> str:
     except tk.NotAuthorized:
         return tk.abort(403, tk._("The review queue is for the committee and its secretary"))
     except tk.ValidationError as e:
-        return tk.abort(400, _errors_text(e))
+        return tk.abort(400, error_text(e, fields=False))
     return tk.render("metropole/committee/queue.html", {
         "result": result, "filters": filters, "late": late, "states": STATES,
         "mine": False})
@@ -106,7 +100,7 @@ def dataset_step(id: str, step: str) -> Any:
         return tk.abort(404, tk._("Dataset not found"))
     except tk.ValidationError as e:
         tk.h.flash_error(tk._("Nothing was changed: {details}").format(
-            details=_errors_text(e)))
+            details=error_text(e, fields=False)))
     return tk.h.redirect_to("metropole_committee.dataset", id=id)
 
 
@@ -127,7 +121,7 @@ def members() -> Any:
             tk.h.flash_success(tk._("Saved."))
         except tk.ValidationError as e:
             tk.h.flash_error(tk._("Nothing was changed: {details}").format(
-                details=_errors_text(e)))
+                details=error_text(e, fields=False)))
         return tk.h.redirect_to("metropole_committee.members")
     everyone = tk.get_action("metropole_committee_member_list")(
         _context(), {"include_past": True})

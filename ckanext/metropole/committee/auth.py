@@ -1,4 +1,4 @@
-"""Auth functions of the ``metropole`` plugin (tk.blanket.auth_functions).
+"""Auth functions of the committee (``plugin.py`` registers them).
 
 The committee's authorization matrix (tested in
 ``tests/committee/test_auth_matrix.py``, through HTTP in
@@ -33,31 +33,23 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.metropole.logic import activities
-from ckanext.metropole.logic import committee_members as members
-from ckanext.metropole.logic import committee_reviews as reviews
+from ckanext.metropole.committee import members, reviews
 from ckanext.metropole.logic.users import acting_user
-from ckanext.metropole.quality.actions import auth_quality_show as metropole_quality_show
-from ckanext.metropole.quality.actions import auth_quality_summary as metropole_quality_summary
 
 __all__ = [
     "metropole_avis_render",
     "metropole_committee_member_add",
     "metropole_committee_member_list",
     "metropole_committee_member_remove",
-    "metropole_communes_figures",
     "metropole_decision_record",
     "metropole_opinion_list",
     "metropole_opinion_record",
-    "metropole_quality_show",
-    "metropole_quality_summary",
     "metropole_report",
     "metropole_review_list",
     "metropole_review_open",
     "metropole_review_override",
     "metropole_review_propose",
     "metropole_review_show",
-    "package_collaborator_list",
     "package_show",
 ]
 
@@ -174,12 +166,6 @@ def metropole_review_list(context: dict[str, Any], data_dict: dict[str, Any]) ->
 
 
 @tk.auth_allow_anonymous_access
-def metropole_communes_figures(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
-    """Public: what the communes publish is public (as ``/communes``)."""
-    return {"success": True}
-
-
-@tk.auth_allow_anonymous_access
 def metropole_report(context: dict[str, Any], data_dict: dict[str, Any]) -> Result:
     return {"success": True}
 
@@ -204,21 +190,6 @@ def package_show(next_auth: Any, context: dict[str, Any], data_dict: dict[str, A
     return result
 
 
-@tk.chained_auth_function
-@tk.auth_allow_anonymous_access
-def package_collaborator_list(next_auth: Any, context: dict[str, Any],
-                              data_dict: dict[str, Any]) -> Result:
-    """Nobody's collaborators for anonymous (CKAN's function asserts a user:
-    flask-login's anonymous object passes CKAN's login gate, then it failed
-    with a server error)."""
-    if _user(context) is None:
-        return {"success": False, "msg": tk._("Log in first")}
-    return next_auth(context, data_dict)
-
-
 def auth_functions() -> dict[str, Any]:
-    """The plugin's auth functions; those of ckanext-activity's actions when it runs."""
-    found = {name: globals()[name] for name in __all__}
-    if activities.enabled():
-        found.update(activities.auth_functions())
-    return found
+    """The committee's auth functions (``plugin.py`` registers them)."""
+    return {name: globals()[name] for name in __all__}

@@ -12,11 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.metropole import config as metropole_config
-from ckanext.metropole.logic import committee_members
+from ckanext.metropole import compat, vocab
+from ckanext.metropole.committee import members as committee_members
+from ckanext.metropole.committee import settings
 
 def seats() -> dict[str, int]:
-    return metropole_config.committee_seats()
+    return settings.seats()
 
 
 def _bounds(year: int) -> dict[str, Any]:
@@ -149,20 +150,18 @@ def _planned(year: int) -> dict[str, int]:
     """Inventory: datasets planned to open during the year, and how many did.
 
     CKAN 2.11 keeps custom fields in ``package_extra``, 2.12 in
-    ``package.extras``: one aggregate either way.
+    ``package.extras`` (``compat``): one aggregate either way.
     """
-    params = {"first": f"{year}-01-01", "last": f"{year}-12-31"}
-    columns = {c["name"] for c in sa.inspect(model.Session.connection()).get_columns(
-        "package")}
-    if "extras" in columns:
+    params = {"first": f"{year}-01-01", "last": f"{year}-12-31", "open": vocab.OPENING_OPEN}
+    if compat.extras_in_column():
         sql = """
-            SELECT count(*), count(*) FILTER (WHERE extras->>'opening_status' = 'ouvert')
+            SELECT count(*), count(*) FILTER (WHERE extras->>'opening_status' = :open)
             FROM package
             WHERE state = 'active'
               AND extras->>'planned_opening_date' BETWEEN :first AND :last"""
     else:
         sql = """
-            SELECT count(*), count(*) FILTER (WHERE s.value = 'ouvert')
+            SELECT count(*), count(*) FILTER (WHERE s.value = :open)
             FROM package p
             JOIN package_extra d ON d.package_id = p.id AND d.key = 'planned_opening_date'
                  AND d.state = 'active'
