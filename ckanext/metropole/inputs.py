@@ -15,6 +15,23 @@ Checked once, before any view runs, instead of in every view and action:
   and hands it to SQL's LIMIT (a ValueError, "bigint out of range" or
   "LIMIT must not be negative": a 500).
 
+And what CKAN's and ckanext-harvest's pages expect of the request and
+crash on when it is not there (:data:`PAGE_CHECKS`, by endpoint; found by
+the bad-input sweep with a sysadmin's session and a valid CSRF token):
+
+- a form field CKAN reads as a list of objects (``groups``, ``tags``,
+  ``resources``, ``extras``, ``users``) posted as a text: navl's DataError,
+  or ``dict_list_reduce`` on a text when the form is shown again;
+- the submit button ``save`` missing from a resource or configuration form
+  (the view deletes it: a KeyError); no action in an organization's bulk
+  form (``set.pop()`` on nothing);
+- an organization or group ``type`` no form plugin knows (ckanext-scheming's
+  KeyError);
+- a ``came_from`` that is no path on logout (``url_for`` of it: a BuildError);
+- an ajax snippet that does not exist (TemplateNotFound), the history of a
+  resource at an activity that does not exist (an AssertionError), a harvest
+  job page of a dataset that is no harvest source (KeyError ``status``).
+
 Both answer a translated 4xx naming the parameter: on the Action API a 409
 shaped like CKAN's validation errors (``{"error": {"q": […]}}``), elsewhere a
 400 page. Other control characters are left to the fields that refuse them
@@ -23,10 +40,14 @@ shaped like CKAN's validation errors (``{"error": {"q": […]}}``), elsewhere a
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Optional
+import re
+from typing import Any, Callable, Iterable, Optional
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, Response, request
+from ckan import model
+from flask import Blueprint, Response, current_app, request
+from jinja2 import TemplateNotFound
 
 blueprint = Blueprint("metropole_inputs", __name__)
 
@@ -79,6 +100,107 @@ def _check_autocomplete_limit() -> None:
         raise BadInput("limit", tk._(
             'Parameter "{name}": a whole number from {low} to {high} is expected, '
             'not "{value}"').format(name="limit", low=low, high=high, value=value[:40]))
+
+
+# form fields CKAN's form views read as lists of objects, never a text
+LIST_FIELDS = ("groups", "tags", "resources", "extras", "users")
+# the form pages (their GET fills the form from the query string)
+FORM_PAGE = re.compile(r"\.(new|edit)$")
+
+
+class NotThere(Exception):
+    """What a page's path names does not exist: a 404."""
+
+
+def _missing(name: str) -> BadInput:
+    return BadInput(name, tk._('Parameter "{name}": a value is expected').format(name=name))
+
+
+def _choice(name: str, choices: Iterable[str], value: Any) -> BadInput:
+    return BadInput(name, tk._('Parameter "{name}": one of {choices} is expected, not '
+                               '"{value}"').format(name=name, choices=", ".join(choices),
+                                                   value=str(value)[:40]))
+
+
+def _save_button() -> None:
+    if request.method == "POST" and "save" not in request.form:
+        raise _missing("save")
+
+
+def _bulk_action() -> None:
+    if request.method != "POST":
+        return
+    if not any(key.startswith("bulk_action.") for key in request.form) and \
+            not any(value in ("private", "public") for value in request.form.values()):
+        raise _missing("bulk_action")
+
+
+def _group_type() -> None:
+    value = request.values.get("type")
+    if value is None or value == "":
+        return
+    known = sorted({kind for plugin in p.PluginImplementations(p.IGroupForm)
+                    for kind in plugin.group_types()} | {"organization", "group"})
+    if value not in known:
+        raise _choice("type", known, value)
+
+
+def _came_from() -> None:
+    value = request.args.get("came_from", "")
+    if value and not (value.startswith("/") and not value.startswith("//")):
+        raise BadInput("came_from", tk._('Parameter "{name}": a path of the portal is '
+                                         'expected (starting with /)').format(name="came_from"))
+
+
+def _snippet() -> None:
+    try:
+        current_app.jinja_env.get_template(
+            "ajax_snippets/" + str((request.view_args or {}).get("snippet_path", "")))
+    except TemplateNotFound:
+        raise NotThere(tk._("Snippet not found")) from None
+
+
+def _activity() -> None:
+    from ckanext.activity.model import Activity
+
+    if model.Session.get(Activity, str((request.view_args or {}).get("activity_id"))) is None:
+        raise NotThere(tk._("Activity not found"))
+
+
+def _harvest_source() -> None:
+    pkg = model.Package.get(str((request.view_args or {}).get("source", "")))
+    if pkg is None or pkg.type != "harvest":
+        raise NotThere(tk._("Harvest source not found"))
+
+
+# endpoint (a regular expression) -> what its view needs of the request
+PAGE_CHECKS: dict[str, Callable[[], None]] = {
+    r"(^|_)resource\.(new|edit)$|^admin\.config$": _save_button,
+    r"^(organization|group)\.bulk_process$": _bulk_action,
+    r"^(organization|group)\.(new|edit)$": _group_type,
+    r"^user\.logout$": _came_from,
+    r"^api\.snippet$": _snippet,
+    r"^activity\.resource_history$": _activity,
+    r"^harvester\.job_show_last$": _harvest_source,
+}
+_PAGE_CHECKS = [(re.compile(k), v) for k, v in PAGE_CHECKS.items()]
+
+
+def _check_page() -> None:
+    endpoint = request.endpoint or ""
+    if request.path.startswith("/api/3/") or request.path.startswith("/api/action/"):
+        return
+    # a form posted, or a form page filled from its query string (dataset.new
+    # reads ``?tags=``; the search pages' ``?tags=`` facet is no form's)
+    values = request.form if request.method in ("POST", "PUT") else (
+        request.args if FORM_PAGE.search(endpoint) else {})
+    for name in LIST_FIELDS:
+        if name in values:
+            raise BadInput(name, tk._('Parameter "{name}": a list is expected, not a '
+                                      'text').format(name=name))
+    for pattern, check_page in _PAGE_CHECKS:
+        if pattern.search(endpoint):
+            check_page()
 
 
 def _check_json(data: Any) -> None:
@@ -135,6 +257,7 @@ def check() -> None:
                 return
         _check_pairs(request.form.items(multi=True))
     _check_autocomplete_limit()
+    _check_page()
 
 
 @blueprint.before_app_request
@@ -143,7 +266,19 @@ def refuse_bad_input() -> Optional[Response]:
         check()
     except BadInput as error:
         return answer(error)
+    except NotThere as error:
+        return tk.abort(404, str(error))
     return None
+
+
+def not_found(error: Exception) -> Any:
+    """An object a page named that does not exist (``ObjectNotFound`` out of a
+    view: CKAN's ``changes_multiple``, ``edit_view``, ``member_new`` of a
+    group that is an organization…): a 404, not a 500."""
+    from werkzeug.exceptions import NotFound
+
+    # CKAN's own 404 page (its handler of the HTTP error)
+    return current_app.handle_http_exception(NotFound(str(error) or tk._("Not found")))
 
 
 def answer(error: BadInput) -> Response:

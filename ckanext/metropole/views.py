@@ -23,6 +23,7 @@ from ckan import model
 from ckan.views import resource as resource_views
 from flask import request
 
+from ckanext.metropole import inputs
 from ckanext.metropole.logic import data_access
 from ckanext.metropole.logic.values import error_text
 
@@ -75,6 +76,7 @@ def home_index() -> str:
 def register(app: Any) -> Any:
     if hasattr(app, "register_error_handler"):  # the Flask app
         app.register_error_handler(tk.ValidationError, validation_error)
+        app.register_error_handler(tk.ObjectNotFound, inputs.not_found)
         guard_downloads(app)
         if "home.index" in app.view_functions:
             app.view_functions["home.index"] = home_index
