@@ -104,6 +104,8 @@ def _check_autocomplete_limit() -> None:
 
 # form fields CKAN's form views read as lists of objects, never a text
 LIST_FIELDS = ("groups", "tags", "resources", "extras", "users")
+# the last page of a listing (20 a page: two million datasets)
+MAX_PAGE = 100_000
 # the form pages (their GET fills the form from the query string)
 FORM_PAGE = re.compile(r"\.(new|edit)$")
 
@@ -186,10 +188,24 @@ PAGE_CHECKS: dict[str, Callable[[], None]] = {
 _PAGE_CHECKS = [(re.compile(k), v) for k, v in PAGE_CHECKS.items()]
 
 
+def _page_number() -> None:
+    """``page`` of a listing (search, feeds, organizations…): CKAN checks it is
+    a whole number from 1, not its size, and the offset it makes overflowed
+    PostgreSQL's bigint in the search (a 500)."""
+    value = request.args.get("page")
+    if value is None or not value.strip().isdigit():
+        return  # CKAN's own answer (a 400 "Bad page number")
+    if not 1 <= int(value.strip()[:12]) <= MAX_PAGE or len(value.strip()) > 12:
+        raise BadInput("page", tk._('Parameter "{name}": a whole number from {low} to {high} '
+                                    'is expected, not "{value}"').format(
+            name="page", low=1, high=MAX_PAGE, value=value[:40]))
+
+
 def _check_page() -> None:
     endpoint = request.endpoint or ""
     if request.path.startswith("/api/3/") or request.path.startswith("/api/action/"):
         return
+    _page_number()
     # a form posted, or a form page filled from its query string (dataset.new
     # reads ``?tags=``; the search pages' ``?tags=`` facet is no form's)
     values = request.form if request.method in ("POST", "PUT") else (
