@@ -23,14 +23,17 @@ before any view runs, so it would hide the other values of its request.
 Kinds rotate instead of multiplying: request k gives parameter j the kind
 k + j (modulo the number of kinds), so every parameter meets every kind in
 as many requests as there are kinds, all parameters hostile at once.
-Actions: that rotation with a sysadmin's API token (the deepest paths, the
-dataset's valid ``id`` every other request) and anonymously (no header);
-for the portal's own ``metropole_*`` actions also one request per parameter,
-alone hostile beside a valid ``id``, since a value that passes validation
-reaches the action's own code. Routes: the rotation anonymously, and with a
-sysadmin's browser session (cookie, CSRF token in forms) when the anonymous
-answer asks for a login; a page whose first answer is slow (``HEAVY``)
-gets two rotations instead of all. Deleting endpoints and actions run last:
+Actions: every rotation with a sysadmin's API token (the deepest paths, the
+dataset's valid ``id`` every other request), one anonymously (no header: the
+auth functions run with CKAN 2.11's ``AnonymousUser``) and NUL once; for the
+portal's own ``metropole_*`` actions also one request per parameter, alone
+hostile beside a valid ``id``, since a value that passes validation reaches
+the action's own code. Routes: three of the five rotations, from an offset
+that moves from route to route (each parameter meets three kinds on a page,
+and every kind across the pages, which read their parameters through the same
+helpers), anonymously, and with a sysadmin's browser session (cookie, CSRF
+token in forms) when the anonymous answer asks for a login; a page whose first
+answer is slow (``HEAVY``) gets two. Deleting endpoints and actions run last:
 the world they spend is then no longer needed.
 
 One world built once (a commune, a public dataset with a resource, a harvest
@@ -46,11 +49,13 @@ import collections
 import configparser
 import inspect
 import json
+import logging
 import os
 import pathlib
 import re
 import signal
 import time
+import traceback
 from typing import Any
 from urllib.parse import quote
 
@@ -69,8 +74,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 # a request answering later than this fails the sweep
 TIMEOUT = 60
-# a page whose first answer takes more CPU seconds gets two rotations, not all
+# a page whose first answer takes more CPU seconds gets two rotations, not three
 HEAVY = 0.3
+# the rotations of a page (of len(TEXT)): the offset moves from page to page
+ROUTE_ROTATIONS = 3
 
 DEEP = 1_000
 NUL = "a\x00b"
@@ -166,6 +173,28 @@ class Timeout(Exception):
     pass
 
 
+class Raised(logging.Handler):
+    """The exceptions the app logs while a request runs (CKAN logs the 500s
+    it answers): a failure names where its exception was raised."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.seen.append(where(record.exc_info[1]))
+
+
+def where(error: BaseException) -> str:
+    """The exception and the innermost frame that raised it."""
+    frames = traceback.extract_tb(error.__traceback__)
+    last = frames[-1] if frames else None
+    at = f" at {'/'.join(last.filename.split('/')[-3:])}:{last.lineno} {last.name}" \
+        if last else ""
+    return f"{type(error).__name__}: {str(error)[:160]}{at}"
+
+
 def _alarm(signum: int, frame: Any) -> None:
     raise Timeout(f"no answer within {TIMEOUT} s")
 
@@ -203,6 +232,7 @@ class Sweep:
                         "harvester": self.source["id"]}
         self.failures: list[str] = []
         self.requests = 0
+        self.raised = Raised()
         self.spent: collections.Counter[str] = collections.Counter()
 
     def send(self, what: str, method: str, path: str, client: Any = None,
@@ -212,18 +242,20 @@ class Sweep:
         started = time.monotonic()
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.alarm(TIMEOUT)
+        self.raised.seen.clear()
         try:
             answer = (client or self.client).open(path, method=method,
                                                   follow_redirects=False, **kw)
         except Exception as error:  # an exception out of the app is a 500
-            outcome = f"{type(error).__name__}: {str(error)[:200]}"
+            outcome = where(error)
             model.Session.rollback()  # what CKAN's teardown does after a 500
             model.Session.remove()
             answer = None
         else:
             if answer.status_code < 500:
                 return answer
-            outcome = f"{answer.status_code} {answer.get_data(as_text=True)[:160]!r}"
+            outcome = f"{answer.status_code} " + (
+                "; ".join(self.raised.seen) or repr(answer.get_data(as_text=True)[:160]))
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
@@ -242,15 +274,19 @@ class Sweep:
 
     def sweep_action(self, name: str, params: list[str]) -> None:
         valid_id = self.source["id"] if name.startswith("harvest") else self.dataset["name"]
-        for token in (False, True):
-            # NUL: refused before any action runs, one request for all parameters
-            self.action(name, {param: NUL for param in params}, "(NUL)", token)
-            # anonymously, most actions refuse before reading: three rotations
-            for k in range(len(JSON) if token else 3):
-                data = rotation(params, JSON, k)
-                if k % 2:
-                    data["id"] = valid_id
-                self.action(name, data, f"rotation {k}", token)
+        # NUL: refused before any action runs or any identity is read, one
+        # request for all parameters
+        self.action(name, {param: NUL for param in params}, "(NUL)", True)
+        # anonymously, the actions refuse before reading (their auth functions
+        # run, with CKAN 2.11's AnonymousUser): one rotation, the valid id beside
+        data = rotation(params, JSON, 1)
+        data["id"] = valid_id
+        self.action(name, data, "rotation 1", False)
+        for k in range(len(JSON)):
+            data = rotation(params, JSON, k)
+            if k % 2:
+                data["id"] = valid_id
+            self.action(name, data, f"rotation {k}", True)
         if name.startswith("metropole_"):
             kinds = list(JSON)
             for j, param in enumerate(params):
@@ -279,7 +315,11 @@ class Sweep:
                           quote(value, safe="").replace("\\", r"\\"), path)
         return path
 
-    def sweep_rule(self, rule: Any) -> None:
+    def sweep_rule(self, rule: Any, index: int = 0) -> None:
+        """The route's methods; each gets ``ROUTE_ROTATIONS`` of the rotations,
+        from an offset that moves with the route's ``index``: a parameter meets
+        three kinds on each page and every kind across the pages (CKAN's pages
+        read their parameters through the same few helpers)."""
         methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
         valid = self.path(rule, None)
         for method in methods:
@@ -292,18 +332,20 @@ class Sweep:
             if rule._converters:
                 self.send(f"{what} hostile path", method, self.path(rule, TEXT))
             started = time.process_time()
-            first = self.send(f"{what} rotation 0", method, valid,
-                              **{argument: rotation(QUERY_NAMES, TEXT, 0)})
-            rotations = 2 if time.process_time() - started > HEAVY else len(TEXT)
+            offsets = [(index + i) % len(TEXT) for i in range(ROUTE_ROTATIONS)]
+            first = self.send(f"{what} rotation {offsets[0]}", method, valid,
+                              **{argument: rotation(QUERY_NAMES, TEXT, offsets[0])})
+            if time.process_time() - started > HEAVY:
+                offsets = offsets[:2]
             if first is None or first.status_code < 300:
-                # the view read the parameters: every other rotation
-                for k in range(1, rotations):
+                # the view read the parameters: the other rotations
+                for k in offsets[1:]:
                     self.send(f"{what} rotation {k}", method, valid,
                               **{argument: rotation(QUERY_NAMES, TEXT, k)})
             elif asks_login(first) or (method != "GET" and first.status_code in (400, 403)):
                 # refused before the view (a login, a form's CSRF token):
                 # the rotations with a sysadmin's browser session
-                for k in range(rotations):
+                for k in offsets:
                     form = rotation(QUERY_NAMES, TEXT, k)
                     if method != "GET":
                         form["_csrf_token"] = self.csrf
@@ -338,7 +380,14 @@ def sweep(reset_db: Any, migrate_db_for: Any, with_plugins: Any, clean_index: An
                         f"sqlite:///{tmp_path}/xloader-jobs.db")
     monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path / "storage"))
     jobs.get_queue(QUEUE).empty()
-    yield Sweep(app)
+    sweep = Sweep(app)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(sweep.raised)
+    root.setLevel(min(level or logging.WARNING, logging.ERROR))
+    yield sweep
+    root.removeHandler(sweep.raised)
+    root.setLevel(level)
     jobs.get_queue(QUEUE).empty()
 
 
@@ -370,7 +419,7 @@ def test_every_action_and_route_takes_hostile_values(
                 sweep.sweep_action(item, params[item])
                 action_requests += sweep.requests - before
             else:
-                sweep.sweep_rule(item)
+                sweep.sweep_rule(item, rules.index(item))
                 route_requests += sweep.requests - before
     wall, cpu = time.monotonic() - started[0], time.process_time() - started[1]
     lines = [
