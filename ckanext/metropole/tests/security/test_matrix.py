@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from ckanext.metropole.tests.security import known, probes, rules
-from ckanext.metropole.tests.security.matrix import (DATASET_GROUPS, GROUPS, SESSION_API,
-                                                      Matrix, leaks_of, representative)
+from ckanext.metropole.tests.security.matrix import (GROUPS, SESSION_API, Matrix, leaks_of,
+                                                      representative)
 from ckanext.metropole.tests.security.world import USERS
 
 README = Path(__file__).resolve().parents[4] / "README.md"
@@ -152,11 +152,16 @@ def test_the_matrix_asked_every_role_state_and_identity(matrix: Matrix) -> None:
     assert kinds == {"anonymous", "token", "session"}
     assert roles - {"sysadmin"} == set(rules.ROLES) - {"sysadmin"}
     assert about == set(rules.STATES)
-    for groups in (GROUPS, DATASET_GROUPS):
-        assert {r for g in groups for r in g} == set(rules.ROLES) - {"sysadmin"}
+    assert {r for g in GROUPS for r in g} == set(rules.ROLES) - {"sysadmin"}
     assert ("anonymous",) in GROUPS
-    for group in DATASET_GROUPS:
-        assert {representative(group[0], s) for s in rules.STATES} == set(group), group
+    everyone = set(rules.ROLES) - {"sysadmin"}
+    # every role asks about some state, each for roles entitled as it is there
+    assert {representative(r, s) for r in everyone for s in rules.STATES} == everyone
+    for s in rules.STATES:
+        for r in everyone:
+            stand_in = representative(r, s)
+            assert all(rules.entitled(r, s, f) == rules.entitled(stand_in, s, f)
+                       for f in rules.FIELDS), (r, s, stand_in)
 
 
 def test_session_and_token_see_the_same_api(matrix: Matrix) -> None:
