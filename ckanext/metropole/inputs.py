@@ -175,6 +175,17 @@ def _harvest_source() -> None:
         raise NotThere(tk._("Harvest source not found"))
 
 
+# the DataStore dump's formats (CKAN 2.12's ``one_of`` formats its refusal with
+# ``%`` on this tuple: a TypeError, a 500)
+DUMP_FORMATS = ("csv", "tsv", "json", "xml")
+
+
+def _dump_format() -> None:
+    value = request.args.get("format")
+    if value is not None and value not in DUMP_FORMATS:
+        raise _choice("format", DUMP_FORMATS, value)
+
+
 # endpoint (a regular expression) -> what its view needs of the request
 PAGE_CHECKS: dict[str, Callable[[], None]] = {
     r"(^|_)resource\.(new|edit)$|^admin\.config$": _save_button,
@@ -184,6 +195,7 @@ PAGE_CHECKS: dict[str, Callable[[], None]] = {
     r"^api\.snippet$": _snippet,
     r"^activity\.resource_history$": _activity,
     r"^harvester\.job_show_last$": _harvest_source,
+    r"^datastore\.dump$": _dump_format,
 }
 _PAGE_CHECKS = [(re.compile(k), v) for k, v in PAGE_CHECKS.items()]
 

@@ -286,6 +286,7 @@ def test_form_pages_refuse_what_their_views_cannot_take(app: Any, dijon: Any) ->
         ("GET", f"/harvest/{dataset['name']}/job/last", None, 404, ""),
         ("GET", "/feeds/dataset.atom?page=" + "9" * 40, None, 400, "page"),
         ("GET", "/dataset/?page=100001", None, 400, "page"),
+        ("GET", f"/datastore/dump/{resource}?format=zz", None, 400, "format"),
         ("GET", "/user/_logout?came_from=nowhere", None, 400, "came_from"),  # the session's last
     ]
     for method, url, form, status, field in refused:
