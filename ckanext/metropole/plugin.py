@@ -20,6 +20,8 @@ from ckanext.metropole.communes import actions as communes_actions
 from ckanext.metropole.communes import views as communes_views
 from ckanext.metropole.dcat import api as dcat_api
 from ckanext.metropole.dcat import views as dcat_views
+from ckanext.metropole.harvest import guard as harvest_guard
+from ckanext.metropole.harvest import helpers_as_actions
 from ckanext.metropole.hvd import actions as hvd_actions
 from ckanext.metropole.hvd import views as hvd_views
 from ckanext.metropole.logic import (
@@ -51,6 +53,9 @@ def actions() -> dict[str, Any]:
             found.update(chained)
     if "activity" in loaded:
         found.update(activities.actions())
+    if "harvest" in loaded:
+        found.update(harvest_guard.actions())
+        found.update(helpers_as_actions.actions())
     return found
 
 
@@ -64,6 +69,7 @@ def auth_functions() -> dict[str, Any]:
                   "metropole_quality_summary": quality_actions.auth_quality_summary})
     if activities.enabled():
         found.update(activities.auth_functions())
+    found.update(harvest_guard.auth_functions())
     return found
 
 

@@ -25,6 +25,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.views import resource as resource_views
 
+from ckanext.metropole import inputs
 from ckanext.metropole.logic import data_access
 from ckanext.metropole.logic.values import error_text
 
@@ -77,6 +78,7 @@ def home_index() -> str:
 def register(app: Any) -> Any:
     if hasattr(app, "register_error_handler"):  # the Flask app
         app.register_error_handler(tk.ValidationError, validation_error)
+        app.register_error_handler(tk.ObjectNotFound, inputs.not_found)
         guard_downloads(app)
         if "home.index" in app.view_functions:
             app.view_functions["home.index"] = home_index

@@ -19,7 +19,13 @@ dashboards and organization streams. So:
   (:func:`activity_create`);
 - the views of a resource (``new/changed/deleted resource view``, which
   carry the dataset's and resource's ids) of a dataset that is not public do
-  not enter the stream (found by tests/security's matrix).
+  not enter the stream (found by tests/security's matrix); those recorded
+  while the dataset was public leave the user, dashboard, organization and
+  group streams of whoever may no longer read the dataset
+  (:func:`without_unreadable_views`), since CKAN shows them to everyone;
+- a dataset that is no longer public takes its whole stream along: CKAN's
+  ``new/changed package`` activities recorded while it was public get its
+  labels now (:func:`follow_dataset`).
 """
 from __future__ import annotations
 
@@ -34,11 +40,19 @@ from ckan.types import Action, AuthFunction, AuthResult, ChainedAction, Context,
 
 from ckanext.metropole.committee.model import REVIEW_ACTIVITY
 from ckanext.metropole.logic import visibility
+from ckanext.metropole.logic.context import with_keys
 
 TEXT_LIMIT = 500
 _RELABEL = sa.text(
     "UPDATE activity SET permission_labels = CAST(:labels AS text[]) "
     "WHERE object_id = :id AND activity_type = :type "
+    "AND permission_labels IS DISTINCT FROM CAST(:labels AS text[])")
+# CKAN's own activities of a dataset that is no longer public: narrowed to
+# its labels now (never widened: a publication does not open the history of
+# the private period)
+_NARROW = sa.text(
+    "UPDATE activity SET permission_labels = CAST(:labels AS text[]) "
+    "WHERE object_id = :id AND activity_type <> :type "
     "AND permission_labels IS DISTINCT FROM CAST(:labels AS text[])")
 
 
@@ -75,7 +89,10 @@ def record(package_id: str, user_id: str | None, kind: str, state: str | None,
 
 
 def follow_dataset(pkg_dict: dict[str, Any]) -> None:
-    """Give the committee's activities of a dataset the dataset's labels.
+    """Give the committee's activities of a dataset the dataset's labels, and
+    CKAN's own (``new/changed package``, resource views) too once the dataset
+    is no longer public: those recorded while it was public carry its content
+    and would stay readable by everyone (issue 15).
 
     Called by every index pass (``before_dataset_index``): within the
     transaction that changed the dataset, or after the commit of
@@ -87,8 +104,11 @@ def follow_dataset(pkg_dict: dict[str, Any]) -> None:
     if pkg is None:
         return
     model.Session.flush()  # the activities this transaction added too
-    model.Session.execute(_RELABEL, {"labels": _labels(pkg), "id": pkg.id,
-                                     "type": REVIEW_ACTIVITY})
+    labels = _labels(pkg)
+    model.Session.execute(_RELABEL, {"labels": labels, "id": pkg.id, "type": REVIEW_ACTIVITY})
+    if "public" not in labels:
+        model.Session.execute(_NARROW, {"labels": labels, "id": pkg.id,
+                                        "type": REVIEW_ACTIVITY})
 
 
 # CKAN's activities of a dataset's resource views: not ending in ``package``,
@@ -128,8 +148,51 @@ def activity_show(next_auth: AuthFunction, context: Context,
     return next_auth(context, dict(data_dict, include_data=True))
 
 
+def without_unreadable_views(context: Context,
+                             activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The activities but the resource-view ones of a dataset the caller may
+    not read now (checked once per dataset, with the caller's identity)."""
+    readable: dict[str, bool] = {}
+    kept = []
+    for activity in activities:
+        if isinstance(activity, dict) and activity.get("activity_type") in VIEW_ACTIVITIES:
+            package_id = str(activity.get("object_id") or "")
+            if package_id not in readable:
+                try:
+                    tk.check_access("package_show", with_keys(
+                        user=context.get("user") or "",
+                        auth_user_obj=context.get("auth_user_obj")), {"id": package_id})
+                    readable[package_id] = True
+                except (tk.NotAuthorized, tk.ObjectNotFound):
+                    readable[package_id] = False
+            if not readable[package_id]:
+                continue
+        kept.append(activity)
+    return kept
+
+
+def _filtered(name: str) -> ChainedAction:
+    @tk.side_effect_free  # a chained action keeps only its own attributes: GET stays allowed
+    @tk.chained_action
+    def chained(original: Action, context: Context, data_dict: DataDict) -> Any:
+        result = original(context, data_dict)
+        return without_unreadable_views(context, result) if isinstance(result, list) \
+            else result
+    chained.__name__ = name
+    chained.__doc__ = (f"CKAN's ``{name}`` without the resource-view activities of a "
+                       "dataset the caller may not read now.")
+    return chained
+
+
+# the streams that show activities of datasets other than the one asked for
+STREAMS = ("user_activity_list", "dashboard_activity_list", "organization_activity_list",
+           "group_activity_list")
+
+
 def actions() -> dict[str, Action | ChainedAction]:
-    return {"activity_create": activity_create}
+    found: dict[str, Action | ChainedAction] = {"activity_create": activity_create}
+    found.update((name, _filtered(name)) for name in STREAMS)
+    return found
 
 
 def auth_functions() -> dict[str, Any]:

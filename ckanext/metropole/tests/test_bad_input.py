@@ -168,3 +168,132 @@ def test_committee_booleans_still_read_true_and_false(app: Any, sysadmin_headers
     response = app.post("/api/3/action/metropole_committee_member_list",
                         headers=sysadmin_headers, json={"include_past": value})
     assert response.status_code == 200, response.body[:300]
+
+
+# Found by the bad-input sweep over the whole url_map (tests/test_input_sweep.py).
+
+@pytest.mark.parametrize("path", ["/dataset/a%00b", "/dataset/a%00b/comite",
+                                  "/dataset/x/resource/a%00b/download"])
+def test_nul_in_the_path_names_the_argument(app: Any, path: str) -> None:
+    page = app.get(path)
+    assert page.status_code == 400, page.body[:300]
+    name = "id" if path.count("/") == 2 or "comite" in path else "resource_id"
+    assert f"Paramètre &#34;{name}&#34; : {NUL.replace(chr(39), '&#39;')}" in page.body
+
+
+@pytest.mark.parametrize("kind", ["user", "group", "organization"])
+def test_autocomplete_limit_is_a_whole_number(app: Any, kind: str) -> None:
+    url = f"/api/util/{kind}/autocomplete"
+    for limit in ("abc", "-5", "9" * 40, "0"):
+        error = api_error(app.get(url, query_string={"q": "di", "limit": limit}))
+        assert error["limit"] == [f'Paramètre "limit" : un nombre entier de 1 à 1000 est '
+                                  f'attendu, et non « {limit} »'], error
+    assert app.get(url, query_string={"q": "di", "limit": "5"}).status_code == 200
+
+
+def _harvest_marks(func: Any) -> Any:
+    from ckanext.metropole.tests.test_input_sweep import sweep_marks
+    return pytest.mark.usefixtures("demo_tables")(sweep_marks(func))
+
+
+@pytest.fixture
+def demo_tables(with_plugins: Any, clean_db: Any, migrate_db_for: Any) -> None:
+    """The tables of the demo's plugins (the activity's, ckanext-harvest's)."""
+    migrate_db_for("activity")
+    migrate_db_for("harvest")
+
+
+@_harvest_marks
+def test_harvest_mail_helpers_are_no_actions(app: Any, sysadmin_headers: Any) -> None:
+    for name in ("send_mail", "get_mail_extra_vars", "send_error_email"):
+        for headers in ({}, sysadmin_headers):
+            response = app.post(f"/api/3/action/{name}", headers=headers,
+                                json={"recipients": [{"name": "x", "email": "x@example.org"}]})
+            assert response.status_code == 404, (name, response.body[:300])
+            assert response.json["success"] is False
+
+
+HARVEST_CASES = [
+    ("harvest_source_show", {"id": {"a": 1}}, "id", TEXT.format(name="id")),
+    ("harvest_job_list", {"source_id": ["a"]}, "source_id", TEXT.format(name="source_id")),
+    ("harvest_source_clear", {"id": True}, "id", TEXT.format(name="id")),
+    ("harvest_log_list", {"limit": ["a"]}, "limit",
+     'Paramètre "limit" : un nombre entier de 0 à 2147483647 est attendu, et non « [\'a\'] »'),
+    ("harvest_log_list", {"level": "9999"}, "level",
+     'Paramètre "level" : l\'une des valeurs DEBUG, INFO, WARNING, ERROR, CRITICAL est '
+     'attendue, et non « 9999 »'),
+    ("harvest_get_notifications_recipients", {}, "source_id",
+     'Paramètre "source_id" : une valeur est attendue'),
+    ("harvest_object_create", {"guid": "x"}, "job_id",
+     'Paramètre "job_id" : une valeur est attendue'),
+]
+
+
+@_harvest_marks
+def test_harvest_actions_check_their_parameters(app: Any, sysadmin_headers: Any) -> None:
+    """ckanext-harvest's actions: each case was a 500 (SQLAlchemy, int(),
+    a PostgreSQL enum, a KeyError); a translated 409 naming the parameter."""
+    for action, data, field, message in HARVEST_CASES:
+        error = api_error(app.post(f"/api/3/action/{action}", headers=sysadmin_headers,
+                                   json=data))
+        assert error.get(field) == [message], (action, error)
+
+
+@_harvest_marks
+def test_harvest_actions_refuse_anonymous_callers(app: Any, sysadmin_headers: Any) -> None:
+    """The sysadmin-only auth functions failed on CKAN 2.11's anonymous caller
+    (a 500); harvest_abort_failed_jobs checked no authorization at all."""
+    for action in ("harvest_job_create_all", "harvest_sources_reindex",
+                   "harvest_sources_job_history_clear", "harvest_jobs_run",
+                   "harvest_abort_failed_jobs"):
+        response = app.post(f"/api/3/action/{action}", json={"life_span": 1})
+        assert response.status_code == 403, (action, response.body[:300])
+    plain = {"Authorization": factories.APIToken(user=factories.User()["name"])["token"]}
+    assert app.post("/api/3/action/harvest_abort_failed_jobs", headers=plain,
+                    json={}).status_code == 403
+    done = app.post("/api/3/action/harvest_abort_failed_jobs", headers=sysadmin_headers,
+                    json={})
+    assert done.status_code == 200, done.body[:300]
+
+
+@_harvest_marks
+def test_form_pages_refuse_what_their_views_cannot_take(app: Any, dijon: Any) -> None:
+    """CKAN's and ckanext-harvest's pages, with a sysadmin's session and a
+    valid CSRF token: each request was a 500."""
+    from ckanext.metropole.tests.identities import CSRF_RE, PASSWORD, session
+
+    sysadmin = factories.Sysadmin(password=PASSWORD)
+    from ckan.tests import helpers
+
+    from ckanext.metropole.tests.data import DIJON, complete_dataset
+
+    org = factories.Organization(name="dijon-pages", insee_code=DIJON, kind="commune")
+    dataset = helpers.call_action("package_create", context={"user": sysadmin["name"]},
+                                  **complete_dataset(org["id"], name="pages"))
+    resource = dataset["resources"][0]["id"]
+    browser = session(app, sysadmin["name"])
+    csrf = CSRF_RE.search(browser.get("/dataset/new").get_data(as_text=True)).group(1)
+    refused = [
+        ("POST", "/dataset/new", {"name": "x", "groups": "x"}, 400, "groups"),
+        ("POST", "/dataset/new", {"name": "x", "tags": "x"}, 400, "tags"),
+        ("POST", "/organization/new", {"name": "x", "type": "zorg"}, 400, "type"),
+        ("POST", f"/dataset/{dataset['name']}/resource/{resource}/edit", {"url": "x"}, 400,
+         "save"),
+        ("POST", f"/organization/bulk_process/{org['name']}", {"q": "x"}, 400, "bulk_action"),
+        ("GET", "/api/util/snippet/nowhere.html", None, 404, ""),
+        ("GET", "/dataset/changes_multiple?new_id=a&old_id=b", None, 404, ""),
+        ("GET", f"/dataset/{dataset['name']}/resources/{resource}/history/nowhere", None, 404,
+         ""),
+        ("GET", f"/harvest/{dataset['name']}/job/last", None, 404, ""),
+        ("GET", "/feeds/dataset.atom?page=" + "9" * 40, None, 400, "page"),
+        ("GET", "/dataset/?page=100001", None, 400, "page"),
+        ("GET", f"/datastore/dump/{resource}?format=zz", None, 400, "format"),
+        ("GET", "/user/_logout?came_from=nowhere", None, 400, "came_from"),  # the session's last
+    ]
+    for method, url, form, status, field in refused:
+        if form is not None:
+            form = dict(form, _csrf_token=csrf)
+        page = browser.open(url, method=method, data=form, follow_redirects=False)
+        assert page.status_code == status, (url, page.status_code)
+        if field:
+            assert f"Paramètre &#34;{field}&#34;" in page.get_data(as_text=True), (url, field)

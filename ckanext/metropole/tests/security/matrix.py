@@ -35,21 +35,51 @@ class Leak:
 
 # ----------------------------------------------------------------- the asking
 
-def role_groups() -> tuple[tuple[str, ...], ...]:
+def role_groups(anonymous_apart: bool = True) -> tuple[tuple[str, ...], ...]:
     """The roles rules.py entitles identically to every field at every state,
-    in rules.ROLES order; anonymous stands apart (another identity kind)."""
+    in rules.ROLES order; anonymous stands apart (another identity kind)
+    unless ``anonymous_apart`` is false."""
     groups: dict[Any, list[str]] = {}
     for role in rules.ROLES:
         if role == "sysadmin":
             continue  # reads everything: nothing to find
-        signature = (role == "anonymous", tuple(
+        signature = (anonymous_apart and role == "anonymous", tuple(
             rules.entitled(role, s, f) for s in rules.STATES for f in rules.FIELDS))
         groups.setdefault(signature, []).append(role)
     return tuple(tuple(g) for g in groups.values())
 
 
+# site-wide probes (lists, searches, feeds: every dataset at once): anonymous
+# asks them all, apart from the plain users (issue 15's item 1 was anonymous only)
 GROUPS = role_groups()
 GROUP_OF = {role: group for group in GROUPS for role in group}
+
+
+def dataset_plan() -> dict[str, dict[str, str]]:
+    """state -> role -> the role that asks the probes about the dataset in
+    that state for it: roles rules.py entitles alike *at that state* (every
+    field of its dataset) are one group there, anonymous included, and one of
+    them asks, the least used so far (rules.ROLES order on ties), so that every
+    role asks about some state. At draft, private, announced, deleted and
+    harvested the committee, the plain users and anonymous are entitled alike:
+    one of them asks for all."""
+    used: Counter[str] = Counter()
+    plan: dict[str, dict[str, str]] = {}
+    roles = [r for r in rules.ROLES if r != "sysadmin"]
+    for state in rules.STATES:
+        groups: dict[tuple[bool, ...], list[str]] = {}
+        for role in roles:
+            groups.setdefault(tuple(rules.entitled(role, state, f) for f in rules.FIELDS),
+                              []).append(role)
+        plan[state] = {}
+        for group in groups.values():
+            chosen = min(group, key=lambda r: (used[r], rules.ROLES.index(r)))
+            used[chosen] += 1
+            plan[state].update(dict.fromkeys(group, chosen))
+    return plan
+
+
+DATASET_PLAN = dataset_plan()
 # the API actions a browser session also asks (the rest of the API only with a
 # token: both reach the same actions through CKAN's identify step, and
 # test_session_and_token_see_the_same_api proves it on these)
@@ -60,21 +90,21 @@ SESSION_API = frozenset({"action package_show", "action package_search",
 
 
 def representative(role: str, state: str) -> str:
-    """The role of ``role``'s group that asks the probes about the dataset in
-    ``state``: the group's roles take the states in turn."""
-    group = GROUP_OF[role]
-    return group[rules.STATES.index(state) % len(group)]
+    """The role that asks the probes about the dataset in ``state`` for
+    ``role`` (:func:`dataset_plan`)."""
+    return DATASET_PLAN[state][role]
 
 
 class Matrix:
     """The probes and who asks them; replies are kept by the portal.
 
-    Who asks what (the plan): anonymous asks everything; each other group of
-    roles entitled alike (:data:`GROUPS`) asks the probes about a dataset in
-    one state through one representative (:func:`representative`), and each
-    site-wide probe (lists, searches, dashboards, feeds: about every dataset at
-    once) through one of its roles in turn, label by label, so that every role
-    asks part of every action's variants. API actions with the token, pages with
+    Who asks what (the plan): each group of roles entitled alike to the
+    dataset of a state (:func:`dataset_plan`, anonymous included) asks the
+    probes about it through one representative (:func:`representative`);
+    anonymous asks every site-wide probe (lists, searches, dashboards, feeds:
+    about every dataset at once), each other group
+    (:data:`GROUPS`) through one of its roles in turn, label by label, so that
+    every role asks part of every action's variants. API actions with the token, pages with
     the session, and :data:`SESSION_API` with both."""
 
     def __init__(self, portal: Portal) -> None:

@@ -153,8 +153,15 @@ def test_the_matrix_asked_every_role_state_and_identity(matrix: Matrix) -> None:
     assert roles - {"sysadmin"} == set(rules.ROLES) - {"sysadmin"}
     assert about == set(rules.STATES)
     assert {r for g in GROUPS for r in g} == set(rules.ROLES) - {"sysadmin"}
-    for group in GROUPS:
-        assert {representative(group[0], s) for s in rules.STATES} == set(group), group
+    assert ("anonymous",) in GROUPS
+    everyone = set(rules.ROLES) - {"sysadmin"}
+    # every role asks about some state, each for roles entitled as it is there
+    assert {representative(r, s) for r in everyone for s in rules.STATES} == everyone
+    for s in rules.STATES:
+        for r in everyone:
+            stand_in = representative(r, s)
+            assert all(rules.entitled(r, s, f) == rules.entitled(stand_in, s, f)
+                       for f in rules.FIELDS), (r, s, stand_in)
 
 
 def test_session_and_token_see_the_same_api(matrix: Matrix) -> None:
