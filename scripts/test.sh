@@ -45,7 +45,7 @@ run_series() {
     METROPOLE_TEST_HARVEST_REDIS_DB=$((9 + index)) \
     CKAN_STORAGE_PATH="$ROOT/.local/test-storage-$series" \
         "$venv/bin/python" -m pytest --ckan-ini=test.ini -p no:cacheprovider \
-        --junitxml="build/junit-$series.xml" "$@" || rc=$?
+        --junitxml="build/junit-$series.xml" --durations=25 "$@" || rc=$?
     echo "[test] CKAN $series finished in $(( $(date +%s) - start )) s (exit $rc)" >&2
     return $rc
 }
