@@ -51,6 +51,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.metropole.datastore.export import FORMAT as FRENCH_CSV
+
 blueprint = Blueprint("metropole_inputs", __name__)
 
 API_PREFIX = "/api/"
@@ -177,9 +179,9 @@ def _harvest_source() -> None:
         raise NotThere(tk._("Harvest source not found"))
 
 
-# the DataStore dump's formats (CKAN 2.12's ``one_of`` formats its refusal with
-# ``%`` on this tuple: a TypeError, a 500)
-DUMP_FORMATS = ("csv", "tsv", "json", "xml")
+# the DataStore dump's formats, CKAN's and the portal's French CSV (CKAN 2.12's
+# ``one_of`` formats its refusal with ``%`` on this tuple: a TypeError, a 500)
+DUMP_FORMATS = ("csv", "tsv", "json", "xml", FRENCH_CSV)
 
 
 def _dump_format() -> None:
@@ -219,7 +221,10 @@ def _check_page() -> None:
     endpoint = request.endpoint or ""
     if request.path.startswith("/api/3/") or request.path.startswith("/api/action/"):
         return
-    _page_number()
+    if not endpoint.startswith("metropole_dcat."):
+        # the feeds check their page themselves and answer in plain text
+        # (dcat/views.py), what a harvester reads
+        _page_number()
     # a form posted, or a form page filled from its query string (dataset.new
     # reads ``?tags=``; the search pages' ``?tags=`` facet is no form's)
     values = request.form if request.method in ("POST", "PUT") else (

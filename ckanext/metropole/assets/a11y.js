@@ -33,3 +33,21 @@
     start();
   }
 })();
+
+/* CKAN's notify.js gives the page's flash messages their close button, named
+ * with ckan.i18n._('Close'), as soon as it loads: before main.js has loaded
+ * the translations, so the button stays "Close" on French pages. Name it again
+ * once the translations are in (ckan.i18n.load, then the modules start). */
+(function () {
+  "use strict";
+  if (!window.ckan || !ckan.i18n || !ckan.i18n.load) { return; }
+  var load = ckan.i18n.load;
+  ckan.i18n.load = function () {
+    var result = load.apply(this, arguments);
+    var label = ckan.i18n._("Close");
+    Array.prototype.forEach.call(
+      document.querySelectorAll(".flash-messages .alert .btn-close"),
+      function (button) { button.setAttribute("aria-label", label); });
+    return result;
+  };
+})();

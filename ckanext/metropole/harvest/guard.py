@@ -74,14 +74,16 @@ def check(name: str, data_dict: dict[str, Any]) -> None:
 
 
 def _guarded(name: str, original: Action) -> ChainedAction:
-    def guarded(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    # ``original``, not the chain's next action: what ckanext-harvest
+    # registered under ``name`` may be its auth function (see _functions)
+    def guarded(_registered: Action, context: Context, data_dict: DataDict) -> Any:
         if name == "harvest_abort_failed_jobs":
             if not authz.is_sysadmin(context.get("user")):
                 raise tk.NotAuthorized(tk._("Only sysadmins can abort failed harvest jobs"))
             if isinstance(data_dict, dict) and data_dict.get("life_span") in (None, ""):
                 data_dict = dict(data_dict, life_span=7)  # its own default
         check(name, data_dict)
-        return next_action(context, data_dict)
+        return original(context, data_dict)
     guarded.__name__ = name
     guarded.__doc__ = original.__doc__
     chained = tk.chained_action(guarded)
@@ -100,24 +102,31 @@ def _anonymous(context: Context) -> bool:
     return not user or model.User.get(str(user)) is None
 
 
-def _logged_in(name: str) -> Any:
+def _logged_in(name: str, original: Any) -> Any:
     @tk.chained_auth_function
     @tk.auth_allow_anonymous_access  # checked here: CKAN's gate lets AnonymousUser through
-    def auth(next_auth: Any, context: Context, data_dict: DataDict | None) -> AuthResult:
+    def auth(_registered: Any, context: Context, data_dict: DataDict | None) -> AuthResult:
         if _anonymous(context):
             return {"success": False,
                     "msg": tk._("Action {0} requires an authenticated user").format(name)}
-        return next_auth(context, data_dict)
+        return original(context, data_dict)
     auth.__name__ = name
     return auth
 
 
-def _of(function: Any, kind: str) -> bool:
-    """A function of ckanext-harvest's action or auth modules: its plugin's
-    ``get_actions`` and ``get_auth_functions`` fill one shared dict (a mutable
-    default argument), each returns the other's functions too."""
-    return callable(function) and not isinstance(function, type) and \
-        getattr(function, "__module__", "").startswith(f"ckanext.harvest.logic.{kind}")
+def _functions(kind: str) -> dict[str, Any]:
+    """ckanext-harvest's actions or auth functions, read from its modules.
+
+    Its plugin's ``get_actions`` and ``get_auth_functions`` fill one shared
+    dict (a mutable default argument of ``_get_logic_functions``): what CKAN
+    registers under a name then depends on which it asked first, an auth
+    function as the action (``harvest_sources_clear`` answered anonymous
+    callers with a 500) or a helper as an action (``auth_allow_anonymous_access``).
+    Read with a dict of our own, each name gets its own function back.
+    """
+    from ckanext.harvest.plugin import _get_logic_functions
+
+    return dict(_get_logic_functions(f"ckanext.harvest.logic.{kind}", {}))
 
 
 def _harvest() -> Any:
@@ -125,19 +134,48 @@ def _harvest() -> Any:
                  if plugin.name == "harvest"), None)
 
 
+def _not_an_action(name: str) -> ChainedAction:
+    def refuse(_registered: Action, context: Context, data_dict: DataDict) -> Any:
+        raise tk.ObjectNotFound(tk._("Action name not known: {0}").format(name))
+    refuse.__name__ = name
+    refuse.__doc__ = f"Not an action: a function of ckanext-harvest's ``{name}`` (refused)."
+    return tk.chained_action(refuse)
+
+
 def actions() -> dict[str, ChainedAction]:
+    """Every name ckanext-harvest registers as an action: its real action,
+    guarded, or a 404 for what is none (its auth functions and helpers)."""
     plugin = _harvest()
     if plugin is None:
         return {}
-    return {name: _guarded(name, function) for name, function in plugin.get_actions().items()
-            if name not in NOT_ACTIONS and _of(function, "action")}
+    # the names CKAN registers from ckanext-harvest in this same pass (a chain
+    # needs its action registered): the shared dict as it is now
+    registered = set(plugin.get_actions()) - set(NOT_ACTIONS)
+    real = _functions("action")
+    return {name: _guarded(name, real[name]) if name in real else _not_an_action(name)
+            for name in registered}
 
 
 def auth_functions() -> dict[str, Any]:
+    """ckanext-harvest's own auth function for each of its auth names; those
+    that are not open to anonymous callers refuse them first."""
     plugin = next((plugin for plugin in p.PluginImplementations(p.IAuthFunctions)
                    if plugin.name == "harvest"), None)
     if plugin is None:
         return {}
-    return {name: _logged_in(name) for name, function in plugin.get_auth_functions().items()
-            if _of(function, "auth")
-            and not getattr(function, "auth_allow_anonymous_access", False)}
+    registered = set(plugin.get_auth_functions())
+    return {name: (_logged_in(name, function)
+                   if not getattr(function, "auth_allow_anonymous_access", False)
+                   else _own(function))
+            for name, function in _functions("auth").items()
+            if name in registered and name.startswith("harvest")}
+
+
+def _own(function: Any) -> Any:
+    """``function`` in place of whatever the shared dict registered."""
+    @tk.chained_auth_function
+    @tk.auth_allow_anonymous_access
+    def auth(_registered: Any, context: Context, data_dict: DataDict | None) -> AuthResult:
+        return function(context, data_dict)
+    auth.__name__ = function.__name__
+    return auth
