@@ -37,7 +37,6 @@ venv:
 # pyright reads pyrightconfig.json (basic mode, against .venv's CKAN 2.11);
 # PYRIGHT_PYTHON_IGNORE_WARNINGS: no look-up of a newer pyright on PyPI
 lint: venv
-	scripts/stack.sh deps  # nodejs, pyright's runtime (a fresh machine lints before it tests)
 	.venv/bin/ruff check ckanext bench conftest.py
 	PYRIGHT_PYTHON_IGNORE_WARNINGS=1 .venv/bin/pyright
 

@@ -27,6 +27,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.types import Action, AuthResult, ChainedAction, Context, DataDict
 
+from ckanext.metropole.harvest.helpers_as_actions import not_an_action
 from ckanext.metropole.logic import params
 
 TEXT = ("id", "source_id", "job_id", "harvest_object_id", "object_id", "package_id",
@@ -134,14 +135,6 @@ def _harvest() -> Any:
                  if plugin.name == "harvest"), None)
 
 
-def _not_an_action(name: str) -> ChainedAction:
-    def refuse(_registered: Action, context: Context, data_dict: DataDict) -> Any:
-        raise tk.ObjectNotFound(tk._("Action name not known: {0}").format(name))
-    refuse.__name__ = name
-    refuse.__doc__ = f"Not an action: a function of ckanext-harvest's ``{name}`` (refused)."
-    return tk.chained_action(refuse)
-
-
 def actions() -> dict[str, ChainedAction]:
     """Every name ckanext-harvest registers as an action: its real action,
     guarded, or a 404 for what is none (its auth functions and helpers)."""
@@ -152,7 +145,7 @@ def actions() -> dict[str, ChainedAction]:
     # needs its action registered): the shared dict as it is now
     registered = set(plugin.get_actions()) - set(NOT_ACTIONS)
     real = _functions("action")
-    return {name: _guarded(name, real[name]) if name in real else _not_an_action(name)
+    return {name: _guarded(name, real[name]) if name in real else not_an_action(name)
             for name in registered}
 
 

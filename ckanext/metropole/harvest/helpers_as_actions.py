@@ -19,14 +19,14 @@ HELPERS = ("get_mail_extra_vars", "prepare_summary_mail", "prepare_error_mail",
            "send_summary_email", "send_error_email", "send_mail")
 
 
-def _not_an_action(name: str) -> Any:
+def not_an_action(name: str) -> Any:
     @tk.chained_action
     def refuse(original: Any, context: Any, data_dict: Any) -> Any:
         raise tk.ObjectNotFound(tk._("Action name not known: {0}").format(name))
     refuse.__name__ = name
-    refuse.__doc__ = f"Not an action: ckanext-harvest's helper ``{name}`` (refused)."
+    refuse.__doc__ = f"Not an action: ckanext-harvest's function ``{name}`` (refused)."
     return refuse
 
 
 def actions() -> dict[str, Any]:
-    return {name: _not_an_action(name) for name in HELPERS}
+    return {name: not_an_action(name) for name in HELPERS}
