@@ -51,6 +51,16 @@ ADMIN = ("admin", "metropole-browser")
 # The committee's secretary (a plain user, named in the portal's config): the
 # workflow journeys create them and open the review as them.
 SECRETARY = "sophie-leroy"
+# The people of the committee's journeys (test_journeys_workflow and
+# test_tasks_menu: the same accounts when both modules run), created by
+# Portal.committee_people: name -> (password, full name).
+COMMITTEE_PEOPLE = {
+    "agent-chenove": ("Agent-Chenove-2026", "Léa Bernard"),
+    "admin-chenove": ("Admin-Chenove-2026", "Marc Petit"),
+    "claire-martin": ("Presidente-2026", "Claire Martin"),
+    "paul-durand": ("Membre-2026", "Paul Durand"),
+    SECRETARY: ("Secretaire-2026", "Sophie Leroy"),
+}
 
 
 def free_port() -> int:
@@ -151,6 +161,24 @@ class Portal:
 
     def member(self, org: str, user: str, role: str) -> None:
         self.action("organization_member_create", id=org, username=user, role=role)
+
+    def committee_people(self) -> dict[str, tuple[str, str]]:
+        """COMMITTEE_PEOPLE, once per session: Chenôve's agent (editor) and
+        admin, Claire Martin presiding (unless a president sits already) and
+        Paul Durand a member of the committee."""
+        for name, (password, fullname) in COMMITTEE_PEOPLE.items():
+            self.user(name, password, fullname)
+        self.member("chenove", "agent-chenove", "editor")
+        self.member("chenove", "admin-chenove", "admin")
+        seated = {m["user_name"]: m["role"]
+                  for m in self.action("metropole_committee_member_list")}
+        if "president" not in seated.values():
+            self.action("metropole_committee_member_add", user="claire-martin",
+                        college="associations", role="president")
+        if "paul-durand" not in seated:
+            self.action("metropole_committee_member_add", user="paul-durand",
+                        college="recherche", role="member")
+        return COMMITTEE_PEOPLE
 
     def sibling(self, name: str, **settings: str) -> Portal:
         """The same portal (database, files, users) served with other settings on

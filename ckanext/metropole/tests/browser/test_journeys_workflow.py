@@ -19,28 +19,11 @@ pytestmark = pytest.mark.browser
 
 TITLE = "Écoles de Chenôve : effectifs par classe"
 STORY: dict[str, str] = {}
-PEOPLE = {
-    # name: (password, full name)
-    "agent-chenove": ("Agent-Chenove-2026", "Léa Bernard"),
-    "admin-chenove": ("Admin-Chenove-2026", "Marc Petit"),
-    "claire-martin": ("Presidente-2026", "Claire Martin"),
-    "paul-durand": ("Membre-2026", "Paul Durand"),
-    # named secretary in the portal's configuration (portal.py)
-    SECRETARY: ("Secretaire-2026", "Sophie Leroy"),
-}
 
 
 @pytest.fixture(scope="module")
 def people(portal):
-    for name, (password, fullname) in PEOPLE.items():
-        portal.user(name, password, fullname)
-    portal.member("chenove", "agent-chenove", "editor")
-    portal.member("chenove", "admin-chenove", "admin")
-    portal.action("metropole_committee_member_add", user="claire-martin",
-                  college="associations", role="president")
-    portal.action("metropole_committee_member_add", user="paul-durand",
-                  college="recherche", role="member")
-    return PEOPLE
+    return portal.committee_people()
 
 
 def _need(step: str) -> str:

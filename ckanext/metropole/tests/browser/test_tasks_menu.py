@@ -15,19 +15,12 @@ import pytest
 
 from ckanext.metropole.tests.browser import axe, language
 from ckanext.metropole.tests.browser.catalogue import CHENOVE, complete
+from ckanext.metropole.tests.browser.portal import COMMITTEE_PEOPLE as PEOPLE
 from ckanext.metropole.tests.browser.portal import ROOT, SECRETARY
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
-# the people of the workflow journeys (the same accounts when both modules run)
-PEOPLE = {
-    "agent-chenove": ("Agent-Chenove-2026", "Léa Bernard"),
-    "admin-chenove": ("Admin-Chenove-2026", "Marc Petit"),
-    "claire-martin": ("Presidente-2026", "Claire Martin"),
-    "paul-durand": ("Membre-2026", "Paul Durand"),
-    SECRETARY: ("Secretaire-2026", "Sophie Leroy"),
-}
 TITLES = {"proposed": "Parcs de Chenôve", "examined": "Bibliothèques de Chenôve",
           "avis": "Marchés de Chenôve", "returned": "Piscines de Chenôve"}
 
@@ -38,18 +31,7 @@ def _token(portal, user: str) -> str:
 
 @pytest.fixture(scope="module")
 def world(portal):
-    for name, (password, fullname) in PEOPLE.items():
-        portal.user(name, password, fullname)
-    portal.member("chenove", "agent-chenove", "editor")
-    portal.member("chenove", "admin-chenove", "admin")
-    seated = {m["user_name"]: m["role"]
-              for m in portal.action("metropole_committee_member_list")}
-    if "president" not in seated.values():
-        portal.action("metropole_committee_member_add", user="claire-martin",
-                      college="associations", role="president")
-    if "paul-durand" not in seated:
-        portal.action("metropole_committee_member_add", user="paul-durand",
-                      college="recherche", role="member")
+    portal.committee_people()
     president = next(m["user_name"] for m in portal.action("metropole_committee_member_list")
                      if m["role"] == "president")
     agent, chair = _token(portal, "agent-chenove"), _token(portal, president)
