@@ -21,6 +21,8 @@ plugins' alembic migrations after each reset, so ``clean_db``,
 ``non_clean_db`` and ``reset_db`` all leave a complete database.
 """
 import copy
+import os
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -33,6 +35,25 @@ from ckan.tests import helpers as test_helpers
 _loaded: dict[str, Any] = {}
 _built: dict[str, Any] = {}
 _heads: dict[str, str | None] = {}
+# How often the plugins were loaded and an application built: each costs about
+# a second; the terminal summary prints both, and with
+# METROPOLE_TEST_RELOADS=<file> the test that caused each one.
+_rebuilds: Counter[str] = Counter()
+
+
+def _rebuilt(what: str, request: Any) -> None:
+    _rebuilds[what] += 1
+    where = os.environ.get("METROPOLE_TEST_RELOADS")
+    if where:
+        with open(where, "a") as log:
+            log.write(f"{what} {request.node.nodeid}\n")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _rebuilds:
+        terminalreporter.write_line(
+            f"[metropole] plugins loaded {_rebuilds['plugins']} times, "
+            f"application built {_rebuilds['app']} times")
 
 
 def _revisions(plugin: str) -> tuple[str | None, str | None]:
@@ -68,6 +89,23 @@ def apply_plugin_migrations() -> None:
             migration.upgrade(plugin)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Any:
+    """Users' passwords hashed with 1,000 PBKDF2 rounds instead of passlib's
+    default (25,000) in this process: the tests create thousands of
+    users (ten per committee test), and hashing was a tenth of the suite's
+    CPU. The hash stays a real ``$pbkdf2-sha512$`` one that CKAN verifies the
+    same way (logins through the form and the API still check it); a portal
+    served in its own process (the browser tests') keeps CKAN's default."""
+    from passlib.hash import pbkdf2_sha512
+
+    from ckan.model import user
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(user, "pbkdf2_sha512", pbkdf2_sha512.using(rounds=1000))
+        yield
+
+
 @pytest.fixture(scope="session")
 def reset_db():
     from ckan.tests import factories
@@ -85,7 +123,7 @@ def _config_key() -> str:
 
 
 @pytest.fixture
-def with_plugins(ckan_config):
+def with_plugins(ckan_config, request):
     key = _config_key()
     if (
         _loaded.get("key") == key
@@ -95,6 +133,7 @@ def with_plugins(ckan_config):
         config.update(copy.deepcopy(_loaded["after"]))
     else:
         _loaded.clear()
+        _rebuilt("plugins", request)
         plugins.load_all()
         _loaded.update(
             key=key,
@@ -109,7 +148,7 @@ def _plugins_key() -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def app(make_app):
+def app(make_app, request):
     """CKAN's ``app``, reused while the configuration and plugins are the same
     (see above)."""
     from ckan.lib import app_globals
@@ -121,6 +160,7 @@ def app(make_app):
         app_globals.reset()
         return test_helpers.CKANTestApp(_built["wsgi"])
     _built.clear()
+    _rebuilt("app", request)
     built = make_app()
     _built.update(key=key, plugins=_plugins_key(), wsgi=built.app,
                   after=copy.deepcopy(dict(config)))
