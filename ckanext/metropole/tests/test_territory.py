@@ -110,7 +110,14 @@ def test_load_creates_then_is_idempotent():
 
     again = territory_load.load(terr)
     assert {c.action for c in again} == {"unchanged"}
-    assert _orgs() == orgs
+    after = _orgs()
+    # what changed, field by field (a full run once saw a difference this
+    # test alone never shows)
+    assert after == orgs, {
+        name: {key: (orgs[name].get(key), after.get(name, {}).get(key))
+               for key in set(orgs[name]) | set(after.get(name, {}))
+               if orgs[name].get(key) != after.get(name, {}).get(key)}
+        for name in set(orgs) | set(after) if orgs.get(name) != after.get(name)}
 
 
 @pytest.mark.usefixtures("clean_db", "clean_index")
