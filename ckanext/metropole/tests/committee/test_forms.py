@@ -235,8 +235,9 @@ def test_producer_proposes_from_the_dataset_page_and_the_form(app, people, mail_
         "Authorization": factories.APIToken(user="membre")["token"]}))
     members = [m for m in mail_server.get_smtp_messages() if "membre@example.org" in m[2]]
     assert len(members) == 1
-    assert "les bancs rénov" in email.message_from_string(members[0][3]).get_payload(
-        decode=True).decode()
+    payload = email.message_from_string(members[0][3]).get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert "Première ouverture :\nles bancs rénovés." in payload.decode()  # the note
     assert "committee_note" not in helpers.call_action("package_show", id="bancs")
     assert "proposer-au-comite" not in editor.get("/dataset/bancs")  # under review now
 
