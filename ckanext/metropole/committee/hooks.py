@@ -122,7 +122,12 @@ def package_update(original_action: Action, context: Context, data_dict: DataDic
                 {"ignore_auth": True, "use_cache": False, "for_view": False},
                 {"id": stored.id})
             own(context)["metropole_before"] = committee_state.fingerprint(before)
-    result = original_action(context, data_dict)
+    try:
+        result = original_action(context, data_dict)
+    except tk.ValidationError:
+        if note:  # the form comes back with its errors: the note with it
+            data_dict[NOTE] = note
+        raise
     reopened = own(context).pop("metropole_reopened", None)
     if reopened:
         # told once the change is committed (CKAN's action commits it), and

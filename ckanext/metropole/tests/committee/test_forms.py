@@ -222,6 +222,13 @@ def test_producer_proposes_from_the_dataset_page_and_the_form(app, people, mail_
         assert act(people, "sysadmin", "metropole_review_show", id="bancs")["state"] is None
         assert helpers.call_action("package_show", id="bancs")["notes"] != "Changé"
 
+    # another field refused: the form comes back with the note
+    status, body = editor.post("/dataset/edit/bancs", save="propose",
+                               committee_note="Note gardée Zq8",
+                               **dict(fields, screening_secret="no", name="Nom invalide !"))
+    assert "error-explanation" in body
+    assert "Note gardée Zq8</textarea>" in body
+
     mail_server.clear_smtp_messages()
     status, body = editor.post("/dataset/edit/bancs", save="propose",
                                committee_note="Première ouverture :\nles bancs rénovés.",
