@@ -36,7 +36,7 @@ def world(portal):
     president = next(m["user_name"] for m in portal.action("metropole_committee_member_list")
                      if m["role"] == "president")
     agent, chair = _token(portal, "agent-chenove"), _token(portal, president)
-    names = {}
+    names, returned = {}, []
     for step, title in TITLES.items():
         name = f"taches-{step}"
         portal.action("package_create", **complete(
@@ -52,10 +52,12 @@ def world(portal):
             portal.action("metropole_avis_render", chair, id=name, avis="favorable",
                           motivation="Données utiles aux habitants.")
         if step == "returned":
+            mark = portal.mail.mark()
             portal.action("metropole_decision_record", id=name, decision="renvoye",
                           justification="Ajouter les horaires d'été.")
+            returned = portal.mail.since(mark, about=title)
         names[step] = name
-    return {"names": names, "president": president}
+    return {"names": names, "president": president, "returned": returned}
 
 
 def _content(world) -> list[str]:
@@ -169,6 +171,15 @@ def test_the_commune_admin_and_the_producer(page, portal, world, login, axe_resu
     assert "Jeux de données qui me sont renvoyés" in text
     assert TITLES["returned"] in text
     assert "Ajouter les horaires d'été." in text
+    # what told them: one e-mail each to the producer and Chenôve's admin, the
+    # justification and the review page (the dataset is not public)
+    told = sorted(r for m in world["returned"] for r in m.to)
+    assert told == ["admin-chenove@metropole.localhost", "agent-chenove@metropole.localhost"]
+    for mail in world["returned"]:
+        assert mail.subject == f"Décision sur votre jeu de données : {TITLES['returned']}"
+        assert "Renvoyé au producteur" in mail.body
+        assert "Ajouter les horaires d'été." in mail.body
+        assert f"{portal.url}/dataset/{world['names']['returned']}/comite" in mail.body
     mine = page.locator("#mine").inner_text()
     assert "En attente de l'ouverture de l'examen par le secrétariat." in mine
     assert re.search(r"En examen : \d+ avis reçus?\.", mine)
