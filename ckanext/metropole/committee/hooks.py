@@ -83,6 +83,23 @@ def package_owner_org_update(original_action: Action, context: Context,
 
 # the value of the dataset form's "Save and propose to the committee" button
 SAVE_AND_PROPOSE = "propose"
+# the form's note to the committee, sent with that button's proposal (never a
+# field of the dataset)
+NOTE = "committee_note"
+
+
+def _form_note(data_dict: DataDict, propose: bool) -> str:
+    """The note the form sends with its proposal, checked before anything is
+    saved (the panel's limits); a refusal shows the form again, note kept."""
+    data_dict.pop(NOTE, None)
+    if not propose:
+        return ""
+    note = tk.request.form.get(NOTE, "")
+    try:
+        return reviews.check_text(NOTE, tk._("Note to the committee"), note, required=False)
+    except tk.ValidationError:
+        data_dict[NOTE] = note
+        raise
 
 
 @tk.chained_action
@@ -94,8 +111,10 @@ def package_update(original_action: Action, context: Context, data_dict: DataDic
     # value from the data: the button pressed is read from the form itself
     from_form = bool(context.get("save")) and bool(tk.request)
     propose = from_form and tk.request.form.get("save") == SAVE_AND_PROPOSE
+    note = ""
     if from_form:
         data_dict.pop("save", None)
+        note = _form_note(data_dict, propose)
     if not context.get(reviews.COMMITTEE_CONTEXT):
         stored = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
         if stored is not None and not stored.private and stored.state == "active":
@@ -103,7 +122,12 @@ def package_update(original_action: Action, context: Context, data_dict: DataDic
                 {"ignore_auth": True, "use_cache": False, "for_view": False},
                 {"id": stored.id})
             own(context)["metropole_before"] = committee_state.fingerprint(before)
-    result = original_action(context, data_dict)
+    try:
+        result = original_action(context, data_dict)
+    except tk.ValidationError:
+        if note:  # the form comes back with its errors: the note with it
+            data_dict[NOTE] = note
+        raise
     reopened = own(context).pop("metropole_reopened", None)
     if reopened:
         # told once the change is committed (CKAN's action commits it), and
@@ -111,12 +135,12 @@ def package_update(original_action: Action, context: Context, data_dict: DataDic
         signals.review_reopened.send(reopened["package_id"], **{
             k: v for k, v in reopened.items() if k != "package_id"})
     if from_form:
-        _tell_the_form(context, result, propose, reopened)
+        _tell_the_form(context, result, propose, reopened, note)
     return result
 
 
 def _tell_the_form(context: Context, pkg: Any, propose: bool,
-                   reopened: dict[str, Any] | None) -> None:
+                   reopened: dict[str, Any] | None, note: str = "") -> None:
     """What the dataset form's save did beyond saving, said to its user (a
     flash message on the dataset page the form goes back to): the dataset
     went offline for a new review, or it was proposed to the committee."""
@@ -133,7 +157,7 @@ def _tell_the_form(context: Context, pkg: Any, propose: bool,
     try:
         tk.get_action("metropole_review_propose")(
             with_keys(user=context.get("user", ""), auth_user_obj=context.get("auth_user_obj")),
-            {"id": package_id})
+            {"id": package_id, "comment": note})
     except tk.NotAuthorized:
         tk.h.flash_error(tk._("Saved, but you may not propose this dataset to the "
                               "committee."))

@@ -6,6 +6,7 @@ what happened or, field by field, why nothing was changed.
 """
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from typing import Any
@@ -219,7 +220,11 @@ def dataset_step(id: str, step: str) -> Any:
 
 
 def members() -> Any:
-    if not committee_members.can_manage(acting_user(_context())):
+    """The committee's composition, for everyone (the annual report and
+    ``metropole_committee_member_list`` already make it public); its forms and
+    its past members for those who manage it (the secretary, sysadmins)."""
+    manage = committee_members.can_manage(acting_user(_context()))
+    if request.method == "POST" and not manage:
         return tk.abort(403, tk._("Only sysadmins and the committee's secretary "
                                   "manage membership"))
     if request.method == "POST":
@@ -250,14 +255,16 @@ def members() -> Any:
                 details=error_text(e, fields=False)))
         return tk.h.redirect_to("metropole_committee.members")
     everyone = tk.get_action("metropole_committee_member_list")(
-        _context(), {"include_past": True})
+        _context(), {"include_past": manage})
     seats = {c: {"label": committee_members.college_label(c),
                  "seats": n, "taken": committee_members.seats_taken(c)}
              for c, n in report_mod.seats().items()}
+    current = [m for m in everyone if m["current"]]
     return tk.render("metropole/committee/members.html", {
-        "current": [m for m in everyone if m["current"]],
-        "past": [m for m in everyone if not m["current"]],
-        "colleges": COLLEGES, "seats": seats})
+        "current": current, "past": [m for m in everyone if not m["current"]],
+        "president": next((m for m in current if m["role"] == "president"), None),
+        "colleges": COLLEGES, "seats": seats, "manage": manage,
+        "year": datetime.date.today().year})
 
 
 def _confirm_removal(user: str, name: str, member: dict[str, Any]) -> str:

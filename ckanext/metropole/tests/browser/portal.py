@@ -5,6 +5,8 @@ CKAN CLI of the running venv: ``db init``, the plugins' migrations,
 the sysadmin, ``ckan metropole territory load``), then served by ``ckan run`` on 127.0.0.1,
 with the demo's plugins (activity stream, DataStore and its table view,
 harvesting). Test data beyond the demo seed goes through the portal's own API.
+Its e-mails go to a real SMTP server on 127.0.0.1 (``mailbox.py``), read by
+the journeys through ``Portal.mail``.
 ``Portal.sibling`` serves the same database with other settings (a tile
 server for the maps) on another port.
 """
@@ -23,6 +25,8 @@ from typing import Any
 import requests
 
 import ckan
+
+from ckanext.metropole.tests.browser.mailbox import Mailbox
 
 ROOT = Path(__file__).resolve().parents[4]
 BUILD = ROOT / "build" / "browser"
@@ -80,6 +84,8 @@ ckan.site_url = {url}
 sqlalchemy.url = {db}
 ckan.redis.url = redis://127.0.0.1:{redis}/{redis_db}
 ckan.storage_path = {storage}
+smtp.server = {smtp}
+smtp.mail_from = portail@metropole.localhost
 ckanext.metropole.committee.secretaries = {secretary}
 ckan.plugins = {plugins}
 ckan.datastore.write_url = {datastore_write}
@@ -131,6 +137,7 @@ class Portal:
     process: subprocess.Popen | None = None
     log: Any = None
     users: dict[str, str] = field(default_factory=dict)  # name -> password
+    mail: Mailbox | None = None  # the SMTP server its e-mails go to
 
     @property
     def host(self) -> str:
@@ -187,7 +194,8 @@ class Portal:
         url = f"http://127.0.0.1:{port}"
         ini = self.workdir / f"portal-{name}.ini"
         storage = ROOT / ".local" / f"browser-storage-{RUN}"
-        env = _write_ini(ini, url, storage, settings)
+        assert self.mail is not None
+        env = _write_ini(ini, url, storage, self.mail.server, settings)
         twin = Portal(url=url, token=self.token, workdir=self.workdir, users=self.users)
         return _serve(twin, ini, port, env, f"server-{name}.log")
 
@@ -202,6 +210,8 @@ class Portal:
                 self.process.wait()
         if self.log:
             self.log.close()
+        if self.mail is not None:  # a sibling shares its portal's, stopped with it
+            self.mail.stop()
 
 
 def _run(args: list[str], env: dict[str, str], log: Path) -> str:
@@ -226,8 +236,17 @@ def start() -> Portal:
     storage = ROOT / ".local" / f"browser-storage-{RUN}"
     storage.mkdir(parents=True, exist_ok=True)
     ini = workdir / "portal.ini"
-    env = _write_ini(ini, url, storage)
+    mail = Mailbox(free_port()).start()
+    try:
+        env = _write_ini(ini, url, storage, mail.server)
+        return _prepare(ini, url, port, env, workdir, setup_log, mail)
+    except BaseException:
+        mail.stop()
+        raise
 
+
+def _prepare(ini: Path, url: str, port: int, env: dict[str, str], workdir: Path,
+             setup_log: Path, mail: Mailbox) -> Portal:
     stack = str(ROOT / "scripts" / "stack.sh")
     _run([stack, "dropdb", DATASTORE], env, setup_log)
     _run([stack, "dropdb", DATABASE], env, setup_log)
@@ -247,16 +266,16 @@ def start() -> Portal:
                  env, setup_log).strip().splitlines()[-1].strip()
     _run(cli + ["metropole", "territory", "load"], env, setup_log)
 
-    portal = Portal(url=url, token=token, workdir=workdir)
+    portal = Portal(url=url, token=token, workdir=workdir, mail=mail)
     portal.users[ADMIN[0]] = ADMIN[1]
     return _serve(portal, ini, port, env, "server.log")
 
 
-def _write_ini(ini: Path, url: str, storage: Path, extra: dict[str, str] | None = None
-               ) -> dict[str, str]:
+def _write_ini(ini: Path, url: str, storage: Path, smtp: str,
+               extra: dict[str, str] | None = None) -> dict[str, str]:
     """The portal's ini file; the environment its commands run with."""
     ini.write_text(INI.format(
-        root=ROOT, url=url, db=DB_URL, redis=REDIS_PORT, redis_db=REDIS_DB, storage=storage,
+        root=ROOT, url=url, db=DB_URL, smtp=smtp, redis=REDIS_PORT, redis_db=REDIS_DB, storage=storage,
         secretary=SECRETARY, plugins=PLUGINS, datastore_write=DATASTORE_WRITE,
         datastore_read=DATASTORE_READ, run=RUN, contact=ACCESSIBILITY_CONTACT,
         extra="\n".join(f"{k} = {v}" for k, v in (extra or {}).items())))

@@ -3,11 +3,15 @@ proposes a dataset, the committee gives its avis, the commune's
 administrator publishes it, a visitor finds it.
 
 The tests run in order and hand the dataset on through ``STORY``; each
-checks that the previous journey got there.
+checks that the previous journey got there. Each event's e-mails are read
+from the portal's SMTP server (``mailbox.py``): exactly who got one, what it
+says.
 """
 from __future__ import annotations
 
+import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,7 +22,11 @@ from ckanext.metropole.tests.browser.portal import SECRETARY
 pytestmark = pytest.mark.browser
 
 TITLE = "Écoles de Chenôve : effectifs par classe"
+NOTE = "Première ouverture des effectifs scolaires."
 STORY: dict[str, str] = {}
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+EMAILS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +47,40 @@ def _flash(page) -> str:
 def _submit(page, selector: str) -> None:
     with page.expect_navigation():
         page.locator(selector).click()
+
+
+def _emails(portal, *names: str) -> set[str]:
+    for name in names:
+        if name not in EMAILS:
+            EMAILS[name] = portal.action("user_show", id=name)["email"]
+    return {EMAILS[name] for name in names}
+
+
+def _members(portal) -> list[str]:
+    """Who sits on the committee now (other modules of the session may seat more)."""
+    return [m["user_name"] for m in portal.action("metropole_committee_member_list")]
+
+
+def _told(portal, mark: int) -> dict:
+    """The e-mails about the journeys' dataset since ``mark``, by recipient:
+    one per person and event."""
+    mails = portal.mail.since(mark, about=TITLE)
+    to = sorted(r for m in mails for r in m.to)
+    assert len(to) == len(set(to)), f"someone got two e-mails: {to}"
+    for mail in mails:
+        assert mail.content_type == "text/plain"
+    return {r: m for m in mails for r in m.to}
+
+
+def _deadline(portal, name: str) -> str:
+    """The review's deadline as the e-mails write it: "6 janvier 2027"
+    (the portal's display time zone, test.ini's)."""
+    at = datetime.datetime.fromisoformat(
+        portal.action("metropole_review_show", id=name)["review"]["deadline"])
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=datetime.timezone.utc)
+    day = at.astimezone(ZoneInfo("Europe/Paris")).date()
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_results, tmp_path):
@@ -101,18 +143,31 @@ def test_journey_1_commune_agent_proposes(page, portal, people, login, axe_resul
     page.select_option("#field-screening_secret", "no")
     page.select_option("#field-screening_third_party", "no")
     assert page.get_by_role("button", name="Enregistrer et proposer au comité").is_visible()
-    page.shots("edit form: Enregistrer, Enregistrer et proposer au comité")
+    # the note to the committee, sent with "Enregistrer et proposer au comité"
+    page.get_by_label("Note au comité (facultative)").fill(NOTE)
+    assert "Enregistrer et proposer au comité" in page.locator(
+        "#field-committee-note-help").inner_text()
+    page.shots("edit form: the note to the committee, Enregistrer et proposer au comité")
     axe_results.assert_clean(page, "dataset form of a commune's agent")
-    _submit(page, "form#dataset-edit button[name=save][value=save]")
-    panel = page.locator("#proposer-au-comite")
-    assert panel.locator(".metropole-checklist-item.missing").count() == 0
-    panel.locator("textarea[name=comment]").fill("Première ouverture des effectifs scolaires.")
-    page.shots("checklist complete, the note to the committee")
-    _submit(page, "#proposer-au-comite button[type=submit]")
-    assert "est proposé au comité" in _flash(page), _flash(page)
-    assert "Proposé" in page.locator(".metropole-committee-state").inner_text()
-    page.shots("proposed")
-    assert portal.action("metropole_review_show", id=name)["state"] == "propose"
+    mark = portal.mail.mark()
+    _submit(page, "form#dataset-edit button[name=save][value=propose]")
+    assert "Enregistré et proposé au comité" in _flash(page), _flash(page)
+    page.shots("saved and proposed")
+    review = portal.action("metropole_review_show", id=name)
+    assert review["state"] == "propose"
+    assert [e["text"] for e in review["events"] if e["kind"] == "proposed"] == [NOTE]
+    # told: the producer (acknowledgement); the secretary and the members, with the note
+    told = _told(portal, mark)
+    assert set(told) == _emails(portal, "agent-chenove", SECRETARY, *_members(portal))
+    deadline = _deadline(portal, name)
+    for reader in _emails(portal, SECRETARY, "paul-durand", "claire-martin"):
+        assert told[reader].subject == f"Jeu de données proposé au comité : {TITLE}"
+        assert NOTE in told[reader].body
+        assert deadline in told[reader].body
+        assert f"{portal.url}/dataset/{name}/comite" in told[reader].body
+    ack = told[EMAILS["agent-chenove"]]
+    assert ack.subject == f"Votre proposition a été reçue : {TITLE}"
+    assert deadline in ack.body
     STORY["proposed"] = name
 
 
@@ -130,8 +185,17 @@ def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_res
     assert page.url.endswith(f"/dataset/{name}/comite")
     assert "Proposé" in page.locator(".metropole-committee-state").inner_text()
     axe_results.assert_clean(page, "review page, secretary")
+    mark = portal.mail.mark()
     _submit(page, "form[action$='/comite/ouvrir'] button[type=submit]")
     assert "les membres donnent leur avis jusqu'au" in _flash(page)
+    # told: the members, with the deadline and the producer's note
+    told = _told(portal, mark)
+    assert set(told) == _emails(portal, *_members(portal))
+    assert "paul-durand" in _members(portal)
+    opened = told[EMAILS["paul-durand"]]
+    assert opened.subject == f"Examen ouvert, votre avis est attendu : {TITLE}"
+    assert _deadline(portal, name) in opened.body
+    assert NOTE in opened.body
     assert "En examen" in page.locator(".metropole-committee-state").inner_text()
     page.shots("the secretary opened the review")
     review = portal.action("metropole_review_show", id=name)
@@ -164,8 +228,10 @@ def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_res
     assert not axe.radio_groups(page)
     page.check("form[action$='/comite/avis-individuel'] input[value=reserves]")
     page.fill("#field-opinion-comment", "Préciser le millésime des effectifs.")
+    mark = portal.mail.mark()
     _submit(page, "form[action$='/comite/avis-individuel'] button[type=submit]")
     assert "Vous pouvez le modifier jusqu'à ce que la présidence" in _flash(page)
+    assert _told(portal, mark) == {}  # an opinion tells no one
     page.shots("opinion recorded")
     page.context.clear_cookies()
 
@@ -189,8 +255,16 @@ def test_journey_2_committee_gives_its_avis(page, portal, people, login, axe_res
     assert portal.action("metropole_review_show", id=name)["state"] == "en_examen"
     page.shots("confirmation of the avis")
     axe_results.assert_clean(page, "confirmation page, avis")
+    mark = portal.mail.mark()
     _submit(page, "button:has-text(\"Confirmer : rendre l'avis\")")
     assert "prennent maintenant la décision" in _flash(page)
+    # told: Chenôve's admins, who decide, and the producer; the avis and its motivation
+    told = _told(portal, mark)
+    assert set(told) == _emails(portal, "admin-chenove", "agent-chenove")
+    for mail in told.values():
+        assert mail.subject == f"Le comité a rendu son avis : {TITLE}"
+        assert "Favorable" in mail.body
+        assert "données agrégées, intérêt pour les familles" in mail.body
     assert "Avis rendu" in page.locator(".metropole-committee-state").inner_text()
     page.shots("avis rendered")
     STORY["avis"] = name
@@ -207,8 +281,17 @@ def test_journey_3_commune_admin_publishes(page, portal, people, login, axe_resu
     assert "Le jeu de données devient public immédiatement." in page.locator(
         ".metropole-confirm").inner_text()
     page.shots("confirmation of the decision")
+    mark = portal.mail.mark()
     _submit(page, "button:has-text('Confirmer : enregistrer la décision')")
     assert "est publié, il est désormais public" in _flash(page)
+    # told: the producer and the admins, with the public page (not the review's)
+    told = _told(portal, mark)
+    assert set(told) == _emails(portal, "agent-chenove", "admin-chenove")
+    for mail in told.values():
+        assert mail.subject == f"Décision sur votre jeu de données : {TITLE}"
+        assert "Publié" in mail.body
+        assert f"{portal.url}/dataset/{name}\n" in mail.body
+        assert "/comite" not in mail.body
     history = page.locator(".metropole-committee-events").inner_text()
     assert "En examen → En examen" not in history
     assert re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|"
@@ -263,9 +346,18 @@ def test_journey_5_agent_is_warned_before_unpublishing(page, portal, people, log
     page.shots("edit form of a published dataset, the warning")
     axe_results.assert_clean(page, "dataset form, published dataset warning")
     page.select_option("#field-license_id", "etalab-2.0")
+    mark = portal.mail.mark()
     _submit(page, "form#dataset-edit button.btn-primary[name=save]")
-    told = _flash(page)
-    assert "n'est plus public et un nouvel examen du comité est ouvert" in told, told
+    flash = _flash(page)
+    assert "n'est plus public et un nouvel examen du comité est ouvert" in flash, flash
     page.shots("saved: offline, a new review opened")
     assert portal.action("package_show", id=name)["private"] is True
     assert portal.action("metropole_review_show", id=name)["state"] == "en_examen"
+    # told: the producer, Chenôve's admins and the secretary, with the new deadline
+    told = _told(portal, mark)
+    assert set(told) == _emails(portal, "agent-chenove", "admin-chenove", SECRETARY)
+    for mail in told.values():
+        assert mail.subject == f"Dépublié jusqu'au nouvel examen du comité : {TITLE}"
+        assert "licence" in mail.body
+        assert _deadline(portal, name) in mail.body
+        assert f"{portal.url}/dataset/{name}/comite" in mail.body

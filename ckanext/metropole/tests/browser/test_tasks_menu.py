@@ -4,7 +4,8 @@
 One dataset waits at each step of the review (proposed, under review, avis
 rendered, returned), all proposed by Chenôve's agent through the API; each
 role then logs in, reads its counter, opens "Mes tâches" from the header and
-reaches its committee page through the menu. axe and the language check run
+reaches its committee page through the menu (a member: the committee's
+composition, read only). axe and the language check run
 on the new page; screenshots go to ``build/screenshots/``.
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ def world(portal):
     president = next(m["user_name"] for m in portal.action("metropole_committee_member_list")
                      if m["role"] == "president")
     agent, chair = _token(portal, "agent-chenove"), _token(portal, president)
-    names = {}
+    names, returned = {}, []
     for step, title in TITLES.items():
         name = f"taches-{step}"
         portal.action("package_create", **complete(
@@ -51,10 +52,12 @@ def world(portal):
             portal.action("metropole_avis_render", chair, id=name, avis="favorable",
                           motivation="Données utiles aux habitants.")
         if step == "returned":
+            mark = portal.mail.mark()
             portal.action("metropole_decision_record", id=name, decision="renvoye",
                           justification="Ajouter les horaires d'été.")
+            returned = portal.mail.since(mark, about=title)
         names[step] = name
-    return {"names": names, "president": president}
+    return {"names": names, "president": president, "returned": returned}
 
 
 def _content(world) -> list[str]:
@@ -120,9 +123,25 @@ def test_a_member_and_the_president(page, portal, world, login, axe_results):
     assert TITLES["examined"] in text
     assert "Examens à ouvrir" not in text
     assert "Avis à rendre" not in text
-    links = _menu(page, "membre", "File d'examen")
-    assert "/comite/membres" not in links  # managed by the secretary
-    assert page.url.endswith("/comite/examens")
+    links = _menu(page, "membre", "Membres du comité")
+    assert "/comite/examens" in links
+    # the committee's composition, read only: no form, no "Retirer"
+    assert page.url.endswith("/comite/membres")
+    assert page.locator("h1").inner_text() == "Membres du comité de la donnée"
+    seated = portal.action("metropole_committee_member_list")
+    chair = next(m for m in seated if m["role"] == "president")
+    assert f"Présidence : {chair['fullname']}" in page.locator(
+        ".metropole-committee-president").inner_text()
+    rows = page.locator(".metropole-committee-members tbody tr")
+    assert rows.count() == len(seated)
+    assert "Paul Durand" in rows.all_inner_texts()[
+        [m["user_name"] for m in seated].index("paul-durand")]
+    assert page.locator("main form, [role=main] form").count() == 0
+    assert page.get_by_role("button", name=re.compile("Retirer")).count() == 0
+    found = language.leftovers(language.texts(page), "fr", _content(world))
+    assert not found, "\n".join(found)
+    axe_results.assert_clean(page, "committee members, read only (member)")
+    page.screenshot(path=str(SCREENSHOTS / "membres-comite-lecture-seule.png"), full_page=True)
     page.context.clear_cookies()
 
     login(page, world["president"])
@@ -152,6 +171,15 @@ def test_the_commune_admin_and_the_producer(page, portal, world, login, axe_resu
     assert "Jeux de données qui me sont renvoyés" in text
     assert TITLES["returned"] in text
     assert "Ajouter les horaires d'été." in text
+    # what told them: one e-mail each to the producer and Chenôve's admin, the
+    # justification and the review page (the dataset is not public)
+    told = sorted(r for m in world["returned"] for r in m.to)
+    assert told == ["admin-chenove@metropole.localhost", "agent-chenove@metropole.localhost"]
+    for mail in world["returned"]:
+        assert mail.subject == f"Décision sur votre jeu de données : {TITLES['returned']}"
+        assert "Renvoyé au producteur" in mail.body
+        assert "Ajouter les horaires d'été." in mail.body
+        assert f"{portal.url}/dataset/{world['names']['returned']}/comite" in mail.body
     mine = page.locator("#mine").inner_text()
     assert "En attente de l'ouverture de l'examen par le secrétariat." in mine
     assert re.search(r"En examen : \d+ avis reçus?\.", mine)

@@ -15,6 +15,7 @@ its cookie and CSRF token, or an API token.
 from __future__ import annotations
 
 import datetime
+import email
 import html
 import re
 
@@ -150,7 +151,7 @@ def test_removing_a_member_is_confirmed(app, people):
                                 helpers.call_action("metropole_committee_member_list")]
 
 
-def test_producer_proposes_from_the_dataset_page_and_the_form(app, people):
+def test_producer_proposes_from_the_dataset_page_and_the_form(app, people, mail_server):
     pkg = draft(people, name="bancs", title="Bancs publics", resources=[],
                 screening_secret="")
     editor = Session(app, "editrice-dijon")
@@ -175,6 +176,12 @@ def test_producer_proposes_from_the_dataset_page_and_the_form(app, people):
     assert '<input type="hidden" name="private" value="True">' in form
     assert 'name="save" value="save">Enregistrer</button>' in form
     assert 'name="save" value="propose">Enregistrer et proposer au comité</button>' in form
+    # the note to the committee, labelled and described, sent by that button only
+    note = form[form.index('class="mb-3 control-medium metropole-committee-note'):]
+    note = note[:note.index("</div>")]
+    assert '<label class="form-label" for="field-committee-note">Note au comité (facultative)' in note
+    assert 'aria-describedby="field-committee-note-help"' in note
+    assert "si vous choisissez « Enregistrer et proposer au comité »" in note
 
     helpers.call_action("resource_create", context={"user": "editrice-dijon"},
                         package_id=pkg["id"], url="https://data.example.org/bancs.csv",
@@ -201,10 +208,44 @@ def test_producer_proposes_from_the_dataset_page_and_the_form(app, people):
     assert "Statut d'ouverture" not in errors
     assert errors.count("Publication :") == 1
 
+    # a note the panel would refuse: the form again, the note kept, nothing saved
+    for bad, why in (("x" * 5001, "trop long (5001 caractères, 5000 au plus)"),
+                     ("Prête\x07 à ouvrir", "caractère")):
+        status, body = editor.post("/dataset/edit/bancs", save="propose", committee_note=bad,
+                                   **dict(fields, screening_secret="no", notes="Changé"))
+        assert status == 200
+        error = body[body.index('id="field-committee-note-error"'):]
+        assert why in error[:error.index("</span>")], error[:300]
+        assert "Note au comité" in body[body.index("error-explanation"):]
+        assert 'aria-invalid="true"' in body
+        assert bad[:50] in body  # the note is shown again
+        assert act(people, "sysadmin", "metropole_review_show", id="bancs")["state"] is None
+        assert helpers.call_action("package_show", id="bancs")["notes"] != "Changé"
+
+    # another field refused: the form comes back with the note
     status, body = editor.post("/dataset/edit/bancs", save="propose",
+                               committee_note="Note gardée Zq8",
+                               **dict(fields, screening_secret="no", name="Nom invalide !"))
+    assert "error-explanation" in body
+    assert "Note gardée Zq8</textarea>" in body
+
+    mail_server.clear_smtp_messages()
+    status, body = editor.post("/dataset/edit/bancs", save="propose",
+                               committee_note="Première ouverture :\nles bancs rénovés.",
                                **dict(fields, screening_secret="no"))
     assert "Enregistré et proposé au comité" in body
-    assert act(people, "secretary", "metropole_review_show", id="bancs")["state"] == "propose"
+    shown = act(people, "secretary", "metropole_review_show", id="bancs")
+    assert shown["state"] == "propose"
+    assert [e["text"] for e in shown["events"] if e["kind"] == "proposed"] == [
+        "Première ouverture :\nles bancs rénovés."]
+    assert "les bancs rénovés." in _text(app.get("/dataset/bancs/comite", headers={
+        "Authorization": factories.APIToken(user="membre")["token"]}))
+    members = [m for m in mail_server.get_smtp_messages() if "membre@example.org" in m[2]]
+    assert len(members) == 1
+    payload = email.message_from_string(members[0][3]).get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert "Première ouverture :\nles bancs rénovés." in payload.decode()  # the note
+    assert "committee_note" not in helpers.call_action("package_show", id="bancs")
     assert "proposer-au-comite" not in editor.get("/dataset/bancs")  # under review now
 
 

@@ -127,7 +127,9 @@ def test_pages_menu_and_counter_through_http(app, people, monkeypatch):
     assert "Bancs" in member
     assert "Examens à ouvrir" not in member
     assert "1 avis reçu." in member
-    assert _menu(member) == ["/mes-taches", "/comite/examens", f"/comite/rapport/{year}"]
+    # the members' page, read only for them (test_views: the composition is public)
+    assert _menu(member) == ["/mes-taches", "/comite/examens", "/comite/membres",
+                             f"/comite/rapport/{year}"]
 
     president = text(app.get("/mes-taches", headers=token_headers("presidente")))
     assert "Avis à rendre" in president
@@ -137,7 +139,7 @@ def test_pages_menu_and_counter_through_http(app, people, monkeypatch):
     assert "Décisions à prendre" in admin
     assert "Cantines" in admin
     assert "Favorable avec réserves" in admin
-    assert _menu(admin) == ["/mes-taches", "/comite/mes-propositions",
+    assert _menu(admin) == ["/mes-taches", "/comite/mes-propositions", "/comite/membres",
                             f"/comite/rapport/{year}"]
 
     producer = text(app.get("/mes-taches", headers=token_headers("editrice-dijon")))
