@@ -205,3 +205,26 @@ def app(make_app, request):
     _built.update(key=key, plugins=_plugins_key(), wsgi=built.app,
                   after=copy.deepcopy(dict(config)))
     return built
+
+
+def _config_marks(item: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(m.args[0]), repr(m.args[1:]))
+                        for m in item.iter_markers("ckan_config")))
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Within each module, the tests with the same ``ckan_config`` marks run
+    one after the other (in their order, the groups in the order they first
+    appear): each change of configuration costs a reload of the plugins and a
+    new application. Modules and classes stay whole (their scoped worlds with
+    them)."""
+    order: dict[tuple[Any, tuple[tuple[str, str], ...]], int] = {}
+    modules: dict[Any, int] = {}
+    keys = []
+    for position, item in enumerate(items):
+        # a class stays whole too (its class-scoped fixtures)
+        module = (getattr(item, "module", item.fspath), getattr(item, "cls", None))
+        modules.setdefault(module, position)
+        group = order.setdefault((module, _config_marks(item)), position)
+        keys.append((modules[module], group, position))
+    items[:] = [item for _, item in sorted(zip(keys, items, strict=True), key=lambda pair: pair[0])]
