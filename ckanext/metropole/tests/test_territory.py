@@ -83,6 +83,10 @@ def test_unknown_territory_choice():
 
 
 def _orgs() -> dict[str, dict]:
+    """The organizations as stored: read again from the database, never from
+    objects of the session's identity map (the loader's own, kept or not
+    depending on garbage collection)."""
+    model.Session.expire_all()
     out = {}
     for group in model.Session.query(model.Group).filter_by(is_organization=True,
                                                             state="active"):
