@@ -13,18 +13,23 @@ import pytest
 from ckan.tests import helpers
 
 from ckanext.metropole.tests.committee.conftest import People
-from ckanext.metropole.tests.datastore.conftest import datastore_marks
+from ckanext.metropole.tests.datastore.conftest import ReviewWorld, datastore_marks
 from ckanext.metropole.tests.identities import clients, text
 
-pytestmark = [pytest.mark.usefixtures("with_plugins", "site")]
+pytestmark = [pytest.mark.usefixtures("with_plugins")]
 # a cell of the file and of its table (tables(): "Chenôve;3")
 ROW = "Chenôve"
 
 
+# one world per module (conftest.review_world): the tests only read it
 @pytest.fixture
-def people(ckan_config: Any, monkeypatch: Any, mail_server: Any) -> People:
-    monkeypatch.setitem(ckan_config, "ckanext.metropole.committee.secretaries", "secretaire")
-    return People()
+def people(review_world: ReviewWorld) -> People:
+    return review_world.people
+
+
+@pytest.fixture
+def tables(review_world: ReviewWorld) -> dict[str, str]:
+    return review_world.tables
 
 
 def _routes(resource: dict[str, Any]) -> list[str]:

@@ -15,17 +15,22 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.committee.conftest import People
-from ckanext.metropole.tests.datastore.conftest import datastore_marks
+from ckanext.metropole.tests.datastore.conftest import ReviewWorld, datastore_marks
 
-pytestmark = [pytest.mark.usefixtures("with_plugins", "site")]
+pytestmark = [pytest.mark.usefixtures("with_plugins")]
 
 READERS = (None, "user", "member", "secretary", "other_editor")
 
 
+# one world per module (conftest.review_world): the tests only read it
 @pytest.fixture
-def people(ckan_config: Any, monkeypatch: Any, mail_server: Any) -> People:
-    monkeypatch.setitem(ckan_config, "ckanext.metropole.committee.secretaries", "secretaire")
-    return People()
+def people(review_world: ReviewWorld) -> People:
+    return review_world.people
+
+
+@pytest.fixture
+def tables(review_world: ReviewWorld) -> dict[str, str]:
+    return review_world.tables
 
 
 def call(people: People, who: str | None, action: str, **data: Any) -> Any:
