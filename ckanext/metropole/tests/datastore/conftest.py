@@ -27,6 +27,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.metropole.tests.committee.conftest import TABLES, People, act, draft
 from ckanext.metropole.tests.data import complete_dataset
+from ckanext.metropole.tests.jobs import Worker
 
 PLUGINS = ("metropole_search metropole scheming_datasets scheming_organizations dcat "
            "datastore xloader datatables_view metropole_datastore")
@@ -98,24 +99,6 @@ def serving(app: Any, ckan_config: Any, monkeypatch: Any, base: Any) -> Iterator
         _site_app.clear()
         server.shutdown()
         thread.join()
-
-
-class Worker(ckan_jobs.Worker):
-    """CKAN's worker (``ckan jobs worker``), performing each job in this
-    process instead of a forked work horse, as rq's ``SimpleWorker`` does.
-
-    The job's code is the same (rq's ``perform_job``, CKAN's clean-up after
-    it, xloader's job downloading from the site and reporting through its
-    API); what the fork adds is CKAN's ``load_environment`` in every child, a
-    reload of every plugin with the configuration this process already runs:
-    1.8 s of a job's 2.5 s (py-spy of tests/datastore). CKAN's
-    ``execute_job`` still disposes the database engine before the job."""
-
-    def fork_work_horse(self, job: Any, queue: Any) -> None:
-        self.perform_job(job, queue)
-
-    def monitor_work_horse(self, job: Any, queue: Any) -> None:
-        """Nothing to wait for: ``perform_job`` has recorded the job's end."""
 
 
 def run_jobs() -> None:

@@ -30,6 +30,7 @@ from ckan.lib import search
 from ckan.tests import factories
 from ckan.tests import helpers as test_helpers
 
+from ckanext.metropole.tests.jobs import Worker
 from ckanext.metropole.tests.security import world as world_mod
 from ckanext.metropole.tests.security.client import Portal, Principal
 from ckanext.metropole.tests.security.matrix import Matrix
@@ -181,7 +182,7 @@ def _upload(app: Any, package_id: str, data: bytes, filename: str, through_xload
         else:
             config["ckanext.xloader.formats"] = formats
     if through_xloader:
-        worker = ckan_jobs.Worker([QUEUE])
+        worker = Worker([QUEUE])
         with app.flask_app.test_request_context():
             worker.work(burst=True)
     else:
