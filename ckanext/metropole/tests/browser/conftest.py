@@ -149,14 +149,36 @@ def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]
     assert not foreign, f"requests to other hosts than {portal.host}: {foreign}"
 
 
+@pytest.fixture(scope="package")
+def sessions() -> dict[str, tuple[list[dict[str, Any]], str]]:
+    """Each user's session opened through the login form: its cookies, the page
+    the login led to."""
+    return {}
+
+
 @pytest.fixture
-def login(portal: portal_mod.Portal) -> Callable[[Any, str], None]:
-    """Log ``page`` in as ``name`` through the login form."""
+def login(portal: portal_mod.Portal,
+          sessions: dict[str, tuple[list[dict[str, Any]], str]]) -> Callable[[Any, str], None]:
+    """Log ``page`` in as ``name``, on the page the login leads to.
+
+    The first login of each user in the session goes through the login form
+    (its CSRF token, the password check, the redirection); later ones open the
+    same session again with its cookies, as a returning visitor's browser
+    does, which spares two page loads and a password hash each time.
+    """
     def do(page: Any, name: str) -> None:
+        if name in sessions:
+            cookies, landing = sessions[name]
+            page.context.clear_cookies()
+            page.context.add_cookies(cookies)
+            page.goto(landing)
+            assert "/user/login" not in page.url, f"the session of {name} was refused"
+            return
         page.goto("/user/login")
         page.fill("#field-login", name)
         page.fill("#field-password", portal.users[name])
         with page.expect_navigation():
             page.press("#field-password", "Enter")
         assert "/user/login" not in page.url, f"login of {name} refused"
+        sessions[name] = (page.context.cookies(), page.url)
     return do
