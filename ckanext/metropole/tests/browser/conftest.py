@@ -3,8 +3,13 @@
 One portal (``portal.start``) and one headless Debian chromium for all the
 browser tests (stopped after the last of them); a fresh browser context
 (cookies, French locale) per test. Every request the browser makes is
-recorded: anything not addressed to the portal on 127.0.0.1 is refused and
-fails the test (no CDN, no third party).
+recorded: anything not addressed to the portal on 127.0.0.1 fails the test
+(no CDN, no third party), and the browser sends nothing beyond 127.0.0.1:
+every other address goes to a proxy that is not there (``bypass``: 127.0.0.1
+is reached directly). The requests are watched, not intercepted:
+an intercepting route sends each request through this process and turns the
+browser's HTTP cache off, so that every page would download its scripts and
+styles again, which no visitor's browser does.
 Screenshots of each step go to ``build/browser/<series>/<test>/``; a failing
 test leaves the page's HTML and a screenshot in ``build/browser/<series>/failures/``.
 """
@@ -64,8 +69,11 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as pw:
         # Playwright's own browser builds cannot be downloaded here: Debian's.
+        # a port nothing listens on: a request sent to this proxy is refused
+        nowhere = f"http://127.0.0.1:{portal_mod.free_port()}"
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=["--no-sandbox", "--disable-dev-shm-usage"])
+                                      args=["--no-sandbox", "--disable-dev-shm-usage"],
+                                      proxy={"server": nowhere, "bypass": "127.0.0.1"})
         try:
             yield chromium
         finally:
@@ -99,7 +107,7 @@ class Shots:
 
 @pytest.fixture
 def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]:
-    """A French browser tab on the portal; foreign requests are refused and fail the test."""
+    """A French browser tab on the portal; foreign requests fail the test."""
     context = browser.new_context(locale="fr-FR", base_url=portal.url,
                                   viewport={"width": 1280, "height": 900},
                                   extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"},
@@ -110,16 +118,13 @@ def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]
     # a test may open other local servers it started (a tile server, a sibling portal)
     allowed = {portal.host}
 
-    def route(r: Any) -> None:
-        requested.append(r.request.url)
-        url = urlsplit(r.request.url)
-        if url.scheme in LOCAL_SCHEMES or url.netloc in allowed:
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort()
+    def record(request: Any) -> None:
+        requested.append(request.url)
+        url = urlsplit(request.url)
+        if url.scheme not in LOCAL_SCHEMES and url.netloc not in allowed:
+            foreign.append(request.url)
 
-    context.route("**/*", route)
+    context.on("request", record)
     tab = context.new_page()
     tab.requested = requested
     tab.allow = allowed.add
@@ -144,14 +149,36 @@ def page(request: Any, browser: Any, portal: portal_mod.Portal) -> Iterator[Any]
     assert not foreign, f"requests to other hosts than {portal.host}: {foreign}"
 
 
+@pytest.fixture(scope="package")
+def sessions() -> dict[str, tuple[list[dict[str, Any]], str]]:
+    """Each user's session opened through the login form: its cookies, the page
+    the login led to."""
+    return {}
+
+
 @pytest.fixture
-def login(portal: portal_mod.Portal) -> Callable[[Any, str], None]:
-    """Log ``page`` in as ``name`` through the login form."""
+def login(portal: portal_mod.Portal,
+          sessions: dict[str, tuple[list[dict[str, Any]], str]]) -> Callable[[Any, str], None]:
+    """Log ``page`` in as ``name``, on the page the login leads to.
+
+    The first login of each user in the session goes through the login form
+    (its CSRF token, the password check, the redirection); later ones open the
+    same session again with its cookies, as a returning visitor's browser
+    does, which spares two page loads and a password hash each time.
+    """
     def do(page: Any, name: str) -> None:
+        if name in sessions:
+            cookies, landing = sessions[name]
+            page.context.clear_cookies()
+            page.context.add_cookies(cookies)
+            page.goto(landing)
+            assert "/user/login" not in page.url, f"the session of {name} was refused"
+            return
         page.goto("/user/login")
         page.fill("#field-login", name)
         page.fill("#field-password", portal.users[name])
         with page.expect_navigation():
             page.press("#field-password", "Enter")
         assert "/user/login" not in page.url, f"login of {name} refused"
+        sessions[name] = (page.context.cookies(), page.url)
     return do

@@ -1,8 +1,9 @@
 """The real portal the browser tests drive: its own database, its own port.
 
 Prepared the way ``make demo`` prepares the demo (``scripts/stack.sh``, the
-CKAN CLI of the running venv: ``db init``, the plugins' migrations,
-the sysadmin, ``ckan metropole territory load``), then served by ``ckan run`` on 127.0.0.1,
+CKAN commands of the running venv: ``db init``, the plugins' migrations,
+the sysadmin, ``ckan metropole territory load``; run in one process by
+``prepare.py``), then served by ``ckan run`` on 127.0.0.1,
 with the demo's plugins (activity stream, DataStore and its table view,
 harvesting). Test data beyond the demo seed goes through the portal's own API.
 Its e-mails go to a real SMTP server on 127.0.0.1 (``mailbox.py``), read by
@@ -252,19 +253,23 @@ def _prepare(ini: Path, url: str, port: int, env: dict[str, str], workdir: Path,
     _run([stack, "dropdb", DATABASE], env, setup_log)
     _run([stack, "createdb", DATABASE], env, setup_log)
     _run([stack, "datastore", DATASTORE, DATABASE, sys.executable], env, setup_log)
-    cli = [str(CKAN), "-c", str(ini)]
-    _run(cli + ["db", "init"], env, setup_log)
-    for plugin in ("metropole_search", "metropole", "harvest"):
-        _run(cli + ["db", "upgrade", "-p", plugin], env, setup_log)
+    # CKAN's own commands, as `ckan -c <ini> ...` runs them, in one process
+    # (prepare.py): each `ckan` process would load CKAN and every plugin again.
     # The sysadmin and the territory's organizations; datasets come from the
     # tests, through the API, so that each test knows exactly what exists.
-    _run(cli + ["user", "add", ADMIN[0], f"password={ADMIN[1]}",
-                "email=admin@metropole.localhost", "fullname=Administrateur du portail"],
-         env, setup_log)
-    _run(cli + ["sysadmin", "add", ADMIN[0]], env, setup_log)
-    token = _run(cli + ["user", "token", "add", ADMIN[0], "browser-tests"],
-                 env, setup_log).strip().splitlines()[-1].strip()
-    _run(cli + ["metropole", "territory", "load"], env, setup_log)
+    commands = [
+        ["db", "init"],
+        *(["db", "upgrade", "-p", plugin] for plugin in ("metropole_search", "metropole",
+                                                          "harvest")),
+        ["user", "add", ADMIN[0], f"password={ADMIN[1]}", "email=admin@metropole.localhost",
+         "fullname=Administrateur du portail"],
+        ["sysadmin", "add", ADMIN[0]],
+        ["metropole", "territory", "load"],
+        ["user", "token", "add", ADMIN[0], "browser-tests"],  # printed last
+    ]
+    out = _run([sys.executable, "-m", "ckanext.metropole.tests.browser.prepare", str(ini)]
+               + [arg for command in commands for arg in ("--", *command)], env, setup_log)
+    token = out.strip().splitlines()[-1].strip()
 
     portal = Portal(url=url, token=token, workdir=workdir, mail=mail)
     portal.users[ADMIN[0]] = ADMIN[1]
