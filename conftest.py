@@ -24,6 +24,7 @@ plugins' alembic migrations after each reset, so ``clean_db``,
 ``non_clean_db`` and ``reset_db`` all leave a complete database.
 """
 import copy
+import itertools
 import os
 from collections import Counter
 from typing import Any
@@ -213,18 +214,17 @@ def _config_marks(item: Any) -> tuple[tuple[str, str], ...]:
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    """Within each module, the tests with the same ``ckan_config`` marks run
-    one after the other (in their order, the groups in the order they first
-    appear): each change of configuration costs a reload of the plugins and a
-    new application. Modules and classes stay whole (their scoped worlds with
-    them)."""
-    order: dict[tuple[Any, tuple[tuple[str, str], ...]], int] = {}
-    modules: dict[Any, int] = {}
-    keys = []
-    for position, item in enumerate(items):
-        # a class stays whole too (its class-scoped fixtures)
-        module = (getattr(item, "module", item.fspath), getattr(item, "cls", None))
-        modules.setdefault(module, position)
-        group = order.setdefault((module, _config_marks(item)), position)
-        keys.append((modules[module], group, position))
-    items[:] = [item for _, item in sorted(zip(keys, items, strict=True), key=lambda pair: pair[0])]
+    """Within each run of tests of one module (or one class), the tests with
+    the same ``ckan_config`` marks run one after the other (in their order,
+    the groups in the order they first appear): each change of configuration
+    costs a reload of the plugins and a new application. No test leaves its
+    run, so module- and class-scoped worlds stay whole."""
+    ordered: list[Any] = []
+    for _, run in itertools.groupby(items, key=lambda item: (item.path,
+                                                              getattr(item, "cls", None))):
+        tests = list(run)
+        groups: dict[tuple[tuple[str, str], ...], int] = {}
+        for item in tests:
+            groups.setdefault(_config_marks(item), len(groups))
+        ordered += sorted(tests, key=lambda item: groups[_config_marks(item)])  # stable
+    items[:] = ordered
